@@ -1,0 +1,62 @@
+"""Vietnamese dates in every written form, as ISO strings.
+
+`ngày 24/6/2022`, `ngày 24 tháng 6 năm 2022`, `23/11/ 2020`, `24-6-2022`, `24.6.2022`,
+and a header with the day left blank, `ngày   tháng 5 năm 2022` → `2022-05`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+import regex
+
+DAY = r"(?P<day>[0-3]?\d)"
+MONTH = r"(?P<month>[01]?\d)"
+YEAR = r"(?P<year>(?:19|20)\d\d)"
+SEP = r"\s*[/\-.]\s*"
+
+# 24/6/2022, 23/11/ 2020, 24-6-2022; the year must not run on into more digits.
+NUMERIC_DATE = rf"{DAY}{SEP}{MONTH}{SEP}{YEAR}(?!\d)"
+# ngày 24 tháng 6 năm 2022; the day may be blank in a header (ngày  tháng 5 năm 2022)
+WORDED_DATE = rf"(?:ngày|Ngày|NGÀY)\s*(?P<day>[0-3]?\d)?\s*(?:tháng|THÁNG)\s*{MONTH}\s*(?:năm|NĂM)\s*{YEAR}(?!\d)"
+
+DATE_RE = regex.compile(rf"(?:{WORDED_DATE})|(?:(?<!\d){NUMERIC_DATE})", regex.V1)
+
+
+@dataclass
+class DateMatch:
+    iso: str  # "2022-06-24", or "2022-05" when the day is blank
+    start: int
+    end: int
+    year: int
+
+
+def to_iso(day: Optional[str], month: str, year: str) -> Optional[str]:
+    """('24', '6', '2022') → '2022-06-24'; None for an impossible date like 31/2."""
+    y, m = int(year), int(month)
+    if not 1 <= m <= 12:
+        return None
+    if not day:
+        return f"{y:04d}-{m:02d}"
+    try:
+        return dt.date(y, m, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, start: int = 0, end: Optional[int] = None) -> Iterator[DateMatch]:
+    """Every valid date in text[start:end], with offsets into text.
+
+    >>> [d.iso for d in find_dates("ngày 24/6/2022 và ngày 08 tháng 4 năm 2020")]
+    ['2022-06-24', '2020-04-08']
+    """
+    for m in DATE_RE.finditer(text, start, len(text) if end is None else end):
+        iso = to_iso(m.group("day"), m.group("month"), m.group("year"))
+        if iso:
+            yield DateMatch(iso, m.start(), m.end(), int(m.group("year")))
+
+
+def parse_date(text: str) -> Optional[str]:
+    """The first date in text as ISO, or None: 'ngày 20 tháng 10 năm 2021' → '2021-10-20'."""
+    return next((d.iso for d in find_dates(text)), None)
