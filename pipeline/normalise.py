@@ -123,7 +123,7 @@ def _split_lines(pages: list[Page]):
         offset = 0
         lines = page.text.splitlines(keepends=True)
         first_seen = False
-        for raw_nl in lines:
+        for index, raw_nl in enumerate(lines):
             raw = raw_nl.rstrip("\r\n")
             start = offset
             offset += len(raw_nl)
@@ -138,7 +138,8 @@ def _split_lines(pages: list[Page]):
                 first_seen = True
                 if re.sub(r"\d+", "#", raw.strip()) in headers:
                     continue
-            if PAGE_NUMBER.match(raw) and blank:
+            next_blank = index + 1 >= len(lines) or not lines[index + 1].strip()
+            if PAGE_NUMBER.match(raw) and (blank or next_blank):
                 continue
             if in_notes and raw[:1].isspace() and not FOOTNOTE_START.match(raw.strip()):
                 in_notes = False  # the body resumes after the notes block

@@ -1,0 +1,124 @@
+"""Split a cleaned document into its parts: header, body hierarchy, recipients, signature.
+
+A Vietnamese official document reads, top to bottom: the issuer and quốc hiệu,
+`Số: 206 /KH-UBND`, `Lạng Sơn, ngày 20 tháng 10 năm 2021`, the type line `KẾ HOẠCH`
+and the trích yếu; the body (Phần / I. / 1. / 1.1. / a) / - / +); `Nơi nhận:` with
+its list; the signature block (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`, name).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import regex
+
+from models.knowledge import doc_types
+from models.records import Passage
+
+# Body hierarchy markers, shallowest first; the level is the index.
+LEVELS = [
+    ("part", regex.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+|thứ\s+\w+)\b")),
+    ("roman", regex.compile(r"^[IVXLC]{1,5}[.)]\s")),
+    ("article", regex.compile(r"^(?:Điều|ĐIỀU)\s+\d+")),
+    ("number", regex.compile(r"^\d{1,2}[.)]\s")),
+    ("number2", regex.compile(r"^\d{1,2}\.\d{1,2}\.?\s")),
+    ("number3", regex.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s")),
+    ("letter", regex.compile(r"^[a-zđ]\)\s")),
+    ("dash", regex.compile(r"^[-–•]\s")),
+    ("plus", regex.compile(r"^[+*]\s")),
+]
+LABEL = regex.compile(r"^(?:(?:Phần|PHẦN|Chương|CHƯƠNG)\s+\S+|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[IVXLC]{1,5}[.)]|[a-zđ]\)|[-–•+*]|(?:Điều|ĐIỀU)\s+\d+\.?)")
+QUOC_HIEU = regex.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HOÀ\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", regex.I)
+BODY_OPENING = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét |Theo |Kính gửi|Thi hành|Để |Nhằm |Ngày \d|Trong |Triển khai|Sau khi|Vừa qua|Hiện nay|Qua )")
+RECIPIENTS = regex.compile(r"^Nơi\s+nhận\s*:?", regex.I)
+SIGNATURE_START = regex.compile(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG)\b")
+CLOSING = regex.compile(r"\./\.\s*$|Trân\s+trọng\s*\./?\.?\s*$")
+
+
+def type_line(text: str) -> Optional[str]:
+    """'KẾ HOẠCH' → 'Kế hoạch' when a line is just a document type in capitals."""
+    bare = regex.sub(r"[\s*#:]+", " ", text).strip()
+    for t in doc_types():
+        if bare == t.name.upper():
+            return t.name
+    return None
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def level_of(text: str) -> tuple[Optional[str], int]:
+    for level, (name, pattern) in enumerate(LEVELS):
+        if pattern.match(text):
+            # 1.1. is deeper than 1.: the most specific numeric match wins
+            deeper = [i for i, (_, p) in enumerate(LEVELS) if p.match(text)]
+            return LEVELS[max(deeper)][0], max(deeper)
+    return None, -1
+
+
+def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
+    """Index of the first body paragraph; 0 when the document has no header."""
+    limit = min(len(paragraphs), 25)
+    type_at = next((i for i in range(limit) if type_line(paragraphs[i][2])), None)
+    number_at = next((i for i in range(limit) if regex.match(r"^Số\s*[:.]?\s*\S*\s*[/-]", paragraphs[i][2])), None)
+    if type_at is None and number_at is None:
+        return 0
+    i = (type_at if type_at is not None else number_at) + 1
+    # the line right after the type line is the trích yếu, even when it opens
+    # like a body sentence ("Thực hiện Kế hoạch số 55/KH-UBND …")
+    if type_at is not None and i < limit and not paragraphs[i][2].endswith((".", ";", ":")):
+        i += 1
+    # trích yếu: short lines after the type line, until the body opens
+    while i < limit:
+        text = paragraphs[i][2]
+        if BODY_OPENING.match(text) or level_of(text)[0] or len(text) > 400 or text.endswith((";", ":")):
+            break
+        if type_at is None and not regex.match(r"^(?:V/v|Về việc|[^,]{0,40},\s*ngày)", text):
+            break
+        i += 1
+    return i
+
+
+def segment(text: str, paragraphs: Optional[list] = None) -> list[Passage]:
+    """Classify each paragraph of cleaned text into header / heading / item / paragraph /
+    recipients / signature / footnote, with its depth in the body hierarchy.
+
+    >>> [p.kind for p in segment("KẾ HOẠCH\\nPhát triển Chính quyền số\\nI. MỤC TIÊU\\n- 100% hồ sơ")]
+    ['header', 'header', 'heading', 'item']
+    """
+    if paragraphs is None:
+        paragraphs, pos = [], 0
+        for line in text.split("\n"):
+            paragraphs.append((pos, pos + len(line), False))
+            pos += len(line) + 1
+    paras = [(s, e, text[s:e], note) for s, e, note in paragraphs]
+    header_end = _header_end([(s, e, t) for s, e, t, _ in paras])
+    passages: list[Passage] = []
+    zone = "header" if header_end else "body"
+    depth = 0
+    for index, (start, end, para, is_note) in enumerate(paras):
+        label_match = LABEL.match(para)
+        label = label_match.group(0) if label_match else None
+        if is_note:
+            passages.append(Passage("footnote", 0, start, end, para, para.split(" ", 1)[0]))
+            continue
+        if zone == "header" and index >= header_end:
+            zone = "body"
+        if zone == "body" and RECIPIENTS.match(para):
+            zone = "recipients"
+        elif zone in ("body", "recipients") and SIGNATURE_START.match(para) and index > len(paras) // 2:
+            zone = "signature"
+        elif zone == "recipients" and not para.startswith(("-", "+", "•")) and index > 0 and not RECIPIENTS.match(para):
+            zone = "signature"
+        if zone != "body":
+            passages.append(Passage(zone, 0, start, end, para, label if zone != "header" else None))
+            continue
+        name, depth_here = level_of(para)
+        if name in ("dash", "plus"):
+            passages.append(Passage("item", depth_here, start, end, para, label))
+        elif name or (is_caps(para) and len(para) < 200):
+            passages.append(Passage("heading", depth_here if name else 0, start, end, para, label))
+        else:
+            passages.append(Passage("paragraph", depth, start, end, para, None))
+    return passages
