@@ -102,6 +102,8 @@ class Passage:
     end: int
     text: str
     label: Optional[str] = None  # "I.", "1.1.", "a)", "-", "Phần II"
+    page: Optional[int] = None  # where it starts in the source, set by the pipeline
+    page_start: Optional[int] = None
 
 
 @dataclass

@@ -1,0 +1,134 @@
+"""The SQLite store: one file a user can open with sqlite3 or Datasette.
+
+Tables: documents, pages, passages (+ FTS5 over diacritic-folded text), refs,
+measures, files (what was ingested from where, for resume) and ingest_log
+(failures with reasons). Each document is written in one transaction, so a
+batch killed mid-way leaves whole documents or none.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable, Optional
+
+import sqlite_utils
+
+from models.records import Document
+from models.vietnamese import fold
+
+DEFAULT_DB = Path("outputs/vanban.db")
+SCHEMA_VERSION = 1
+
+
+def doc_key(sha256: str) -> str:
+    """Stable document key: the first 16 hex digits of the content hash."""
+    return sha256[:16]
+
+
+def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
+    """Open (and create or upgrade) the store at path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    _ensure_schema(db)
+    return db
+
+
+def _ensure_schema(db: sqlite_utils.Database) -> None:
+    if "documents" in db.table_names():
+        return
+    with db.atomic():
+        db["documents"].create({
+            "doc_id": str, "sha256": str, "source": str, "source_name": str, "pages": int, "ocr_pages": int,
+            "type": str, "so_hieu": str, "number": str, "symbol": str, "date": str, "year": int,
+            "issuer": str, "province": str, "place": str, "title": str, "signer": str, "signer_title": str,
+            "identity_notes": str, "warnings": str, "clean_text": str, "ingested_at": str,
+        }, pk="doc_id")
+        db["pages"].create({"doc_id": str, "page": int, "method": str, "ocr_confidence": float, "text": str},
+                           pk=("doc_id", "page"), foreign_keys=[("doc_id", "documents", "doc_id")])
+        db["passages"].create({
+            "doc_id": str, "seq": int, "kind": str, "level": int, "label": str, "page": int,
+            "page_start": int, "clean_start": int, "clean_end": int, "text": str, "text_folded": str,
+        }, pk=("doc_id", "seq"), foreign_keys=[("doc_id", "documents", "doc_id")])
+        db["passages"].enable_fts(["text_folded"], create_triggers=True)
+        db["refs"].create({
+            "doc_id": str, "seq": int, "ref_id": str, "type": str, "number": str, "symbol": str, "year": int,
+            "date": str, "dates": str, "issuer": str, "jurisdiction": str, "relation": str, "title": str,
+            "mentions": str, "n_mentions": int,
+        }, pk=("doc_id", "seq"), foreign_keys=[("doc_id", "documents", "doc_id")])
+        db["measures"].create({
+            "doc_id": str, "seq": int, "value": float, "unit": str, "kind": str, "metric": str, "scope": str,
+            "year": int, "as_of": str, "bound": str, "page": int, "start": int, "end": int, "quote": str,
+        }, pk=("doc_id", "seq"), foreign_keys=[("doc_id", "documents", "doc_id")])
+        db["files"].create({"path": str, "file_sha256": str, "status": str, "doc_ids": str, "at": str}, pk="path")
+        db["ingest_log"].create({"id": int, "path": str, "page": int, "reason": str, "at": str}, pk="id")
+        db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+        for table, cols in [("refs", ["ref_id"]), ("measures", ["kind"]), ("documents", ["so_hieu"])]:
+            db[table].create_index(cols, if_not_exists=True)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def is_done(db: sqlite_utils.Database, path: str, file_sha256: str) -> bool:
+    """True when this exact file content was already ingested from this path."""
+    row = next(db.query("select status, file_sha256 from files where path = ?", [path]), None)
+    return bool(row) and row["status"] == "ok" and row["file_sha256"] == file_sha256
+
+
+def save_documents(db: sqlite_utils.Database, path: str, file_sha256: str, documents: Iterable[Document],
+                   extras: Optional[callable] = None) -> list[str]:
+    """Write a file's documents (replacing earlier versions) in one transaction."""
+    ids = []
+    with db.atomic():
+        for doc in documents:
+            ids.append(_save_document(db, doc))
+        db["files"].upsert({"path": path, "file_sha256": file_sha256, "status": "ok",
+                            "doc_ids": json.dumps(ids), "at": _now()}, pk="path")
+    return ids
+
+
+def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
+    key = doc_key(doc.sha256)
+    for table in ("pages", "passages", "refs", "measures"):
+        db.execute(f"delete from [{table}] where doc_id = ?", [key])
+    ident = doc.identity
+    year = int(ident.date[:4]) if ident.date else None
+    db["documents"].upsert({
+        "doc_id": key, "sha256": doc.sha256, "source": doc.source, "source_name": Path(doc.source.split("#")[0]).name,
+        "pages": len(doc.pages), "ocr_pages": doc.ocr_pages,
+        "type": ident.type, "so_hieu": ident.id, "number": ident.number, "symbol": ident.symbol, "date": ident.date,
+        "year": year, "issuer": ident.issuer, "province": ident.province, "place": ident.place, "title": ident.title,
+        "signer": ident.signer, "signer_title": ident.signer_title,
+        "identity_notes": json.dumps(ident.notes, ensure_ascii=False), "warnings": json.dumps(doc.warnings, ensure_ascii=False),
+        "clean_text": doc.text, "ingested_at": _now(),
+    }, pk="doc_id")
+    db["pages"].insert_all(({"doc_id": key, "page": p.number, "method": p.method,
+                             "ocr_confidence": p.ocr_confidence, "text": p.text} for p in doc.pages))
+    db["passages"].insert_all(({
+        "doc_id": key, "seq": i, "kind": p.kind, "level": p.level, "label": p.label,
+        "page": p.page, "page_start": p.page_start, "clean_start": p.start, "clean_end": p.end,
+        "text": p.text, "text_folded": fold(p.text),
+    } for i, p in enumerate(doc.passages)))
+    db["refs"].insert_all(({
+        "doc_id": key, "seq": i, "ref_id": r.id, "type": r.type, "number": r.number, "symbol": r.symbol,
+        "year": r.year, "date": r.date, "dates": json.dumps(r.dates), "issuer": r.issuer,
+        "jurisdiction": r.jurisdiction, "relation": r.relation, "title": r.title,
+        "mentions": json.dumps([asdict(m) for m in r.mentions], ensure_ascii=False), "n_mentions": len(r.mentions),
+    } for i, r in enumerate(doc.references)))
+    db["measures"].insert_all(({"doc_id": key, "seq": i, **{k: v for k, v in asdict(m).items()}}
+                               for i, m in enumerate(doc.measures)))
+    return key
+
+
+def log_failure(db: sqlite_utils.Database, path: str, reason: str, page: Optional[int] = None,
+                file_sha256: Optional[str] = None) -> None:
+    with db.atomic():
+        db["ingest_log"].insert({"path": path, "page": page, "reason": reason, "at": _now()})
+        db["files"].upsert({"path": path, "file_sha256": file_sha256, "status": "failed",
+                            "doc_ids": "[]", "at": _now()}, pk="path")
