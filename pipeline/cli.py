@@ -178,5 +178,19 @@ def show(doc, db_path, as_json):
         click.echo(f"  {m['kind']:7} {m['value']:>14g} {m['unit']:6} {m['metric'] or ''}")
 
 
+# Feature commands live in their own modules (pipeline/cli_<feature>.py), each with a
+# register(group) function; add one line here per module.
+COMMAND_MODULES: list[str] = []
+
+
+def _register_feature_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(main)
+
+
+_register_feature_commands()
+
 if __name__ == "__main__":
     main()
