@@ -1,0 +1,61 @@
+from models.records import Page
+from pipeline.normalise import normalise
+
+
+def clean(text: str, pages=None):
+    return normalise(pages or [Page(1, text, "plain")])
+
+
+def test_joins_hard_wraps_and_blank_lines_inside_a_sentence():
+    c = clean("Ban Thường vụ Tỉnh ủy ban hành Nghị quyết số 49-NQ/TU ngày \n\n28/9/2021 về chuyển đổi số tỉnh Lạng Sơn.\n")
+    assert c.text == "Ban Thường vụ Tỉnh ủy ban hành Nghị quyết số 49-NQ/TU ngày 28/9/2021 về chuyển đổi số tỉnh Lạng Sơn."
+
+
+def test_keeps_list_items_and_headings_apart():
+    c = clean("I. MỤC TIÊU\n- 100% hồ sơ được xử lý;\n- 80% văn bản\nđược ký số.\n")
+    assert c.text.split("\n") == ["I. MỤC TIÊU", "- 100% hồ sơ được xử lý;", "- 80% văn bản được ký số."]
+
+
+def test_number_with_thousands_dot_is_not_a_list_number():
+    c = clean("cổng dịch vụ công tỉnh thực hiện cung cấp \n1.846 dịch vụ.\n")
+    assert c.text == "cổng dịch vụ công tỉnh thực hiện cung cấp 1.846 dịch vụ."
+
+
+def test_drops_page_numbers_and_markdown():
+    c = clean("**KẾ HOẠCH**\n\n12\n\n### 1.2. Xếp hạng\n")
+    assert c.text == "KẾ HOẠCH\n1.2. Xếp hạng"
+
+
+def test_footnotes_are_moved_after_the_body_and_markers_removed():
+    text = ("theo hướng dẫn của Bộ Thông tin và Truyền thông1. \n\n"
+            "II. HẠ TẦNG \n" + " " * 40 + "\n1 Kế hoạch số 198/KH-UBND ngày 18/12/2020 của UBND tỉnh. \n"
+            " tiếp tục nội dung chính.\n")
+    c = clean(text)
+    body, notes = c.text[:c.footnotes_start], c.text[c.footnotes_start:]
+    assert "Truyền thông." in body and "Truyền thông1" not in body
+    assert notes.startswith("1 Kế hoạch số 198/KH-UBND")
+    assert "198/KH-UBND" not in body
+    assert any(is_note for _, _, is_note in c.paragraphs)
+
+
+def test_running_headers_are_removed():
+    pages = [Page(i, f"CÔNG BÁO TỈNH\nNội dung trang {i} đầy đủ.\n", "text") for i in range(1, 5)]
+    assert "CÔNG BÁO" not in clean("", pages).text
+
+
+def test_offset_map_points_at_the_same_words(seed_text):
+    source = seed_text("002")
+    c = clean(source)
+    for word in ["3570/BTTTT-THH", "49-NQ/TU", "Dương Xuân Huyên", "198/KH-UBND"]:
+        at = c.text.index(word)
+        page, start, end = c.map.span(at, at + len(word))
+        assert page == 1 and source[start:end] == word
+
+
+def test_offsets_across_pages():
+    pages = [Page(1, "Căn cứ Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 của Chính\n", "text"),
+             Page(2, "phủ về thủ tục hành chính trên môi trường điện tử;\n", "text")]
+    c = clean("", pages)
+    at = c.text.index("thủ tục")
+    assert c.map.span(at, at + 7) == (2, pages[1].text.index("thủ tục"), pages[1].text.index("thủ tục") + 7)
+    assert "Chính phủ" in c.text

@@ -1,0 +1,31 @@
+from extractors.structure import level_of, segment, type_line
+from pipeline.normalise import normalise
+from models.records import Page
+
+
+def test_type_line():
+    assert type_line("KẾ HOẠCH") == "Kế hoạch"
+    assert type_line("**QUYẾT ĐỊNH**") == "Quyết định"
+    assert type_line("Kế hoạch này") is None
+
+
+def test_levels_deepen():
+    names = [level_of(t)[0] for t in ["Phần I", "II. NỘI DUNG", "1. Mục tiêu", "1.1. Chỉ số", "a) Tỉnh", "- x", "+ y"]]
+    assert names == ["part", "roman", "number", "number2", "letter", "dash", "plus"]
+
+
+def test_segments_a_whole_plan(seed_text):
+    c = normalise([Page(1, seed_text("002"), "plain")])
+    passages = segment(c.text, c.paragraphs)
+    kinds = [p.kind for p in passages]
+    header = [p.text for p in passages if p.kind == "header"]
+    assert header[0] == "ỦY BAN NHÂN DÂN" and header[-1].startswith("Phát triển Chính quyền số")
+    assert "recipients" in kinds and kinds.count("footnote") == 9
+    signature = [p.text for p in passages if p.kind == "signature"]
+    assert signature[-1] == "Dương Xuân Huyên"
+
+
+def test_header_less_document_starts_in_the_body(seed_text):
+    c = normalise([Page(1, seed_text("000"), "plain")])
+    passages = segment(c.text, c.paragraphs)
+    assert passages[0].kind == "heading" and passages[0].text == "Phần I"
