@@ -1,0 +1,39 @@
+from pipeline import store
+from pipeline.search import find_document, fts_query, search
+from tests.conftest import make_document
+
+
+def build(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    doc = make_document("Số: 187 /KH-UBND\nTuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
+                        "Kế hoạch chuyển đổi số tỉnh Tuyên Quang năm 2022\n"
+                        "I. MỤC TIÊU\n- Phấn đấu 90% hồ sơ công việc tại cấp tỉnh được xử lý trên môi trường mạng.\n",
+                        "corpus/kh187.txt")
+    store.save_documents(db, "corpus/kh187.txt", "f", [doc])
+    return db
+
+
+def test_query_without_diacritics_finds_vietnamese(tmp_path):
+    db = build(tmp_path)
+    hits = search(db, "ke hoach chuyen doi so")
+    assert hits and hits[0].text.startswith("Kế hoạch chuyển đổi số")
+    a, b = hits[0].highlights[0]
+    assert hits[0].text[a:b] == "Kế"
+
+
+def test_query_with_diacritics_and_d(tmp_path):
+    db = build(tmp_path)
+    assert search(db, "Đổi SỐ") and search(db, "doi so")
+    assert search(db, "hồ sơ công việc")[0].so_hieu == "187/KH-UBND"
+    assert not search(db, "ngân sách")
+
+
+def test_fts_query_is_safe():
+    assert fts_query('"NOT" OR (x*') == '"not" "or" "x"'
+
+
+def test_find_document_by_number_or_name(tmp_path):
+    db = build(tmp_path)
+    assert find_document(db, "187/KH-UBND")["source_name"] == "kh187.txt"
+    assert find_document(db, "kh187")["so_hieu"] == "187/KH-UBND"
+    assert find_document(db, "nothing") is None
