@@ -1,0 +1,574 @@
+"""Figures a document sets or reports: percentages, money in VND, counts of things.
+
+`Phấn đấu 90% hồ sơ công việc tại cấp tỉnh, 80% … tại cấp huyện` gives two targets,
+each with its own scope and the shared metric; `Tính đến tháng 9/2021, … đạt 96%` an
+actual with its as-of date; `198.431.057.000 đồng (Một trăm chín mươi tám tỷ …)` one
+money amount; `đã cấp 1.719 chứng thư số` a count with its noun.
+
+Everything is found with regexes and cue words; underthesea's word segmentation is run
+only on the few words after a figure, to cut a noun phrase at a word boundary.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator, Optional
+
+import regex
+
+from extractors.numbers import NUMBER, SCALE, parse_number, scale_of
+from models.records import Measure
+from models.vietnamese import fold
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+# `38,72%`, `1,0 %`, `100 %`; a range `50-70%` or `từ 50% đến 70%` is two figures.
+PERCENT_RE = regex.compile(rf"(?P<num>{NUMBER})\s?(?:%|phần trăm)")
+# `216,3 tỷ đồng`, `60.417 triệu đồng`, `198.431.057.000 đồng`, `5 tỷ VNĐ`.
+MONEY_RE = regex.compile(
+    rf"(?P<num>{NUMBER})\s*(?:{SCALE}\s*)?(?P<cur>đồng|VNĐ|VND|Đồng)(?!\w)"
+)
+# A bare dot-grouped amount of millions or more, `40.369.000.000`, is money when a
+# written-out amount in words follows in brackets or the clause talks about funds.
+BARE_AMOUNT_RE = regex.compile(r"(?<![\d.,/])\d{1,3}(?:\.\d{3}){2,}(?![\d.,/])")
+WRITTEN_AMOUNT_RE = regex.compile(r"\s*\((?:[Bb]ằng chữ\s*:?\s*)?[^\d()]{5,200}?đồng[^\d()]{0,20}\)")
+FUNDS_RE = regex.compile(r"kinh phí|ngân sách|vốn|dự toán|tổng mức|chi phí|thành tiền|giá trị", regex.I)
+# A count: a number then a word (the noun is checked later).
+COUNT_RE = regex.compile(rf"(?P<num>{NUMBER})(?=\s+[^\W\d_])")
+
+# Words before a number that make it a label, an ordinal or a date, not a count.
+NOT_COUNT_BEFORE = regex.compile(
+    r"(?:năm|tháng|ngày|quý|tuần|mức độ|mức|cấp độ|giai đoạn|Điều|điều|khoản|Khoản|mục|Mục|điểm|"
+    r"phiên bản|Đề án|đề án|Biểu đồ|biểu đồ|Phụ lục|phụ lục|lần thứ|thứ|khóa|Khóa|khoá|số|Số|hạng|"
+    r"IPv|Covid|COVID|phần|Phần|chương|Chương|trang|bước|top|Top|nhóm|Nhóm|tầng|Tầng|lớp|mô hình|"
+    r"trước|sau|vòng|định kỳ|Định kỳ|đến|từ|hết)[\s\-:]*$"
+)
+# Nouns after a number that make it a duration, a date part or an ordinal level.
+NOT_COUNT_NOUN = {
+    "năm", "tháng", "ngày", "tuần", "giờ", "phút", "quý", "tuổi", "lần", "bậc", "cấp", "lớp",
+    "mức", "giai", "kỳ", "khóa", "khoá", "buổi", "trụ", "nhóm", "tầng", "bước", "chỉ", "điểm",
+    "trang", "phiên", "tiêu", "giây", "triệu", "tỷ", "tỉ", "nghìn", "ngàn", "đồng",
+}
+# Units allowed despite NOT_COUNT_NOUN's first syllable: `87 điểm cầu`, `924.838 trang tài liệu`.
+COUNT_NOUN_EXCEPTIONS = ("điểm cầu", "trang tài liệu", "trang thông tin", "lớp tập huấn", "lớp đào tạo",
+                         "chỉ số", "tiêu chí")
+# A counted noun ends before these words.
+UNIT_STOP = {
+    "của", "tại", "trên", "và", "với", "cho", "trong", "được", "đã", "là", "có", "gồm", "mức",
+    "cấp", "thuộc", "theo", "đạt", "để", "từ", "đến", "tới", "về", "ở", "các", "những", "đang",
+    "này", "đó", "thì", "hoặc", "năm", "tuyến", "vào", "lên", "bằng", "so", "còn", "do", "bị",
+}
+
+
+@dataclass
+class _Figure:
+    value: float
+    unit: str
+    start: int  # offsets of the figure itself
+    end: int
+    tail: int  # end of the figure with its unit words and written-out amount
+    bound: Optional[str] = None
+
+
+# ---------------------------------------------------------------------------
+# Clauses, headings and cue words
+# ---------------------------------------------------------------------------
+
+# Clauses end at `;`, at a sentence stop, at a paragraph break.
+CLAUSE_END_RE = regex.compile(r";|\.(?=\s+(?:\p{Lu}|\d)|\s*$)|\n|:(?=\s*\n)")
+HEADING_LABEL = (
+    r"(?:(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+[IVXLC\d]+\b|[IVXLC]+\s*[.\-]|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\))"
+)
+HEADING_RE = regex.compile(rf"^[ \t]*(?P<label>{HEADING_LABEL})[ \t]*(?P<title>[^\n]{{0,160}})$", regex.M)
+# Level of a heading by its label: Phần 0, I. 1, 1. 2, 1.1. 3, a) 4.
+TARGET_HEADING = ("muc tieu", "nhiem vu", "phuong huong", "giai phap", "dinh huong", "chi tieu")
+REVIEW_HEADING = ("danh gia", "ket qua", "tinh hinh", "thuc trang", "hien trang", "ton tai", "han che",
+                  "nguyen nhan")
+
+TARGET_CUE = regex.compile(
+    r"\b(?:phấn đấu|tối thiểu|ít nhất|mục tiêu|lộ trình|dự kiến|nhằm tăng|tăng lên|phải đạt|sẽ)\b", regex.I
+)
+ACTUAL_CUE = regex.compile(
+    r"\b(?:đạt|tính đến|tính tới|hiện nay|hiện tại|đến nay|hiện đã|hiện có|đã|toàn tỉnh có|hoàn thành)\b",
+    regex.I,
+)
+# A clause about another document's content (its title or its own threshold).
+DOC_CITED_RE = regex.compile(
+    r"\d+\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ]{1,6}\s*-|(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Thông tư|Nghị định)\s+(?:số\s+)?\d+"
+)
+EXCEEDS_RE = regex.compile(r"\b(?:vượt|tăng|giảm|cao hơn|thấp hơn)\s+(?:chỉ tiêu\s+|so với\s+)?$", regex.I)
+# A share of a budget is an allocation rule, not a target: `khoảng 1% tổng chi ngân sách`.
+BUDGET_SHARE_RE = regex.compile(r"^\s*(?:tổng\s+)?(?:chi|vốn|ngân sách|nguồn vốn|kinh phí)\b", regex.I)
+
+BOUND_BEFORE = [
+    ("min", regex.compile(r"(?:tối thiểu|ít nhất|trên|hơn|từ|không dưới|không thấp hơn)\s*$", regex.I)),
+    ("max", regex.compile(r"(?:tối đa|dưới|không quá|không vượt quá|chưa đến)\s*$", regex.I)),
+    ("approx", regex.compile(r"(?:khoảng|gần|xấp xỉ|chừng|hơn|trên dưới)\s*$", regex.I)),
+]
+MIN_AFTER_RE = regex.compile(r"^\s*trở lên", regex.I)
+
+YEAR_RE = regex.compile(r"(?:năm|Năm|NĂM)\s+(?P<year>(?:19|20)\d\d)(?!\d)")
+# `tính đến tháng 9/2021`, `hết 20/5/2022`, `hoàn thành ngày 06/6/2021`.
+AS_OF_RE = regex.compile(
+    r"(?:tính đến|tính tới|đến hết|đến|tới|hết|tại thời điểm|hoàn thành)\s+(?:ngày\s+)?"
+    r"(?P<date>(?:cuối\s+|hết\s+)?(?:tháng\s+\d{1,2}\s*/\s*(?:19|20)\d\d|\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d))",
+    regex.I,
+)
+
+# Levels of government a figure applies to.
+LEVEL = r"(?:tỉnh|huyện|xã)"
+LEVEL_LIST_RE = regex.compile(
+    rf"(?:từ\s+)?(?:cấp|tuyến)\s+{LEVEL}(?:\s*(?:,|và|đến|tới)\s*(?:(?:cấp|tuyến)\s+)?{LEVEL}(?!\w))*"
+)
+POPULATION_LEVELS = [
+    (regex.compile(r"xã,\s*phường,\s*thị trấn|phường,\s*xã,\s*thị trấn"), "cấp xã"),
+    (regex.compile(r"(?:Ủy ban nhân dân|UBND)\s+(?:các\s+)?huyện,\s*thành phố|huyện,\s*thành phố"), "cấp huyện"),
+    (regex.compile(r"sở,\s*ban,\s*ngành", regex.I), "cấp tỉnh"),
+]
+PROVINCE_WIDE_RE = regex.compile(r"toàn tỉnh|trên địa bàn tỉnh")
+LEVEL_ORDER = ("tỉnh", "huyện", "xã")
+
+
+def find_measures(text: str, headings: list[tuple[int, str]] | None = None,
+                  doc_year: int | None = None) -> list[Measure]:
+    """Every percentage, money amount and count of `text`, in document order.
+
+    >>> [(m.value, m.kind, m.scope) for m in find_measures(
+    ...     "III. MỤC TIÊU\\n- Phấn đấu 90% hồ sơ công việc tại cấp tỉnh, 80% hồ sơ công việc tại cấp huyện "
+    ...     "được xử lý trên môi trường mạng.", doc_year=2022)]
+    [(90.0, 'target', 'cấp tỉnh'), (80.0, 'target', 'cấp huyện')]
+    """
+    if headings is None:
+        headings = find_headings(text)
+    sections = _Sections(text, headings)
+    figures = sorted(_percentages(text) + _money(text), key=lambda f: f.start)
+    figures = figures + _counts(text, figures)
+    figures.sort(key=lambda f: f.start)
+    measures = []
+    for clause_start, clause_end, group in _by_clause(text, figures):
+        measures.extend(_describe(text, clause_start, clause_end, group, sections, doc_year))
+    return measures
+
+
+# ---------------------------------------------------------------------------
+# Finding figures
+# ---------------------------------------------------------------------------
+
+def _percentages(text: str) -> list[_Figure]:
+    figures = []
+    for m in PERCENT_RE.finditer(text):
+        value = parse_number(m.group("num"))
+        if value is None or _is_glued_footnote(text, m.start()):
+            continue
+        figures.append(_Figure(value, "%", m.start(), m.end(), m.end(), _bound(text, m.start(), m.end())))
+    return figures
+
+
+def _money(text: str) -> list[_Figure]:
+    figures = []
+    for m in MONEY_RE.finditer(text):
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        tail = _written_amount_end(text, m.end())
+        figures.append(_Figure(value * scale_of(m.group("scale")), "VND", m.start("num"), m.end(), tail,
+                               _bound(text, m.start(), m.end())))
+    taken = [(f.start, f.end) for f in figures]
+    for m in BARE_AMOUNT_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        tail = _written_amount_end(text, m.end())
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if tail == m.end() and not FUNDS_RE.search(text, line_start, m.start()):
+            continue
+        figures.append(_Figure(float(m.group().replace(".", "")), "VND", m.start(), m.end(), tail,
+                               _bound(text, m.start(), m.end())))
+    return figures
+
+
+def _written_amount_end(text: str, pos: int) -> int:
+    """End of a written-out amount in brackets after pos, `(Bốn mươi tỷ … đồng chẵn)`, else pos."""
+    m = WRITTEN_AMOUNT_RE.match(text, pos)
+    return m.end() if m else pos
+
+
+def _counts(text: str, taken: list[_Figure]) -> list[_Figure]:
+    """Numbers followed by the noun they count, in clauses that state a status or a goal."""
+    spans = [(f.start, f.tail) for f in taken]
+    figures = []
+    for m in COUNT_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in spans) or _is_glued_footnote(text, m.start()) \
+                or not _plausible_count(text, m):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        unit = _counted_noun(text, m.end())
+        if not unit:
+            continue
+        clause_start, clause_end = _clause_bounds(text, m.start())
+        clause = text[clause_start:clause_end]
+        if not (ACTUAL_CUE.search(clause) or TARGET_CUE.search(clause) or _ACTION_RE.search(clause)):
+            continue
+        figures.append(_Figure(value, unit, m.start(), m.end(), m.end() + 1 + len(unit),
+                               _bound(text, m.start(), m.end())))
+    return figures
+
+
+# Verbs of doing that make a count a planned or reported output: `Tổ chức 01 đợt diễn tập`.
+_ACTION_RE = regex.compile(r"\b(?:tổ chức|triển khai|cấp|cung cấp|có|gồm|với|phục vụ|đào tạo|tập huấn)\b", regex.I)
+
+
+def _plausible_count(text: str, m) -> bool:
+    start, num = m.start(), m.group("num")
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip():
+        return False  # a list number or a footnote number opens the paragraph
+    if regex.match(r"(?:19|20)\d\d$", num):
+        return False  # a year
+    before = text[max(0, start - 20):start]
+    if NOT_COUNT_BEFORE.search(before) or regex.search(r"[/\-–.]\s*$", before):
+        return False
+    after = text[m.end():m.end() + 2]
+    return not regex.match(r"\s*[/\-]", after)
+
+
+def _counted_noun(text: str, pos: int) -> str:
+    """The noun after a number, at most three syllables, cut at a word boundary.
+
+    'đã cấp 1.719 chứng thư số, trong đó' → 'chứng thư số'.
+    """
+    window = text[pos:pos + 60]
+    syllables = []
+    for m in regex.finditer(r"(?P<gap>[^\w]*)(?P<word>[^\W\d_]\w*)", window):
+        if syllables and regex.search(r"\S", m.group("gap")):
+            break  # punctuation ends the noun
+        if m.group("word").lower() in UNIT_STOP or len(syllables) == 4:
+            break
+        syllables.append(m.group("word"))
+    if not syllables:
+        return ""
+    noun = _whole_words(syllables, 3)
+    if noun.split()[0].lower() in NOT_COUNT_NOUN and not noun.lower().startswith(COUNT_NOUN_EXCEPTIONS):
+        return ""
+    return noun
+
+
+def _whole_words(syllables: list[str], limit: int) -> str:
+    """The first words of syllables holding at most `limit` syllables, never half a compound.
+
+    ['cán', 'bộ', 'chuyên', 'trách'] with limit 3 → 'cán bộ' ('chuyên trách' is one word).
+    """
+    kept: list[str] = []
+    for word in _words(" ".join(syllables)):
+        if len(kept) + len(word.split()) > limit:
+            break
+        kept.extend(word.split())
+    return " ".join(kept) if kept else syllables[0]
+
+
+@lru_cache(maxsize=4096)
+def _words(phrase: str) -> tuple:
+    """underthesea's word segmentation, imported lazily (loading costs ~0.5 s) and cached."""
+    from underthesea import word_tokenize
+
+    return tuple(word_tokenize(phrase))
+
+
+def _is_glued_footnote(text: str, start: int) -> bool:
+    """A number glued to a word, `diệt virus9`, is a footnote mark, not a figure."""
+    return start > 0 and text[start - 1].isalpha()
+
+
+def _bound(text: str, start: int, end: int) -> Optional[str]:
+    before = text[max(0, start - 25):start]
+    after = text[end:end + 12]
+    if regex.match(r"\s*(?:-|–|đến)\s*\d", after) or regex.search(r"\d\s*%?\s*(?:-|–|đến)\s*$", before):
+        return "range"
+    if MIN_AFTER_RE.match(after):
+        return "min"
+    for name, pattern in BOUND_BEFORE:
+        if pattern.search(before):
+            return name
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Clauses
+# ---------------------------------------------------------------------------
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in CLAUSE_END_RE.finditer(text, max(0, pos - 600), pos):
+        start = m.end()
+    start = max(start, text.rfind("\n", 0, pos) + 1)
+    m = CLAUSE_END_RE.search(text, pos)
+    end = m.start() if m else len(text)
+    while start < end and text[start] in " \t-+•*–":
+        start += 1
+    return start, end
+
+
+def _by_clause(text: str, figures: list[_Figure]) -> Iterator[tuple[int, int, list[_Figure]]]:
+    group: list[_Figure] = []
+    bounds = (0, 0)
+    for f in figures:
+        b = _clause_bounds(text, f.start)
+        if group and b != bounds:
+            yield bounds[0], bounds[1], group
+            group = []
+        bounds = b
+        group.append(f)
+    if group:
+        yield bounds[0], bounds[1], group
+
+
+def _segments(text: str, start: int, end: int, group: list[_Figure]) -> list[tuple[int, int]]:
+    """Split a clause between its figures at the last comma/`và` of each gap.
+
+    '90% hồ sơ … tại cấp tỉnh, 80% hồ sơ … tại cấp huyện' → one part per figure.
+    """
+    cuts = [start]
+    for left, right in zip(group, group[1:]):
+        gap = text[left.tail:right.start]
+        m = None
+        for m in regex.finditer(r",|\bvà\b|\(", gap):
+            pass
+        # With no comma between them, the words between belong to the right-hand figure:
+        # 'Vượt chỉ tiêu 26,5% theo chỉ tiêu Nghị quyết 17/NQ-CP đề ra là 30%'.
+        cuts.append(left.tail + (m.end() if m else 0))
+    cuts.append(end)
+    return list(zip(cuts, cuts[1:]))
+
+
+# ---------------------------------------------------------------------------
+# Describing a figure
+# ---------------------------------------------------------------------------
+
+def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "_Sections",
+              doc_year: Optional[int]) -> list[Measure]:
+    parts = _segments(text, start, end, group)
+    clause = text[start:end]
+    metrics = [_metric(text, f, s, e) for f, (s, e) in zip(group, parts)]
+    shared = _shared_metric(metrics)
+    out = []
+    for f, (s, e), metric in zip(group, parts, metrics):
+        section_kind, section_year = sections.context(f.start)
+        kind = _kind(text, f, s, e, clause, section_kind)
+        as_of = _as_of(text, f, start, sections) if kind == "actual" else None
+        year = _year(text, f, s, e, section_year, doc_year, kind, as_of)
+        if shared and metric and shared.startswith(_strip_scope(metric)):
+            metric = shared
+        out.append(Measure(
+            value=f.value, unit=f.unit, kind=kind, metric=metric or None,
+            scope=_scope(text, f, s, e), year=year, as_of=as_of, bound=f.bound,
+            page=None, start=f.start, end=f.end, quote=_quote(text, s, e),
+        ))
+    return out
+
+
+def _kind(text: str, f: _Figure, s: int, e: int, clause: str, section_kind: Optional[str]) -> str:
+    before = text[s:f.start]
+    after = text[f.tail:e]
+    if DOC_CITED_RE.search(before) or EXCEEDS_RE.search(before) or BUDGET_SHARE_RE.match(after):
+        return "other"
+    if TARGET_CUE.search(clause) or TARGET_CUE.search(before):
+        return "target"
+    if section_kind:
+        return section_kind
+    if ACTUAL_CUE.search(clause):
+        return "actual"
+    m = YEAR_RE.search(clause)
+    if m and regex.search(r"đến|cuối", clause[max(0, m.start() - 12):m.start()]):
+        return "target"
+    return "other"
+
+
+def _as_of(text: str, f: _Figure, clause_start: int, sections: "_Sections") -> Optional[str]:
+    """The stated date of an actual, looked for in its clause, then its paragraph so far."""
+    para_start = text.rfind("\n", 0, f.start) + 1
+    for lo in (clause_start, para_start):
+        found = None
+        for m in AS_OF_RE.finditer(text, lo, f.start):
+            found = m
+        if found:
+            return regex.sub(r"\s+", " ", found.group("date")).replace(" /", "/").replace("/ ", "/")
+    return None
+
+
+def _year(text: str, f: _Figure, s: int, e: int, section_year: Optional[int], doc_year: Optional[int],
+          kind: str, as_of: Optional[str]) -> Optional[int]:
+    if kind == "other":
+        return None
+    if as_of:
+        return int(as_of[-4:])
+    after = YEAR_RE.search(text, f.tail, e)
+    if after:
+        return int(after.group("year"))
+    before = None
+    for before in YEAR_RE.finditer(text, s, f.start):
+        pass
+    if before and kind == "target":
+        return int(before.group("year"))
+    return section_year or doc_year
+
+
+# The verb that ends the population a figure counts: '100% CBCC cấp xã | được trang bị'.
+POPULATION_END_RE = regex.compile(
+    r"\b(?:được|có|đã|đang|đều|thực hiện|đạt|là|sử dụng|hài lòng|tham gia|không có|hoạt động)\b")
+
+
+def _scope(text: str, f: _Figure, s: int, e: int) -> Optional[str]:
+    """The levels a figure applies to, named between it and its verb, else before it.
+
+    '100% CBCC cấp xã được trang bị máy tính' → 'cấp xã';
+    'Trong đó, cấp tỉnh và cấp huyện đạt 100%' → 'cấp tỉnh và cấp huyện'.
+    """
+    verb = POPULATION_END_RE.search(text, f.tail, e)
+    after = text[f.tail:verb.start() if verb else e]
+    scope = _levels(after) or _levels(text[s:f.start])
+    if scope:
+        return scope
+    m = PROVINCE_WIDE_RE.search(after)
+    return m.group() if m else None
+
+
+def _levels(segment: str) -> Optional[str]:
+    """The levels named in a stretch of text: 'cấp tỉnh, cấp huyện' or the phrase itself."""
+    phrases = [m.group() for m in LEVEL_LIST_RE.finditer(segment)]
+    phrases += [level for pattern, level in POPULATION_LEVELS if pattern.search(segment)]
+    if not phrases:
+        return None
+    if len(phrases) == 1:
+        return phrases[0]
+    named = {lvl for p in phrases for lvl in LEVEL_ORDER if regex.search(rf"\b{lvl}\b", p)}
+    return ", ".join(f"cấp {lvl}" for lvl in LEVEL_ORDER if lvl in named)
+
+
+def _strip_scope(phrase: str) -> str:
+    phrase = LEVEL_LIST_RE.sub("", phrase)
+    phrase = regex.sub(r"\s+(?:tại|ở|của)\s*(?=\s|$)", " ", phrase)
+    return regex.sub(r"\s+", " ", phrase).strip(" ,")
+
+
+# What a metric never starts with: articles and linking words.
+_METRIC_LEAD = regex.compile(r"^(?:các|những|tất cả|toàn bộ|số|tổng số)\s+", regex.I)
+_METRIC_END = regex.compile(r"\s*(?:\(|,\s*(?:trong đó|gồm|với|bao gồm|người dân chỉ)|\bnhằm\b|\bđể\b|\bvào cuối\b|\bvào năm\b|\btrước\b|\bso với\b|$)")
+_METRIC_BEFORE_TRIM = regex.compile(
+    r"(?:^.*?\b(?:tính đến|tính tới|trong đó|hiện nay|đến nay)[^,]*,\s*)|"
+    r"^(?:tỷ lệ|tỉ lệ)\s+", regex.I)
+
+
+def _metric(text: str, f: _Figure, s: int, e: int) -> str:
+    """What the figure measures: the noun phrase after it, or the subject before `đạt`/`là`.
+
+    '90% hồ sơ công việc tại cấp tỉnh' → 'hồ sơ công việc tại cấp tỉnh';
+    'Tỷ lệ CBCCVC sử dụng thư điện tử công vụ đạt 65%' → 'CBCCVC sử dụng thư điện tử công vụ'.
+    """
+    if f.unit != "%":
+        return _metric_before(text[s:f.start]) or f.unit
+    after = text[f.tail:e]
+    if regex.match(r"\s*(?:các\s+|những\s+)?[^\W\d_]", after) and not regex.match(
+            r"\s*(?:trở lên|vào|trên tổng|so với|tổng|trong|năm|đến|theo|và|hoặc|là|thì|của)\b", after):
+        phrase = after[:_METRIC_END.search(after).start()]
+        return _clean_metric(phrase)
+    return _metric_before(text[s:f.start])
+
+
+def _metric_before(before: str) -> str:
+    before = regex.sub(r"\s*(?:đạt tỷ lệ|đạt|là|bằng|chiếm|lên trên|lên|khoảng|tối thiểu|ít nhất|trên)?\s*[:\s]*"
+                       r"(?:\d[\d.,]*\s*[^\W\d_]*\s*,?\s*(?:đạt tỷ lệ|đạt)?\s*)?$", "", before, flags=regex.I)
+    before = regex.sub(r"\s+(?:đạt|là)\s*:?\s*$", "", before)
+    before = regex.sub(r"\s+(?:là|đạt)\s*:?\s*\d[\d.,]*.*$", "", before)
+    before = _METRIC_BEFORE_TRIM.sub("", before.strip(" ,:"))
+    before = regex.sub(r"^.*\b(?:tỷ lệ|tỉ lệ)\s+", "", before)
+    return _clean_metric(before)
+
+
+def _clean_metric(phrase: str) -> str:
+    phrase = regex.sub(r"\s+", " ", phrase).strip(" ,;:.-")
+    phrase = _METRIC_LEAD.sub("", phrase)
+    words = phrase.split()
+    if len(words) > 30:
+        phrase = _whole_words(words[:31], 30)
+    return phrase
+
+
+def _shared_metric(metrics: list[str]) -> Optional[str]:
+    """'hồ sơ công việc tại cấp tỉnh' … 'hồ sơ công việc tại cấp xã được xử lý' share the last one."""
+    if len(metrics) < 2 or not metrics[-1]:
+        return None
+    last = _strip_scope(metrics[-1])
+    heads = [_strip_scope(m) for m in metrics[:-1] if m]
+    if heads and all(last.startswith(h) and h != last for h in heads):
+        return last
+    return None
+
+
+def _quote(text: str, s: int, e: int) -> str:
+    return regex.sub(r"\s+", " ", text[s:e]).strip(" ,;")
+
+
+# ---------------------------------------------------------------------------
+# Headings
+# ---------------------------------------------------------------------------
+
+def find_headings(text: str) -> list[tuple[int, str]]:
+    """Section headings by their label, for when the pipeline gives none.
+
+    'I. MỤC TIÊU' and '1. Mục tiêu đến năm 2025' count; a long numbered paragraph
+    ending in a full stop does not.
+    """
+    out = []
+    for m in HEADING_RE.finditer(text):
+        title = m.group("title").strip()
+        if len(title) > 120 or title.endswith((".", ";", ",")) and len(title) > 60:
+            continue
+        out.append((m.start("label"), f"{m.group('label')} {title}".strip()))
+    return out
+
+
+def _heading_level(heading: str) -> int:
+    label = heading.split()[0] if heading.split() else ""
+    if label.lower() in ("phần", "chương"):
+        return 0
+    if regex.match(r"[IVXLC]+\s*[.\-]?$", label):
+        return 1
+    if regex.match(r"\d", label):
+        return 1 + label.rstrip(".").count(".") + 1
+    return 5
+
+
+class _Sections:
+    """What the headings above a position say: goals or review, and the year they name."""
+
+    def __init__(self, text: str, headings: list[tuple[int, str]]):
+        self.entries = []
+        for offset, heading in headings:
+            title = heading
+            if regex.fullmatch(r"\s*(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVXLC\d]+\s*", heading):
+                # 'Phần I' on its own line: its name is the next line.
+                nxt = text[offset:].split("\n", 2)
+                title = heading + " " + (nxt[1] if len(nxt) > 1 else "")
+            self.entries.append((offset, _heading_level(heading), fold(title)))
+
+    def context(self, pos: int) -> tuple[Optional[str], Optional[int]]:
+        chain: list[tuple[int, str]] = []
+        for offset, level, title in self.entries:
+            if offset > pos:
+                break
+            chain = [c for c in chain if c[0] < level] + [(level, title)]
+        kind = year = None
+        for _, title in reversed(chain):
+            if kind is None:
+                if any(cue in title for cue in TARGET_HEADING):
+                    kind = "target"
+                elif any(cue in title for cue in REVIEW_HEADING):
+                    kind = "actual"
+            if year is None:
+                m = regex.search(r"nam\s+((?:19|20)\d\d)", title)
+                if m:
+                    year = int(m.group(1))
+        return kind, year
