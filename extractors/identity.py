@@ -13,26 +13,26 @@ from typing import Optional
 import regex
 
 from extractors.dates import find_dates
-from extractors.structure import QUOC_HIEU, type_line
-from models.knowledge import agencies, doc_types, provinces, type_by_abbreviation
+from extractors.structure import QUOC_HIEU, is_caps, type_line
+from models.knowledge import agencies, doc_types, provinces, surnames, type_by_abbreviation
 from models.records import Identity, Passage
 from models.vietnamese import fix_d, fold
 
 # Số: 187 /KH-UBND · Số 3260-KH/ĐĐQH15 · Số: 370/2025/NĐ-CP · Số: /BC-STTTT
 SYMBOL_PART = r"[A-ZĐƯ][\wĐđƯư&.]*(?:\s*[-/]\s*[A-ZĐƯ\d][\wĐđƯư&.]*)*"
 NUMBER_LINE = regex.compile(
-    rf"S[ốỐ]\s*[:.]?\s*(?P<number>\d{{1,5}}[a-z]?)?\s*(?:(?P<year>/\s*(?:19|20)\d\d)\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL_PART})"
+    # "Số: 187", and "Luật số: 119" / "số:" alone on a line; "Kế hoạch số 55/…" in running text is a citation
+    rf"(?:(?<![\p{{L}}\d])Số\s*[:.]?|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)\s*(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?)?\s*(?:(?P<year>/\s*(?:19|20)\d\d)\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL_PART})"
 )
 TIEU_NGU = regex.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc", regex.I)
 PLACE_DATE = regex.compile(r"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{Lu}Đ][\p{L}.]*(?:\s+[\p{Lu}Đ][\p{L}.]*){0,3})\s*,\s*ngày")
 ROLE = (r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|"
         r"CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG|TỔNG\s+CỤC\s+TRƯỞNG|CỤC\s+TRƯỞNG|"
-        r"VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+ĐOÀN|THƯ\s+KÝ)")
+        r"THỨ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+ĐOÀN|THƯ\s+KÝ|THỐNG\s+ĐỐC|TỔNG\s+KIỂM\s+TOÁN)")
 ROLE_LINE = regex.compile(rf"(?:^|\s)(?P<role>{ROLE})(?:\s|$)")
 # A person's name: 2–5 capitalised syllables (Nguyễn Văn Sơn) or all capitals.
 NAME = regex.compile(r"^(?:[\p{Lu}Đ][\p{Ll}đ]+\s+){1,4}[\p{Lu}Đ][\p{Ll}đ]+$|^(?:[\p{Lu}Đ]+\s+){1,4}[\p{Lu}Đ]+$")
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
-CLOSING_TYPE = regex.compile(r"(?:Trên đây là|Để triển khai|thực hiện)\s+(?P<type>\p{Lu}\p{Ll}+\s+\p{Ll}+)\b")
 
 
 def _caps_to_name(caps: str) -> str:
@@ -90,12 +90,15 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
     """Issuer lines sit left of (or above) the quốc hiệu: 'ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN'."""
     parts = []
     for line in lines:
-        if NUMBER_LINE.search(line) or regex.search(r",\s*ngày", line) or type_line(line):
+        if NUMBER_LINE.search(line) or regex.search(r",\s*ngày|^[\d/]|^[SsŚ][ốỐ]\s*:?$", line) or type_line(line):
             break
         line = TIEU_NGU.sub(" ", QUOC_HIEU.sub(" ", line))
         line = regex.sub(r"[-_*#]{2,}", " ", line).strip(" -–_*")
-        if line and any(c.isalpha() for c in line):
-            parts.append(line)
+        if not line or not any(c.isalpha() for c in line):
+            continue
+        if not is_caps(line):  # issuer lines are in capitals; anything else ends them
+            break
+        parts.append(line)
     if not parts:
         return None
     names = [_caps_to_name(p) for p in parts]
@@ -139,7 +142,8 @@ def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], O
             role = m.group("role")
     for line in reversed(block):
         clean = regex.sub(r"\s*\(?(?:đã ký|Đã ký|ký)\)?\s*", " ", line).strip()
-        if NAME.match(clean) and not ROLE_LINE.search(clean) and not regex.search(ROLE, clean.upper()):
+        if (NAME.match(clean) and clean.split()[0].lower() in surnames()
+                and not ROLE_LINE.search(clean) and not regex.search(ROLE, clean.upper())):
             signer = clean if not clean.isupper() else " ".join(w.capitalize() for w in clean.lower().split())
             break
     return signer, (_title_case_role(role) if role else None), on_behalf
@@ -197,6 +201,15 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
             ident.notes["date"] = "the header leaves the day blank"
     else:
         ident.notes["date"] = "no date in the header" if header else "header not found in the text"
+        # a law or a Quốc hội resolution is dated where it is passed: "… thông qua ngày 10 tháng 12 năm 2025"
+        for p in reversed([p for p in passages if p.kind != "footnote"][-15:]):
+            passed = regex.search(r"thông\s+qua\s+ngày", p.text)
+            found = list(find_dates(text, p.start + passed.start(), p.end)) if passed else []
+            if found:
+                ident.date = found[0].iso
+                ident.spans["date"] = (found[0].start, found[0].end)
+                ident.notes["date"] = "the date it was passed (thông qua ngày …), stated at the end"
+                break
 
     # loại văn bản
     for line in header_lines:

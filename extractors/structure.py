@@ -31,7 +31,7 @@ QUOC_HIEU = regex.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆ
 BODY_OPENING = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét |Theo |Kính gửi|Thi hành|Để |Nhằm |Ngày \d|Trong |Triển khai|Sau khi|Vừa qua|Hiện nay|Qua )")
 RECIPIENTS = regex.compile(r"^Nơi\s+nhận\s*:?", regex.I)
 SIGNATURE_START = regex.compile(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG)\b")
-CLOSING = regex.compile(r"\./\.\s*$|Trân\s+trọng\s*\./?\.?\s*$")
+APPENDIX = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục|BIÊN\s+BẢN|DANH\s+MỤC|QUY\s+CHẾ|QUY\s+ĐỊNH|ĐIỀU\s+LỆ)\b")
 
 
 def type_line(text: str) -> Optional[str]:
@@ -111,6 +111,8 @@ def segment(text: str, paragraphs: Optional[list] = None) -> list[Passage]:
             zone = "signature"
         elif zone == "recipients" and not para.startswith(("-", "+", "•")) and index > 0 and not RECIPIENTS.match(para):
             zone = "signature"
+        if zone == "signature" and (APPENDIX.match(para) or len(para) > 200):
+            zone = "appendix"  # a signed text may carry appendices after the signature
         if zone != "body":
             passages.append(Passage(zone, 0, start, end, para, label if zone != "header" else None))
             continue

@@ -58,3 +58,28 @@ def agencies() -> dict[str, Agency]:
 def provinces() -> tuple[str, ...]:
     """Province names, longest first so 'Thừa Thiên Huế' wins over 'Huế'."""
     return tuple(sorted((r["name"] for r in read_csv("provinces.csv")), key=lambda n: -len(n)))
+
+
+@dataclass(frozen=True)
+class Law:
+    name: str  # "Luật An toàn thông tin mạng"
+    number: str  # "86/2015/QH13"
+    date: str  # "2015-11-19", the day the Quốc hội passed it
+    aliases: tuple  # other names it is cited by: ("Luật Ban hành VBQPPL",)
+
+
+@lru_cache(maxsize=None)
+def laws() -> tuple[Law, ...]:
+    """Laws a document may cite by name only, one row per version (a name may have several).
+
+    'Luật Giao dịch điện tử' is 51/2005/QH11 or 20/2023/QH15: the cited date decides.
+    """
+    return tuple(Law(r["name"], r["number"], r["date"],
+                     tuple(a for a in r["aliases"].split("|") if a))
+                 for r in read_csv("laws.csv"))
+
+
+@lru_cache(maxsize=None)
+def surnames() -> frozenset[str]:
+    """Vietnamese family names, lower-cased: a signer's name starts with one."""
+    return frozenset(r["surname"].lower() for r in read_csv("surnames.csv"))

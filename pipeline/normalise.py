@@ -16,7 +16,9 @@ from models.records import Page
 from pipeline.offsets import CleanTextBuilder, OffsetMap
 
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$")
-FOOTNOTE_SEPARATOR = re.compile(r"^(?:[ \t\u00a0]{20,}|\s*[_\-]{8,}\s*)$")
+# The rule above a page's footnotes: a long run of underscores, or of spaces in text
+# extracted from PDFs. Dashes are not one: headers put "-------" under the issuer.
+FOOTNOTE_SEPARATOR = re.compile(r"^(?:[ \t\u00a0]{20,}|\s*_{8,}\s*)$")
 FOOTNOTE_START = re.compile(r"^(\d{1,2})\s?(?=[^\W\d_]|\()")
 # Markdown marks seen in transcriptions: heading hashes, bold/italic stars, rules.
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -27,6 +29,7 @@ BLOCK_START = re.compile(
     r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.))"
 )
 TERMINAL = ".;:!?"
+NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*\d*\s*[/-]")
 SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
 
 
@@ -100,7 +103,7 @@ def _is_heading(text: str) -> bool:
 def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
     if BLOCK_START.match(line.text) or _is_heading(line.text) or _is_heading(prev.text):
         return True
-    if prev.text[-1] in TERMINAL:
+    if prev.text[-1] in TERMINAL or NUMBER_LINE.match(prev.text):
         return True
     # After a blank line, a capital starts a new paragraph unless the previous line
     # ran to the right margin, i.e. it was wrapped ("Kiến trúc / Chính quyền điện tử").
@@ -127,10 +130,11 @@ def _split_lines(pages: list[Page]):
             raw = raw_nl.rstrip("\r\n")
             start = offset
             offset += len(raw_nl)
-            if FOOTNOTE_SEPARATOR.match(raw) and raw.strip("_- \t\u00a0") == "":
-                if raw.strip() or len(raw) >= 20:
-                    in_notes = True
-                    continue
+            if FOOTNOTE_SEPARATOR.match(raw):
+                following = next((l for l in lines[index + 1:] if l.strip()), "")
+                in_notes = bool(FOOTNOTE_START.match(following.strip()))
+                blank = True
+                continue
             if not raw.strip() or MARKDOWN_RULE.match(raw):
                 blank = True
                 continue
