@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from extractors.identity import extract_identity
+from extractors.measures import find_measures
 from extractors.structure import segment
 from models.records import Document, Page
 from pipeline.normalise import CleanText, normalise
@@ -36,5 +37,10 @@ def build_document(source: str, pages: list[Page]) -> Document:
     for passage in passages:
         passage.page, passage.page_start = clean.map.locate(passage.start)
     identity = extract_identity(clean.text, passages)
+    doc_year = int(identity.date[:4]) if identity.date else None
+    headings = [(p.start, p.text) for p in passages if p.kind == "heading"]
+    measures = find_measures(clean.text, headings, doc_year)
+    for measure in measures:
+        measure.page, measure.start, measure.end = place_on_pages(clean, measure.start, measure.end)
     return Document(source=source, sha256=content_hash(pages), pages=pages, text=clean.text,
-                    identity=identity, passages=passages)
+                    identity=identity, passages=passages, measures=measures)
