@@ -1,0 +1,535 @@
+"""Find the documents a text cites: numbers with ký hiệu, laws by name, standards.
+
+`find_references(text, province="Tuyên Quang")` turns
+"Căn cứ Quyết định số 742/QĐ-UBND ngày 24/6/2022 của Ủy ban nhân dân tỉnh ban hành Bộ chỉ số …"
+into one `Reference(id="742/QĐ-UBND", year=2022, date="2022-06-24",
+jurisdiction="Tuyên Quang", relation="legal_basis", …)` with every mention's offsets.
+
+Identity is (id, year, jurisdiction): numbers restart every year. A mention with no
+year of its own (no year in the number, no date) joins a dated citation of the same id
+in the same text: the only one, or else the nearest.
+
+One relation per reference, the strongest of its mentions, in this order:
+amends, replaces, repeals (what this document does to it) > legal_basis (Căn cứ …, or
+listed under a CĂN CỨ heading) > implements (the first citation of a paragraph opening
+with Thực hiện/Triển khai, not a list item) > guides (hướng dẫn thi hành …) > mentions.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from extractors.dates import find_dates, to_iso
+from extractors.patterns import (ACTION_TRIGGERS, CAN_CU_HEADING_RE, CAN_CU_START_RE, CLAUSE_END_RE,
+                                 DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE, IMPLEMENTS_START_RE,
+                                 ISSUER_GAP_RE, LABEL_RANKS, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE, STANDARD_RE,
+                                 issuer_re, law_name_re, prefix_re, type_words)
+from models.knowledge import Law, agencies, laws, provinces, type_by_abbreviation
+from models.records import Mention, Reference
+from models.vietnamese import fix_d, nfc
+
+NATIONAL = "national"
+RELATION_RANK = {"amends": 6, "replaces": 6, "repeals": 6, "legal_basis": 4, "implements": 3,
+                 "guides": 2, "mentions": 0}
+PREFIX_WINDOW = 60  # characters before a number searched for 'Quyết định số '
+LAW_WINDOW = 160  # characters before a number searched for 'Luật … số '
+TITLE_MAX = 300
+NON_SPACE = regex.compile(r"\s+")
+OWN_NUMBER_RE = regex.compile(r"(?:^|\n)[\s*#]*(?:Số|SỐ)\s*:?\s*$")
+LEADING_COMMA_RE = regex.compile(r"\s*,?\s*")
+LIST_GAP_RE = regex.compile(r"\s*(?:,|;|và|,\s*và)?\s*(?:các\s+)?(?:số|Số)?\s*[:.]?\s*")
+
+
+@dataclass
+class _Cite:
+    """One mention as found, before mentions of the same document are merged."""
+
+    id: str
+    start: int
+    end: int
+    type: Optional[str] = None
+    type_written: bool = False  # the type word stands in the text (not guessed from the symbol)
+    number: Optional[str] = None
+    symbol: Optional[str] = None
+    year: Optional[int] = None  # from the number (45/2020/NĐ-CP) or the law book
+    date: Optional[str] = None
+    issuer: Optional[str] = None
+    jurisdiction: Optional[str] = None
+    title: Optional[str] = None
+    relation: str = "mentions"
+    number_start: int = 0  # where the number itself starts, for list continuations
+    pending_law: bool = False  # a law named without date or year: its version is chosen last
+
+
+@dataclass
+class _Context:
+    """What the whole text tells about each position: paragraphs and CĂN CỨ sections."""
+
+    text: str
+    province: Optional[str]
+    para_starts: list = field(default_factory=list)
+    can_cu: list = field(default_factory=list)  # (start, end) of sections under a CĂN CỨ heading
+
+
+def find_references(text: str, province: str | None = None, own_id: str | None = None,
+                    issuer: str | None = None) -> list[Reference]:
+    """Every document the text cites, one Reference per (id, year, jurisdiction).
+
+    >>> [r.id for r in find_references("Căn cứ Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 của Chính phủ;")]
+    ['45/2020/NĐ-CP']
+    """
+    if province is None and issuer:
+        province = next((p for p in provinces() if p in issuer), None)
+    ctx = _context(text, province)
+    own = _canonical(own_id) if own_id else None
+    cites = _number_cites(ctx, own)
+    taken = [(c.start, c.end) for c in cites]
+    cites += _law_name_cites(ctx, taken)
+    cites += _standard_cites(text)
+    cites.sort(key=lambda c: c.start)
+    _fix_cutoff_years(cites)
+    return _merge(text, cites)
+
+
+# -- citations by number ---------------------------------------------------------
+
+def _number_cites(ctx: _Context, own: Optional[str]) -> list[_Cite]:
+    text = ctx.text
+    out: list[_Cite] = []
+    for m in DOC_NUMBER_RE.finditer(text):
+        number, symbol = m.group("number"), _clean_symbol(m.group("symbol"))
+        party = "/" in symbol
+        if party and symbol.split("/")[0].upper() not in type_by_abbreviation():
+            continue  # '12-AB/CD' is no party document unless AB is a type (NQ, CT, KH …)
+        nyear = m.group("year")
+        cid = f"{number}/{nyear}/{symbol}" if nyear else (f"{number}-{symbol}" if party else f"{number}/{symbol}")
+        before = text[max(0, m.start() - PREFIX_WINDOW):m.start()]
+        if OWN_NUMBER_RE.search(before) or (own and cid == own):
+            continue
+        cite = _Cite(cid, m.start(), m.end(), number=number, symbol=symbol,
+                     year=int(nyear) if nyear else None, number_start=m.start())
+        pre = prefix_re().search(before)
+        if pre and pre.group("type"):
+            cite.type, cite.type_written = _canonical_type(pre.group("type")), True
+            cite.start = m.start() - len(before) + pre.start("type")
+        elif pre and pre.group("so"):
+            cite.start = m.start() - len(before) + pre.start("so")
+        if not cite.type_written:
+            _law_before(ctx, cite, out)
+        if not cite.type:
+            cite.type = _continued_type(text, cite, out) or _type_from_symbol(symbol, party, nyear)
+        pos = _attach_date(text, cite, m.end())
+        _attach_issuer_title(ctx, cite, pos)
+        if cite.jurisdiction is None:
+            cite.jurisdiction = _jurisdiction_from_symbol(symbol, party, ctx.province)
+        if cite.issuer is None:
+            cite.issuer = _issuer_from_symbol(symbol, party, ctx.province)
+        cite.relation = _relation(ctx, cite, out)
+        out.append(cite)
+    return out
+
+
+def _clean_symbol(raw: str) -> str:
+    """'QÐ- UBND' → 'QĐ-UBND', 'NQ/TƯ' → 'NQ/TW', 'QD-UBND' → 'QĐ-UBND'."""
+    sym = NON_SPACE.sub("", fix_d(nfc(raw)))
+    sym = regex.sub(r"[‐‑–]", "-", sym)
+    known = set(type_by_abbreviation()) | set(agencies())
+    pieces = regex.split(r"([-/])", sym)
+    for i, piece in enumerate(pieces):
+        if piece in "-/":
+            continue
+        if piece == "TƯ":
+            pieces[i] = "TW"
+        elif piece.upper() not in known and "D" in piece:
+            fixed = piece.replace("D", "Đ")
+            if fixed.upper() in known:  # OCR lost the bar: QD, ND, HDND
+                pieces[i] = fixed
+    return "".join(pieces)
+
+
+def _canonical(cid: str) -> str:
+    return _clean_symbol(cid)
+
+
+def _canonical_type(word: str) -> str:
+    folded = NON_SPACE.sub(" ", word).lower()
+    return next((t for t in type_words() if t.lower() == folded), word)
+
+
+def _law_before(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> None:
+    """'Luật Tổ chức Chính phủ số 63/2025/QH15': the law word a few words before the number."""
+    if not regex.match(r"QH\d*$", cite.symbol or ""):
+        return
+    lo = max(0, cite.number_start - LAW_WINDOW, previous[-1].end if previous else 0)
+    window = ctx.text[lo:cite.number_start]
+    cut = max(window.rfind(";"), window.rfind("\n"))
+    window_start = lo + cut + 1
+    m = LAW_WORD_RE.search(ctx.text, window_start, cite.number_start)
+    if not m:
+        return
+    cite.type = "Bộ luật" if m.group(0).startswith("Bộ") else "Luật"
+    cite.type_written = True
+    name = regex.sub(r"[\s,]*(?:số|Số)?\s*[:.]?\s*$", "", ctx.text[m.start():cite.number_start])
+    if len(name) > len(m.group(0)) + 1:
+        cite.title = NON_SPACE.sub(" ", name)
+    cite.start = m.start()
+
+
+def _continued_type(text: str, cite: _Cite, previous: list[_Cite]) -> Optional[str]:
+    """'Công văn số 119/UBND-THCB ngày 15/01/2021, số 708/UBND-THCB …': the list keeps its type."""
+    if not previous:
+        return None
+    prev = previous[-1]
+    gap = text[prev.end:cite.number_start]
+    if LIST_GAP_RE.fullmatch(gap):
+        return prev.type
+    return None
+
+
+def _type_from_symbol(symbol: str, party: bool, nyear: Optional[str]) -> Optional[str]:
+    first = regex.split(r"[-/]", symbol)[0]
+    if regex.match(r"QH\d*$", first):
+        return "Luật"
+    by_abbr = type_by_abbreviation()
+    if first.upper() in by_abbr:
+        name = by_abbr[first.upper()]
+        return name[: -len(" hành động")] if name.endswith(" hành động") else name
+    # a ký hiệu starting with the issuer is a công văn: 3570/BTTTT-THH
+    return None if party or nyear else "Công văn"
+
+
+def _issuer_pieces(symbol: str, party: bool) -> list[str]:
+    if party:
+        return regex.split(r"-", symbol.split("/", 1)[1])
+    pieces = symbol.split("-")
+    if pieces[0].upper() in type_by_abbreviation():
+        pieces = pieces[1:]
+    return pieces
+
+
+def _jurisdiction_from_symbol(symbol: str, party: bool, province: Optional[str]) -> Optional[str]:
+    """National for CP, TTg, TW, QH, ministries; the province for UBND, HĐND, TU, Sở, CAT …
+
+    A local piece wins ('QĐ-TCT68-CAT' is a provincial working group with the police).
+    Pieces nobody knows are taken as local: central bodies use the listed abbreviations.
+    """
+    known = agencies()
+    levels = []
+    for piece in _issuer_pieces(symbol, party):
+        up = piece.upper()
+        if up in known:
+            levels.append(known[up].level)
+        elif regex.match(r"(?:UBTV)?QH\d*$", up) or up.endswith("TW") or up.endswith("TƯ"):
+            levels.append(NATIONAL)
+        else:
+            levels.append("province")
+    if "province" in levels or not levels:
+        return province
+    return NATIONAL
+
+
+def _issuer_from_symbol(symbol: str, party: bool, province: Optional[str]) -> Optional[str]:
+    pieces = _issuer_pieces(symbol, party)
+    agency = agencies().get(pieces[0].upper()) if pieces else None
+    if agency is None:
+        return None
+    if agency.level == NATIONAL or not province:
+        return agency.name
+    return _localise(agency.name, province)
+
+
+def _localise(name: str, province: str) -> str:
+    """'Ủy ban nhân dân' → 'Ủy ban nhân dân tỉnh Tuyên Quang'; 'Công an tỉnh' → '… tỉnh Tuyên Quang'."""
+    kind = "thành phố" if province in ("Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế") else "tỉnh"
+    if regex.search(r"(?:tỉnh|thành phố)$", name) or name.startswith("Tỉnh ủy"):
+        return f"{name} {province}"
+    return f"{name} {kind} {province}"
+
+
+# -- date, issuer and title after the number -------------------------------------------
+
+def _attach_date(text: str, cite: _Cite, pos: int) -> int:
+    """Take the date right after the number ('ngày 24/6/2022', ', ngày 20/12/2018'); return where it ends."""
+    at = DATE_LEAD_RE.match(text, pos).end()
+    d = next(find_dates(text, at, min(len(text), at + 40)), None)
+    if d and (d.start == at or NGAY_RE.fullmatch(text, at, d.start)):
+        cite.date, cite.end = d.iso, d.end
+        if cite.year is None:
+            cite.year = d.year
+        return d.end
+    ngay = NGAY_RE.match(text, at)
+    g = GLUED_DATE_RE.match(text, ngay.end() if ngay else at)
+    iso = g and to_iso(g.group("day"), g.group("month"), g.group("year"))
+    if iso:
+        cite.date, cite.end = iso, g.end() - 1
+        if cite.year is None:
+            cite.year = int(g.group("year"))
+        return cite.end
+    return pos
+
+
+def _attach_issuer_title(ctx: _Context, cite: _Cite, pos: int) -> None:
+    text = ctx.text
+    gap = ISSUER_GAP_RE.match(text, pos)
+    if gap:
+        m = issuer_re().match(text, gap.end())
+        if m:
+            cite.issuer, cite.jurisdiction = _read_issuer(m, ctx.province)
+            pos = m.end()
+    if cite.title is None:
+        cite.title = _title(text, pos)
+
+
+def _read_issuer(m: regex.Match, province: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """Normalise an issuer phrase and say whose it is: ('Ủy ban nhân dân tỉnh Lạng Sơn', 'Lạng Sơn')."""
+    place = m.group("place")
+    if m.group("body"):
+        body = "Ủy ban nhân dân" if regex.match(r"(?i:ủy|uỷ|UBND)", m.group("body")) else "Hội đồng nhân dân"
+        level = NON_SPACE.sub(" ", m.group("level"))
+        where = place or province
+        if level in ("tỉnh", "thành phố") and where:
+            return f"{body} {level} {where}", where
+        return f"{body} {level}", where
+    if m.group("party"):
+        party = regex.sub(r"(?i:uỷ)", "ủy", NON_SPACE.sub(" ", m.group("party")))
+        where = place or province
+        return (f"{party} {where}" if where else party), where
+    if m.group("national"):
+        return NON_SPACE.sub(" ", m.group("national")), NATIONAL
+    name = NON_SPACE.sub(" ", m.group("generic")).strip()
+    if regex.search(r"\b(?:tỉnh|Tỉnh ủy|huyện|Sở|Công an tỉnh)\b", name) or name.startswith("Sở "):
+        found = next((p for p in provinces() if name.endswith(p)), None)
+        where = found or province
+        if name.endswith(" tỉnh") and province:
+            name = f"{name} {province}"
+        return name, where
+    if regex.match(r"(?:Bộ|Tổng cục|Cục|Văn phòng Chính phủ|Ủy ban Quốc gia|Ban Chỉ đạo quốc gia)\b", name):
+        return name, NATIONAL
+    return name, None
+
+
+def _title(text: str, pos: int) -> Optional[str]:
+    """The trích yếu after the issuer, to the end of its clause: 'ban hành Bộ chỉ số …'."""
+    start = LEADING_COMMA_RE.match(text, pos).end()
+    if start >= len(text) or not regex.match(r"[^\W\d_“\"]", text[start]):
+        return None
+    end = CLAUSE_END_RE.search(text, start, min(len(text), start + TITLE_MAX + 1))
+    stop = end.start() if end else min(len(text), start + TITLE_MAX)
+    title = NON_SPACE.sub(" ", text[start:stop]).strip(" ,")
+    return title or None
+
+
+# -- laws cited by name ------------------------------------------------------------------
+
+def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
+    text = ctx.text
+    out = []
+    for m in law_name_re().finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue  # already cited with its number
+        after = text[m.end():m.end() + 40]
+        if regex.match(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?QH", after):
+            continue
+        clause = text[max(0, m.start() - 60):m.start()]
+        if regex.search(r"(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)(?:\s+(?i:của))?\s*$", clause):
+            continue  # 'Luật sửa đổi … của Luật X' cites the amending law, not X
+        name = "Luật " + NON_SPACE.sub(" ", m.group("name"))
+        cite = _Cite("", m.start(), m.end(), type="Bộ luật" if m.group("kw").startswith("Bộ") else "Luật",
+                     type_written=True, issuer="Quốc hội", jurisdiction=NATIONAL, title=name)
+        pos = _attach_date(text, cite, m.end())
+        cite.year = None  # the year is the law's, looked up below
+        written_year = None
+        if cite.date is None:
+            y = LAW_YEAR_RE.match(text, m.end())
+            if y:
+                written_year, cite.end = int(y.group("year")), y.end()
+        law = _pick_law(name, cite.date, written_year)
+        if law is None:
+            continue
+        cite.id = law.number
+        cite.number, rest = law.number.split("/", 1)
+        cite.symbol = rest.split("/", 1)[1]
+        cite.year = int(law.number.split("/")[1])
+        cite.pending_law = cite.date is None and written_year is None
+        cite.relation = _relation(ctx, cite, [])
+        out.append(cite)
+    return out
+
+
+def _versions(name: str) -> list[Law]:
+    key = name.lower()
+    return sorted((law for law in laws() if key in (law.name.lower(), *(a.lower() for a in law.aliases))),
+                  key=lambda law: law.date)
+
+
+def _pick_law(name: str, date: Optional[str], year: Optional[int], cutoff: Optional[str] = None) -> Optional[Law]:
+    """The version of a law a citation means: by its date, its year, else the latest before cutoff."""
+    versions = _versions(name)
+    if not versions:
+        return None
+    if date:
+        exact = [v for v in versions if v.date == date]
+        if exact:
+            return exact[0]
+        cutoff = date
+    if year:
+        same = [v for v in versions if v.date.startswith(str(year))]
+        if same:
+            return same[-1]
+        cutoff = f"{year}-12-31"
+    if cutoff:
+        before = [v for v in versions if v.date <= cutoff]
+        return before[-1] if before else versions[0]
+    return versions[-1]
+
+
+def _fix_cutoff_years(cites: list[_Cite]) -> None:
+    """A law named without date or year: the version in force when the text was written.
+
+    The citing date is unknown here; the latest date among its citations stands for it,
+    since a text cites only what came before it.
+    """
+    cited = [c.date for c in cites if c.date and len(c.date) == 10]
+    cutoff = max(cited) if cited else None
+    for c in cites:
+        if c.pending_law:
+            law = _pick_law(c.title, None, None, cutoff)
+            c.id = law.number
+            c.number, rest = law.number.split("/", 1)
+            c.symbol = rest.split("/", 1)[1]
+            c.year = int(law.number.split("/")[1])
+
+
+# -- standards -------------------------------------------------------------------------
+
+def _standard_cites(text: str) -> list[_Cite]:
+    out = []
+    for m in STANDARD_RE.finditer(text):
+        code = NON_SPACE.sub(" ", m.group("code"))
+        cid = f"{m.group('kind')} {code}"
+        out.append(_Cite(cid, m.start(), m.end(), type="Tiêu chuẩn" if m.group("kind") == "TCVN" else "Quy chuẩn",
+                         type_written=True, year=int(m.group("year")) if m.group("year") else None,
+                         jurisdiction=NATIONAL))
+    return out
+
+
+# -- relation ------------------------------------------------------------------------------
+
+def _context(text: str, province: Optional[str]) -> _Context:
+    ctx = _Context(text, province)
+    starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+    ctx.para_starts = starts
+    section = None  # (start, rank)
+    for i, s in enumerate(starts):
+        e = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        line = text[s:e].strip()
+        rank = _heading_rank(line)
+        if section is not None and rank is not None and rank <= section[1]:
+            ctx.can_cu.append((section[0], s))
+            section = None
+        if section is None and len(line) < 100 and CAN_CU_HEADING_RE.match(line) and _is_heading(line, rank):
+            section = (s, 1 if rank is None else rank)
+        elif section is not None and regex.match(r"(?:Nơi nhận|NƠI NHẬN)", line):
+            ctx.can_cu.append((section[0], s))
+            section = None
+    if section is not None:
+        ctx.can_cu.append((section[0], len(text)))
+    return ctx
+
+
+def _heading_rank(line: str) -> Optional[int]:
+    for pattern, rank in LABEL_RANKS:
+        if pattern.match(line):
+            return rank
+    letters = [c for c in line if c.isalpha()]
+    if 3 <= len(letters) and len(line) < 150 and all(c.isupper() for c in letters):
+        return 1
+    return None
+
+
+def _is_heading(line: str, rank: Optional[int]) -> bool:
+    """'I. CĂN CỨ LẬP KẾ HOẠCH', '1. Căn cứ pháp lý', 'Căn cứ xây dựng kế hoạch:' — not 'Căn cứ Luật …;'."""
+    bare = line.strip("*# ")
+    return (rank is not None or bare.endswith(":")) and not bare.endswith(";") and "số" not in bare
+
+
+def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
+    i = bisect.bisect_right(ctx.para_starts, pos) - 1
+    start = ctx.para_starts[i]
+    end = ctx.para_starts[i + 1] - 1 if i + 1 < len(ctx.para_starts) else len(ctx.text)
+    return start, end
+
+
+def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
+    text = ctx.text
+    p_start, _ = _paragraph(ctx, cite.start)
+    clause_start = max(text.rfind(ch, p_start, cite.start) for ch in ".;:\n")
+    clause_start = max(clause_start + 1, p_start)
+    clause = text[clause_start:cite.start]
+    earlier_in_clause = any(c.end > clause_start and c.start < cite.start for c in previous)
+    if not earlier_in_clause:
+        for relation, trigger in ACTION_TRIGGERS:
+            if trigger.search(clause) and relation != "guides":
+                return relation
+    if CAN_CU_START_RE.match(text, p_start) or any(a <= cite.start < b for a, b in ctx.can_cu):
+        return "legal_basis"
+    if IMPLEMENTS_START_RE.match(text, p_start) and not any(c.start >= p_start for c in previous):
+        first_clause_end = CLAUSE_END_RE.search(text, p_start, cite.start)
+        if first_clause_end is None or text[first_clause_end.start()] not in ";\n":
+            return "implements"
+    if not earlier_in_clause and ACTION_TRIGGERS[-1][1].search(clause):
+        return "guides"
+    return "mentions"
+
+
+# -- merge mentions into references -----------------------------------------------------------
+
+def _merge(text: str, cites: list[_Cite]) -> list[Reference]:
+    groups: dict[tuple, list[_Cite]] = {}
+    undated: list[_Cite] = []
+    for c in cites:
+        if c.year is None:
+            undated.append(c)
+        else:
+            groups.setdefault((c.id, c.year, c.jurisdiction), []).append(c)
+    for c in undated:
+        keys = [k for k in groups if k[0] == c.id and k[1] is not None]
+        if keys:
+            groups[_nearest(keys, groups, c)].append(c)
+        else:
+            groups.setdefault((c.id, None, c.jurisdiction), []).append(c)
+    refs = []
+    for (cid, year, jurisdiction), members in groups.items():
+        members.sort(key=lambda c: c.start)
+        refs.append(_reference(text, cid, year, jurisdiction, members))
+    refs.sort(key=lambda r: r.mentions[0].start)
+    return refs
+
+
+def _nearest(keys: list, groups: dict, cite: _Cite) -> tuple:
+    """The dated citation an undated mention belongs to: the only one, else the closest before it."""
+    if len(keys) == 1:
+        return keys[0]
+
+    def distance(key):
+        starts = [c.start for c in groups[key]]
+        before = [cite.start - s for s in starts if s <= cite.start]
+        return (0, min(before)) if before else (1, min(s - cite.start for s in starts))
+    return min(keys, key=distance)
+
+
+def _reference(text: str, cid: str, year: Optional[int], jurisdiction: Optional[str], members: list[_Cite]) -> Reference:
+    typed = [c for c in members if c.type_written] or members
+    dates = list(dict.fromkeys(c.date for c in members if c.date))
+    relation = max((c.relation for c in members), key=lambda r: RELATION_RANK[r])
+    first = members[0]
+    return Reference(
+        id=cid, type=next((c.type for c in typed if c.type), None), number=first.number, symbol=first.symbol,
+        year=year, date=dates[0] if dates else None,
+        issuer=next((c.issuer for c in members if c.issuer), None), jurisdiction=jurisdiction,
+        relation=relation, title=next((c.title for c in members if c.title), None),
+        mentions=[Mention(page=0, start=c.start, end=c.end, text=text[c.start:c.end]) for c in members], dates=dates,
+    )
