@@ -40,20 +40,21 @@ COUNT_RE = regex.compile(rf"(?P<num>{NUMBER})(?=\s+[^\W\d_])")
 
 # Words before a number that make it a label, an ordinal or a date, not a count.
 NOT_COUNT_BEFORE = regex.compile(
-    r"(?:năm|tháng|ngày|quý|tuần|mức độ|mức|cấp độ|giai đoạn|Điều|điều|khoản|Khoản|mục|Mục|điểm|"
-    r"phiên bản|Đề án|đề án|Biểu đồ|biểu đồ|Phụ lục|phụ lục|lần thứ|thứ|khóa|Khóa|khoá|số|Số|hạng|"
-    r"IPv|Covid|COVID|phần|Phần|chương|Chương|trang|bước|top|Top|nhóm|Nhóm|tầng|Tầng|lớp|mô hình|"
-    r"trước|sau|vòng|định kỳ|Định kỳ|đến|từ|hết)[\s\-:]*$"
+    r"(?:năm|tháng|ngày|quý|tuần|mức độ|mức|cấp độ|giai đoạn|điều|khoản|mục|điểm|phiên bản|đề án|"
+    r"biểu đồ|phụ lục|lần thứ|thứ|khóa|khoá|số|hạng|ipv|covid|phần|chương|trang|bước|top|nhóm|tầng|"
+    r"lớp|mô hình|trước|sau|vòng|định kỳ|đến|từ|hết)[\s\-:]*$"
+    # the second of a list of levels: 'mức độ 3, 4 phục vụ'
+    r"|\d\s*(?:,|và|hoặc)\s*$",
+    regex.I,
 )
 # Nouns after a number that make it a duration, a date part or an ordinal level.
 NOT_COUNT_NOUN = {
-    "năm", "tháng", "ngày", "tuần", "giờ", "phút", "quý", "tuổi", "lần", "bậc", "cấp", "lớp",
-    "mức", "giai", "kỳ", "khóa", "khoá", "buổi", "trụ", "nhóm", "tầng", "bước", "chỉ", "điểm",
+    "năm", "tháng", "ngày", "tuần", "giờ", "phút", "quý", "tuổi", "lần", "bậc", "cấp",
+    "mức", "giai", "kỳ", "trụ", "nhóm", "tầng", "bước", "chỉ", "điểm",
     "trang", "phiên", "tiêu", "giây", "triệu", "tỷ", "tỉ", "nghìn", "ngàn", "đồng",
 }
 # Units allowed despite NOT_COUNT_NOUN's first syllable: `87 điểm cầu`, `924.838 trang tài liệu`.
-COUNT_NOUN_EXCEPTIONS = ("điểm cầu", "trang tài liệu", "trang thông tin", "lớp tập huấn", "lớp đào tạo",
-                         "chỉ số", "tiêu chí")
+COUNT_NOUN_EXCEPTIONS = ("điểm cầu", "trang tài liệu", "trang thông tin", "chỉ số", "tiêu chí")
 # A counted noun ends before these words.
 UNIT_STOP = {
     "của", "tại", "trên", "và", "với", "cho", "trong", "được", "đã", "là", "có", "gồm", "mức",
@@ -77,7 +78,8 @@ class _Figure:
 # ---------------------------------------------------------------------------
 
 # Clauses end at `;`, at a sentence stop, at a paragraph break.
-CLAUSE_END_RE = regex.compile(r";|\.(?=\s+(?:\p{Lu}|\d)|\s*$)|\n|:(?=\s*\n)")
+# A line break followed by a lower-case word is a stray hard wrap, not a clause end.
+CLAUSE_END_RE = regex.compile(r";|\.(?=\s+(?:\p{Lu}|\d)|\s*$)|\n(?!\s*\p{Ll})|:(?=\s*\n)")
 HEADING_LABEL = (
     r"(?:(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+[IVXLC\d]+\b|[IVXLC]+\s*[.\-]|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\))"
 )
@@ -218,7 +220,7 @@ def _counts(text: str, taken: list[_Figure]) -> list[_Figure]:
 
 
 # Verbs of doing that make a count a planned or reported output: `Tổ chức 01 đợt diễn tập`.
-_ACTION_RE = regex.compile(r"\b(?:tổ chức|triển khai|cấp|cung cấp|có|gồm|với|phục vụ|đào tạo|tập huấn)\b", regex.I)
+_ACTION_RE = regex.compile(r"\b(?:tổ chức|triển khai|cấp|cung cấp|có|với|phục vụ|đào tạo|tập huấn)\b", regex.I)
 
 
 def _plausible_count(text: str, m) -> bool:
@@ -232,17 +234,17 @@ def _plausible_count(text: str, m) -> bool:
     if NOT_COUNT_BEFORE.search(before) or regex.search(r"[/\-–.]\s*$", before):
         return False
     after = text[m.end():m.end() + 2]
-    return not regex.match(r"\s*[/\-]", after)
+    # a version or a decimal ('Chính quyền số 2.0') counts nothing
+    return not regex.match(r"\s*[/\-]", after) and not regex.search(r"\.\d{1,2}$|,\d", num)
 
 
 def _counted_noun(text: str, pos: int) -> str:
-    """The noun after a number, at most three syllables, cut at a word boundary.
+    """The noun after a number: up to three syllables, whole words, and a noun first.
 
-    'đã cấp 1.719 chứng thư số, trong đó' → 'chứng thư số'.
+    'đã cấp 1.719 chứng thư số, trong đó' → 'chứng thư số'; 'mức độ 3, 4 phục vụ' → ''.
     """
-    window = text[pos:pos + 60]
     syllables = []
-    for m in regex.finditer(r"(?P<gap>[^\w]*)(?P<word>[^\W\d_]\w*)", window):
+    for m in regex.finditer(r"(?P<gap>[^\w]*)(?P<word>[^\W\d_]\w*)", text[pos:pos + 60]):
         if syllables and regex.search(r"\S", m.group("gap")):
             break  # punctuation ends the noun
         if m.group("word").lower() in UNIT_STOP or len(syllables) == 4:
@@ -251,9 +253,27 @@ def _counted_noun(text: str, pos: int) -> str:
     if not syllables:
         return ""
     noun = _whole_words(syllables, 3)
+    first_word, first_tag = _tags(" ".join(syllables))[0]
+    if first_tag not in NOUN_TAGS and first_word.lower() not in CLASSIFIERS:
+        return ""  # a verb, an adjective or a conjunction: 'mức độ 3, 4 phục vụ'
     if noun.split()[0].lower() in NOT_COUNT_NOUN and not noun.lower().startswith(COUNT_NOUN_EXCEPTIONS):
         return ""
     return noun
+
+
+# Tags of words a count can count: nouns of every kind, and M, which underthesea gives
+# to some compound nouns out of context ('tài khoản').
+NOUN_TAGS = {"N", "Nc", "Np", "Nu", "Ny", "Nb", "M"}
+# Classifiers come before what they count: 'đợt diễn tập', 'cuộc họp', 'lớp tập huấn'.
+CLASSIFIERS = {"đợt", "cuộc", "lượt", "lớp", "buổi", "khóa", "khoá", "chiếc"}
+
+
+@lru_cache(maxsize=4096)
+def _tags(phrase: str) -> tuple:
+    """underthesea's (word, tag) pairs, imported lazily (loading costs ~0.5 s) and cached."""
+    from underthesea import pos_tag
+
+    return tuple(pos_tag(phrase))
 
 
 def _whole_words(syllables: list[str], limit: int) -> str:
@@ -266,7 +286,7 @@ def _whole_words(syllables: list[str], limit: int) -> str:
         if len(kept) + len(word.split()) > limit:
             break
         kept.extend(word.split())
-    return " ".join(kept) if kept else syllables[0]
+    return " ".join(kept) if kept else _words(" ".join(syllables))[0]
 
 
 @lru_cache(maxsize=4096)
@@ -488,7 +508,8 @@ def _metric_before(before: str) -> str:
 
 
 def _clean_metric(phrase: str) -> str:
-    phrase = regex.sub(r"\s+", " ", phrase).strip(" ,;:.-")
+    phrase = regex.sub(r"\s+", " ", phrase.replace("*", "")).strip(" ,;:.-")
+    phrase = regex.sub(r"\s+(?:và|hoặc)$", "", phrase)  # the link to the next figure
     phrase = _METRIC_LEAD.sub("", phrase)
     words = phrase.split()
     if len(words) > 30:
@@ -508,7 +529,7 @@ def _shared_metric(metrics: list[str]) -> Optional[str]:
 
 
 def _quote(text: str, s: int, e: int) -> str:
-    return regex.sub(r"\s+", " ", text[s:e]).strip(" ,;")
+    return regex.sub(r"\s+", " ", text[s:e].replace("*", "")).strip(" ,;")
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,214 @@
+"""Tests of extractors.measures and extractors.numbers, and the seed figures against gold."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from extractors.measures import find_headings, find_measures
+from extractors.numbers import parse_number
+from models.records import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+GOLD = Path("/work/shared/gold")
+FIXTURE = Path(__file__).parent / "fixtures" / "measures_money_counts.json"
+# Plan years of the seeds, as the identity stage would give them (doc_year).
+DOC_YEARS = {"000": 2021, "001": 2022, "002": 2021, "003": 2022, "004": 2022}
+
+
+def percents(text: str, **kw) -> list:
+    return [m for m in find_measures(text, **kw) if m.unit == "%"]
+
+
+# --- numbers ---------------------------------------------------------------
+
+@pytest.mark.parametrize("written, value", [
+    ("38,72", 38.72), ("1,0", 1.0), ("100", 100.0), ("40.369.000.000", 40369000000.0),
+    ("1.719", 1719.0), ("216,3", 216.3), ("2.5", 2.5),
+])
+def test_parse_number_reads_vietnamese_figures(written, value):
+    assert parse_number(written) == value
+
+
+@pytest.mark.parametrize("written", ["558.6160", "1.2.3", "12,5,6", "abc"])
+def test_parse_number_refuses_irregular_grouping(written):
+    assert parse_number(written) is None
+
+
+# --- percentages -----------------------------------------------------------
+
+def test_decimal_comma_and_spaced_sign():
+    found = percents("đạt tỷ lệ 38,72%, bố trí ít nhất 1,0 % tổng chi ngân sách; đạt 100 %.")
+    assert [m.value for m in found] == [38.72, 1.0, 100.0]
+
+
+def test_offsets_cover_the_figure():
+    text = "số dịch vụ công đang cung cấp mức độ 4 là: 1.044, đạt tỷ lệ 55,82%"
+    (m,) = percents(text)
+    assert text[m.start:m.end] == "55,82%"
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("Tỷ lệ hồ sơ đạt từ 50% trở lên", "min"),
+    ("Tối thiểu 70% hệ thống thông tin được xác định cấp độ", "min"),
+    ("với tỷ lệ khoảng 1% tổng chi ngân sách", "approx"),
+    ("100% văn bản điện tử gửi đi được ký số", None),
+])
+def test_bounds(text, bound):
+    assert percents(text)[0].bound == bound
+
+
+def test_one_sentence_several_values_each_with_its_scope_and_the_shared_metric():
+    text = ("III. MỤC TIÊU CỤ THỂ\n- Phấn đấu 90% hồ sơ công việc tại cấp tỉnh, 80% hồ sơ công việc tại "
+            "cấp huyện và 60% hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng.")
+    found = percents(text, doc_year=2022)
+    assert [(m.value, m.kind, m.scope) for m in found] == [
+        (90.0, "target", "cấp tỉnh"), (80.0, "target", "cấp huyện"), (60.0, "target", "cấp xã")]
+    assert {m.metric for m in found} == {"hồ sơ công việc được xử lý trên môi trường mạng"}
+    assert all(m.year == 2022 for m in found)
+
+
+def test_actual_with_as_of_date():
+    text = ("Tính đến tháng 9/2021, tỷ lệ văn bản trao đổi giữa các cơ quan hành chính nhà nước hoàn toàn "
+            "dưới dạng điện tử đạt 96%.")
+    (m,) = percents(text)
+    assert (m.kind, m.as_of, m.year) == ("actual", "tháng 9/2021", 2021)
+    assert m.metric == "văn bản trao đổi giữa các cơ quan hành chính nhà nước hoàn toàn dưới dạng điện tử"
+
+
+def test_heading_makes_items_targets_and_gives_their_year():
+    text = ("I. MỤC TIÊU\n1. Mục tiêu đến năm 2025\n- 100% công chức được gắn định danh số.\n"
+            "2. Mục tiêu đến năm 2030\n- 100% hồ sơ thủ tục hành chính được xử lý hoàn toàn trực tuyến.")
+    assert [(m.kind, m.year) for m in percents(text)] == [("target", 2025), ("target", 2030)]
+
+
+def test_review_section_makes_statements_actual():
+    text = "Phần I\nĐÁNH GIÁ KẾT QUẢ THỰC HIỆN KẾ HOẠCH NĂM 2021\n- 100% CBCCVC thường xuyên sử dụng máy tính."
+    (m,) = percents(text)
+    assert (m.kind, m.year) == ("actual", 2021)
+
+
+@pytest.mark.parametrize("text", [
+    "Kế hoạch 103/KH-UBND ngày 06/5/2021 của UBND tỉnh triển khai cung cấp 100% dịch vụ công",
+    "mức độ 4 là 56,5% (Vượt chỉ tiêu 26,5% theo chỉ tiêu Nghị quyết 17/NQ-CP đề ra là 30%)",
+    "bố trí ngân sách đảm bảo chi cho chuyển đổi số với tỷ lệ khoảng 1% tổng chi ngân sách hàng năm",
+])
+def test_cited_thresholds_exceedances_and_budget_shares_are_other(text):
+    assert percents(text)[-1].kind == "other"
+
+
+@pytest.mark.parametrize("text, scope", [
+    ("100% các xã, phường, thị trấn không có cán bộ chuyên trách", "cấp xã"),
+    ("Tỷ lệ cơ quan thực hiện kết nối từ cấp tỉnh đến cấp huyện đạt 100%", "từ cấp tỉnh đến cấp huyện"),
+    ("100% các giao dịch trên Cổng dịch vụ công của tỉnh và Hệ thống một cửa điện tử cấp tỉnh, huyện, xã "
+     "được xác thực điện tử", "cấp tỉnh, huyện, xã"),
+    ("Phấn đấu 70% công tác báo cáo được lưu giữ trên hệ thống thông tin báo cáo cấp tỉnh", None),
+    ("100% thôn, bản vùng sâu, vùng xa có hạ tầng viễn thông", None),
+])
+def test_scope(text, scope):
+    assert percents(text)[0].scope == scope
+
+
+def test_robust_to_markdown_and_stray_line_breaks():
+    text = "- **Phấn đấu 30%** hồ sơ TTHC được xử lý\nhoàn toàn trực tuyến."
+    (m,) = percents(text)
+    assert m.kind == "target" and "*" not in m.quote and "*" not in (m.metric or "")
+
+
+# --- money and counts ------------------------------------------------------
+
+def test_money_with_written_out_amount_is_one_measure():
+    text = ("Dự kiến tổng kinh phí thực hiện: 198.431.057.000 đồng (Một trăm chín mươi tám tỷ, bốn trăm "
+            "ba mươi mốt triệu không trăm năm mươi bảy nghìn đồng).")
+    found = find_measures(text)
+    assert [(m.value, m.unit) for m in found] == [(198431057000.0, "VND")]
+    assert text[found[0].start:found[0].end] == "198.431.057.000 đồng"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Tổng kinh phí thực hiện Kế hoạch là: 216,3 tỷ đồng.", 216300000000.0),
+    ("Kinh phí bố trí năm 2021 là 60.417 triệu đồng.", 60417000000.0),
+    ("Trong năm 2021, tỉnh đã cấp: 40.369.000.000 (Bốn mươi tỷ, ba trăm sáu mươi chín triệu đồng chẵn).",
+     40369000000.0),
+])
+def test_money_amounts(text, value):
+    assert [(m.value, m.unit) for m in find_measures(text)] == [(value, "VND")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Tính đến cuối tháng 9/2021, đã cấp 1.719 chứng thư số.", 1719.0, "chứng thư số"),
+    ("Tính đến tháng 9/2021, toàn tỉnh có 87 điểm cầu hội nghị truyền hình trực tuyến.", 87.0, "điểm cầu"),
+    ("- Tổ chức 01 đợt diễn tập, ứng cứu sự cố.", 1.0, "đợt diễn tập"),
+])
+def test_counts_with_their_noun(text, value, unit):
+    assert [(m.value, m.unit) for m in find_measures(text)] == [(value, unit)]
+
+
+@pytest.mark.parametrize("text", [
+    "Căn cứ Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 của Chính phủ;",
+    "DTI 2021 của tỉnh là 0,2849 (tăng 0,0135 so với DTI 2020), xếp hạng 58/63 tỉnh, thành phố.",
+    "1.2.3. Hạ tầng số",
+    "đã cung cấp 1.007 DVCTT mức độ 42) và mức độ 3, 4 phục vụ người dân",
+    "Chính quyền số tỉnh Tuyên Quang 2.0 phù hợp với Kiến trúc",
+    "trong năm 2022 và giai đoạn 2021-2025, ngày 24 tháng 6 năm 2022",
+    "- Phần mềm diệt virus9, hàng tuần tổng hợp số liệu",
+])
+def test_not_measures(text):
+    assert [m for m in find_measures(text) if m.unit != "DVCTT"] == []
+
+
+def test_find_headings():
+    text = "I. MỤC TIÊU\n1. Mục tiêu đến năm 2025\n- 100% công chức.\nPhần II\n"
+    assert [h for _, h in find_headings(text)] == ["I. MỤC TIÊU", "1. Mục tiêu đến năm 2025", "Phần II"]
+
+
+# --- seeds against gold ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_measures() -> dict:
+    from pipeline.normalise import normalise
+
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        clean = normalise([Page(1, path.read_text(encoding="utf-8"), "plain")])
+        out[path.name] = (clean.text, find_measures(clean.text, None, DOC_YEARS[path.name[:3]]))
+    return out
+
+
+@pytest.mark.skipif(not (GOLD / "targets").is_dir(), reason="shared gold not mounted")
+def test_seed_percentages_meet_the_gold(seed_measures):
+    from pipeline.evaluation.measures import score_measures
+
+    predicted = {name: [asdict(m) for m in ms] for name, (_, ms) in seed_measures.items()}
+    score = score_measures(GOLD, predicted)
+    assert score["precision"] >= 0.97 and score["recall"] >= 0.97 and score["f1"] >= 0.97
+    assert score["kind_accuracy"] >= 0.90
+    assert score["scope_accuracy"] >= 0.90
+
+
+def test_seed_money_and_counts_meet_the_hand_checked_fixture(seed_measures):
+    fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    for item in fixture["items"]:
+        text, measures = seed_measures[item["file"]]
+        at = " ".join(text.split()).find(item["text"])
+        assert at >= 0, item
+        hits = [m for m in measures if m.value == item["value"] and m.unit == item["unit"]]
+        assert hits, item
+        assert any(m.kind == item["kind"] for m in hits), (item, [m.kind for m in hits])
+        if "scope" in item:
+            assert any(m.scope == item["scope"] for m in hits), item
+    money = {(f, m.value) for f, (_, ms) in seed_measures.items() for m in ms if m.unit == "VND"}
+    expected = {(i["file"], i["value"]) for i in fixture["items"] if i["unit"] == "VND"}
+    assert money == expected  # no other amount in the seeds is money
+
+
+def test_seed_absent_figures(seed_measures):
+    fixture = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    for item in fixture["absent"]:
+        text, measures = seed_measures[item["file"]]
+        spans = [(text.find(item["text"]), text.find(item["text"]) + len(item["text"]))]
+        assert spans[0][0] >= 0, item
+        assert not [m for m in measures if spans[0][0] <= m.start < spans[0][1]], item
