@@ -85,8 +85,8 @@ NATIONAL_BODY = (r"(?P<national>Thủ\s+tướng(?:\s+Chính\s+phủ)?|Chính\s+
 # 'Bộ trưởng Bộ Thông tin và Truyền thông' issues for the Bộ
 MINISTER = r"(?:Bộ\s+trưởng\s+(?=Bộ\s))?"
 # words that start a trích yếu and so end a generic issuer name
-TITLE_START = (r"về|ban\s+hành|Ban\s+hành|phê\s+duyệt|Phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai"
-               r"|thực\s+hiện|V/v|tại|đã|thành\s+lập|kiện\s+toàn|năm|giai\s+đoạn")
+TITLE_START = (r"(?i:về|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện|V/v|tại|đã"
+               r"|thành\s+lập|kiện\s+toàn|năm|giai\s+đoạn)")
 GENERIC_BODY = (rf"(?P<generic>[A-ZĐ]\w*(?:\s+(?!(?:{TITLE_START})\b)[\w\-]+){{0,12}}?)"
                 rf"(?=\s+(?:{TITLE_START})\b|\s*[,;.:(\n“\"]|$)")
 

@@ -39,7 +39,16 @@ LAW_WINDOW = 160  # characters before a number searched for 'Luật … số '
 TITLE_MAX = 300
 NON_SPACE = regex.compile(r"\s+")
 OWN_NUMBER_RE = regex.compile(r"(?:^|\n)[\s*#]*(?:Số|SỐ)\s*:?\s*$")
-LEADING_COMMA_RE = regex.compile(r"\s*,?\s*")
+ALL_CAPS_RE = regex.compile(r"(?=(?:[^\p{L}]*\p{L}){3})[^\p{Ll}]+")  # a heading in capitals
+ODD_DASH_RE = regex.compile(r"[‐‑–]")
+PIECE_SPLIT_RE = regex.compile(r"([-/])")
+QH_RE = regex.compile(r"(?:UBTV)?QH\d*$")  # Quốc hội, with its term: QH13
+RECIPIENTS_RE = regex.compile(r"(?:Nơi nhận|NƠI NHẬN)")
+PARTY_CASE = {"chấp hành": "Chấp hành", "thường vụ": "Thường vụ", "uỷ": "ủy"}
+PARTY_CASE_RE = regex.compile(r"(?i:chấp hành|thường vụ|uỷ)")
+SPACES_RE = regex.compile(r"\s*")
+TITLE_FIRST_RE = regex.compile(r"[^\W\d_]|[“\"]")
+LIST_WORD_RE = regex.compile(r"(?:và|hoặc|cùng)\s")  # '… 468/QĐ-TTg và Nghị định số …': a list, no title
 LIST_GAP_RE = regex.compile(r"\s*(?:,|;|và|,\s*và)?\s*(?:các\s+)?(?:số|Số)?\s*[:.]?\s*")
 
 
@@ -57,6 +66,7 @@ class _Cite:
     year: Optional[int] = None  # from the number (45/2020/NĐ-CP) or the law book
     date: Optional[str] = None
     issuer: Optional[str] = None
+    issuer_written: bool = False  # named after the number, not guessed from the ký hiệu
     jurisdiction: Optional[str] = None
     title: Optional[str] = None
     relation: str = "mentions"
@@ -135,9 +145,9 @@ def _number_cites(ctx: _Context, own: Optional[str]) -> list[_Cite]:
 def _clean_symbol(raw: str) -> str:
     """'QÐ- UBND' → 'QĐ-UBND', 'NQ/TƯ' → 'NQ/TW', 'QD-UBND' → 'QĐ-UBND'."""
     sym = NON_SPACE.sub("", fix_d(nfc(raw)))
-    sym = regex.sub(r"[‐‑–]", "-", sym)
+    sym = ODD_DASH_RE.sub("-", sym)
     known = set(type_by_abbreviation()) | set(agencies())
-    pieces = regex.split(r"([-/])", sym)
+    pieces = PIECE_SPLIT_RE.split(sym)
     for i, piece in enumerate(pieces):
         if piece in "-/":
             continue
@@ -161,7 +171,7 @@ def _canonical_type(word: str) -> str:
 
 def _law_before(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> None:
     """'Luật Tổ chức Chính phủ số 63/2025/QH15': the law word a few words before the number."""
-    if not regex.match(r"QH\d*$", cite.symbol or ""):
+    if not QH_RE.match(cite.symbol or ""):
         return
     lo = max(0, cite.number_start - LAW_WINDOW, previous[-1].end if previous else 0)
     window = ctx.text[lo:cite.number_start]
@@ -190,8 +200,8 @@ def _continued_type(text: str, cite: _Cite, previous: list[_Cite]) -> Optional[s
 
 
 def _type_from_symbol(symbol: str, party: bool, nyear: Optional[str]) -> Optional[str]:
-    first = regex.split(r"[-/]", symbol)[0]
-    if regex.match(r"QH\d*$", first):
+    first = PIECE_SPLIT_RE.split(symbol)[0]
+    if QH_RE.match(first):
         return "Luật"
     by_abbr = type_by_abbreviation()
     if first.upper() in by_abbr:
@@ -206,8 +216,9 @@ def _issuer_pieces(symbol: str, party: bool) -> list[str]:
         return regex.split(r"-", symbol.split("/", 1)[1])
     pieces = symbol.split("-")
     if pieces[0].upper() in type_by_abbreviation():
-        pieces = pieces[1:]
-    return pieces
+        return pieces[1:]
+    # a công văn's ký hiệu is issuer-unit (BTTTT-THH): the unit belongs to the issuer
+    return pieces[:1]
 
 
 def _jurisdiction_from_symbol(symbol: str, party: bool, province: Optional[str]) -> Optional[str]:
@@ -222,7 +233,7 @@ def _jurisdiction_from_symbol(symbol: str, party: bool, province: Optional[str])
         up = piece.upper()
         if up in known:
             levels.append(known[up].level)
-        elif regex.match(r"(?:UBTV)?QH\d*$", up) or up.endswith("TW") or up.endswith("TƯ"):
+        elif QH_RE.match(up) or up.endswith("TW") or up.endswith("TƯ"):
             levels.append(NATIONAL)
         else:
             levels.append("province")
@@ -278,6 +289,7 @@ def _attach_issuer_title(ctx: _Context, cite: _Cite, pos: int) -> None:
         m = issuer_re().match(text, gap.end())
         if m:
             cite.issuer, cite.jurisdiction = _read_issuer(m, ctx.province)
+            cite.issuer_written = True
             pos = m.end()
     if cite.title is None:
         cite.title = _title(text, pos)
@@ -294,7 +306,7 @@ def _read_issuer(m: regex.Match, province: Optional[str]) -> tuple[Optional[str]
             return f"{body} {level} {where}", where
         return f"{body} {level}", where
     if m.group("party"):
-        party = regex.sub(r"(?i:uỷ)", "ủy", NON_SPACE.sub(" ", m.group("party")))
+        party = PARTY_CASE_RE.sub(lambda w: PARTY_CASE[w.group(0).lower()], NON_SPACE.sub(" ", m.group("party")))
         where = place or province
         return (f"{party} {where}" if where else party), where
     if m.group("national"):
@@ -313,8 +325,10 @@ def _read_issuer(m: regex.Match, province: Optional[str]) -> tuple[Optional[str]
 
 def _title(text: str, pos: int) -> Optional[str]:
     """The trích yếu after the issuer, to the end of its clause: 'ban hành Bộ chỉ số …'."""
-    start = LEADING_COMMA_RE.match(text, pos).end()
-    if start >= len(text) or not regex.match(r"[^\W\d_“\"]", text[start]):
+    # after a comma comes the citing text's own sentence, not the trích yếu:
+    # 'theo Quyết định số 246/QĐ-UBND ngày 09/7/2019 của Ủy ban nhân dân tỉnh, đảm bảo …'
+    start = SPACES_RE.match(text, pos).end()
+    if start >= len(text) or not TITLE_FIRST_RE.match(text, start) or LIST_WORD_RE.match(text, start):
         return None
     end = CLAUSE_END_RE.search(text, start, min(len(text), start + TITLE_MAX + 1))
     stop = end.start() if end else min(len(text), start + TITLE_MAX)
@@ -432,7 +446,7 @@ def _context(text: str, province: Optional[str]) -> _Context:
             section = None
         if section is None and len(line) < 100 and CAN_CU_HEADING_RE.match(line) and _is_heading(line, rank):
             section = (s, 1 if rank is None else rank)
-        elif section is not None and regex.match(r"(?:Nơi nhận|NƠI NHẬN)", line):
+        elif section is not None and RECIPIENTS_RE.match(line):
             ctx.can_cu.append((section[0], s))
             section = None
     if section is not None:
@@ -444,8 +458,7 @@ def _heading_rank(line: str) -> Optional[int]:
     for pattern, rank in LABEL_RANKS:
         if pattern.match(line):
             return rank
-    letters = [c for c in line if c.isalpha()]
-    if 3 <= len(letters) and len(line) < 150 and all(c.isupper() for c in letters):
+    if len(line) < 150 and ALL_CAPS_RE.fullmatch(line):
         return 1
     return None
 
@@ -521,6 +534,11 @@ def _nearest(keys: list, groups: dict, cite: _Cite) -> tuple:
     return min(keys, key=distance)
 
 
+def _title_trust(cite: _Cite) -> int:
+    """Trích yếu from a full citation (issuer and date) before one from a passing mention."""
+    return -((cite.issuer is not None and cite.jurisdiction is not None) + (cite.date is not None))
+
+
 def _reference(text: str, cid: str, year: Optional[int], jurisdiction: Optional[str], members: list[_Cite]) -> Reference:
     typed = [c for c in members if c.type_written] or members
     dates = list(dict.fromkeys(c.date for c in members if c.date))
@@ -529,7 +547,7 @@ def _reference(text: str, cid: str, year: Optional[int], jurisdiction: Optional[
     return Reference(
         id=cid, type=next((c.type for c in typed if c.type), None), number=first.number, symbol=first.symbol,
         year=year, date=dates[0] if dates else None,
-        issuer=next((c.issuer for c in members if c.issuer), None), jurisdiction=jurisdiction,
-        relation=relation, title=next((c.title for c in members if c.title), None),
+        issuer=next((c.issuer for c in sorted(members, key=lambda c: not c.issuer_written) if c.issuer), None), jurisdiction=jurisdiction,
+        relation=relation, title=next((c.title for c in sorted(members, key=_title_trust) if c.title), None),
         mentions=[Mention(page=0, start=c.start, end=c.end, text=text[c.start:c.end]) for c in members], dates=dates,
     )
