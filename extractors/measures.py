@@ -79,7 +79,8 @@ class _Figure:
 
 # Clauses end at `;`, at a sentence stop, at a paragraph break.
 # A line break followed by a lower-case word is a stray hard wrap, not a clause end.
-CLAUSE_END_RE = regex.compile(r";|\.(?=\s+(?:\p{Lu}|\d)|\s*$)|\n(?!\s*\p{Ll})|:(?=\s*\n)")
+# A table cell `|` ends a clause too (markdown tables of indicators).
+CLAUSE_END_RE = regex.compile(r";|\||\.(?=\s+(?:\p{Lu}|\d)|\s*$)|\n(?!\s*\p{Ll})|:(?=\s*\n)")
 HEADING_LABEL = (
     r"(?:(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+[IVXLC\d]+\b|[IVXLC]+\s*[.\-]|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\))"
 )
@@ -256,6 +257,8 @@ def _counted_noun(text: str, pos: int) -> str:
     first_word, first_tag = _tags(" ".join(syllables))[0]
     if first_tag not in NOUN_TAGS and first_word.lower() not in CLASSIFIERS:
         return ""  # a verb, an adjective or a conjunction: 'mức độ 3, 4 phục vụ'
+    if first_tag == "Np" and not first_word.isupper():
+        return ""  # a place in a ranking, 'Top 3 Đông Nam Á'; acronyms like 'BTS' stay
     if noun.split()[0].lower() in NOT_COUNT_NOUN and not noun.lower().startswith(COUNT_NOUN_EXCEPTIONS):
         return ""
     return noun
@@ -305,7 +308,7 @@ def _is_glued_footnote(text: str, start: int) -> bool:
 def _bound(text: str, start: int, end: int) -> Optional[str]:
     before = text[max(0, start - 25):start]
     after = text[end:end + 12]
-    if regex.match(r"\s*(?:-|–|đến)\s*\d", after) or regex.search(r"\d\s*%?\s*(?:-|–|đến)\s*$", before):
+    if regex.match(r"\s*(?:-|–|đến)\s*\d", after) or regex.search(r"\d\s*%?\s*\\?(?:-|–|đến)\s*$", before):
         return "range"
     if MIN_AFTER_RE.match(after):
         return "min"
