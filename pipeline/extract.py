@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from contextlib import contextmanager
+from typing import Optional
 
 from extractors.identity import extract_identity
 from extractors.measures import find_measures
+from extractors.references import find_references
 from extractors.structure import segment
 from models.records import Document, Page
-from pipeline.normalise import CleanText, normalise
+from pipeline.normalise import normalise
 
 
 def content_hash(pages: list[Page]) -> str:
@@ -19,12 +23,16 @@ def content_hash(pages: list[Page]) -> str:
     return h.hexdigest()
 
 
-def place_on_pages(clean: CleanText, start: int, end: int) -> tuple[int, int, int]:
-    """(page, start, end) in the source page of a span of cleaned text."""
-    return clean.map.span(start, end)
+@contextmanager
+def _timed(timings: Optional[dict], stage: str):
+    """Add the seconds the block takes to timings[stage] (for `vanban bench`)."""
+    start = time.perf_counter()
+    yield
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-def build_document(source: str, pages: list[Page]) -> Document:
+def build_document(source: str, pages: list[Page], timings: Optional[dict] = None) -> Document:
     """Run every extractor over one document's pages.
 
     >>> from models.records import Page
@@ -32,15 +40,25 @@ def build_document(source: str, pages: list[Page]) -> Document:
     >>> doc.identity.id, doc.identity.type
     ('187/KH-UBND', 'Kế hoạch')
     """
-    clean = normalise(pages)
-    passages = segment(clean.text, clean.paragraphs)
-    for passage in passages:
-        passage.page, passage.page_start = clean.map.locate(passage.start)
-    identity = extract_identity(clean.text, passages)
-    doc_year = int(identity.date[:4]) if identity.date else None
-    headings = [(p.start, p.text) for p in passages if p.kind == "heading"]
-    measures = find_measures(clean.text, headings, doc_year)
-    for measure in measures:
-        measure.page, measure.start, measure.end = place_on_pages(clean, measure.start, measure.end)
+    with _timed(timings, "normalise"):
+        clean = normalise(pages)
+    with _timed(timings, "structure"):
+        passages = segment(clean.text, clean.paragraphs)
+        for passage in passages:
+            passage.page, passage.page_start = clean.map.locate(passage.start)
+    with _timed(timings, "identity"):
+        identity = extract_identity(clean.text, passages)
+    with _timed(timings, "references"):
+        references = find_references(clean.text, province=identity.province, own_id=identity.id,
+                                     issuer=identity.issuer)
+        for reference in references:
+            for mention in reference.mentions:
+                mention.page, mention.start, mention.end = clean.map.span(mention.start, mention.end)
+    with _timed(timings, "measures"):
+        doc_year = int(identity.date[:4]) if identity.date else None
+        headings = [(p.start, p.text) for p in passages if p.kind == "heading"]
+        measures = find_measures(clean.text, headings, doc_year)
+        for measure in measures:
+            measure.page, measure.start, measure.end = clean.map.span(measure.start, measure.end)
     return Document(source=source, sha256=content_hash(pages), pages=pages, text=clean.text,
-                    identity=identity, passages=passages, measures=measures)
+                    identity=identity, passages=passages, references=references, measures=measures)
