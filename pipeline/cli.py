@@ -178,6 +178,23 @@ def show(doc, db_path, as_json):
         click.echo(f"  {m['kind']:7} {m['value']:>14g} {m['unit']:6} {m['metric'] or ''}")
 
 
+@main.command()
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("corpus"),
+              show_default=True, help="Folder with pdf/, scanned/ and seeds/ (made by setup.sh).")
+@click.option("--jobs", "-j", type=int, default=2, show_default=True, help="Parallel OCR processes, for both sides.")
+@click.option("--no-ocr", is_flag=True, help="Skip the OCR comparison (the slow part).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench(corpus, jobs, no_ocr, as_json):
+    """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
+
+    Example:  vanban bench --jobs 2
+    """
+    from pipeline.bench import render, run_bench
+
+    report = run_bench(corpus, jobs=jobs, ocr=not no_ocr)
+    click.echo(json.dumps(report, indent=1) if as_json else render(report))
+
+
 # Feature commands live in their own modules (pipeline/cli_<feature>.py), each with a
 # register(group) function; add one line here per module.
 COMMAND_MODULES: list[str] = []

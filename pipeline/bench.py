@@ -1,0 +1,158 @@
+"""`vanban bench`: throughput and peak memory of each stage, beside the raw tools it wraps.
+
+Text layer: raw pypdfium2 text extraction vs vanban's whole ingest of the same PDFs
+(read + repair + structure + identity + references + measures + store).
+OCR: raw `tesseract -l vie` on pre-rendered 300 dpi pages, `jobs` at a time, vs
+vanban's OCR of the same pages (rendering included), with the same number of jobs.
+Extractors: references and measures in MB/s of cleaned text.
+"""
+from __future__ import annotations
+
+import resource
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from extractors.measures import find_measures
+from extractors.references import find_references
+from models.records import Page
+from pipeline import store
+from pipeline.extract import build_document
+from pipeline.normalise import normalise
+from pipeline.ocr import ocr_pdf_pages, render_page
+from pipeline.readers import read_file
+
+
+def peak_rss_mb() -> dict:
+    """Peak resident memory of this process and of its finished children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"self": round(own, 1), "children": round(children, 1)}
+
+
+def raw_pdfium_text(pdfs: list[Path]) -> dict:
+    start, pages, chars = time.perf_counter(), 0, 0
+    for path in pdfs:
+        pdf = pdfium.PdfDocument(str(path))
+        for page in pdf:
+            chars += len(page.get_textpage().get_text_bounded())
+            pages += 1
+        pdf.close()
+    seconds = time.perf_counter() - start
+    return {"pages": pages, "seconds": round(seconds, 3), "pages_per_s": round(pages / seconds, 1), "chars": chars}
+
+
+def vanban_text_ingest(pdfs: list[Path]) -> dict:
+    """The whole text-layer path, with seconds per stage."""
+    timings: dict = {}
+    pages = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.open_db(Path(tmp) / "bench.db")
+        start = time.perf_counter()
+        for path in pdfs:
+            t = time.perf_counter()
+            doc_pages = read_file(path)
+            timings["read"] = timings.get("read", 0.0) + time.perf_counter() - t
+            doc = build_document(str(path), doc_pages, timings)
+            t = time.perf_counter()
+            store.save_documents(db, str(path), doc.sha256, [doc])
+            timings["store"] = timings.get("store", 0.0) + time.perf_counter() - t
+            pages += len(doc_pages)
+        seconds = time.perf_counter() - start
+    return {"pages": pages, "seconds": round(seconds, 3), "pages_per_s": round(pages / seconds, 1),
+            "stages_pages_per_s": {k: round(pages / v, 1) if v else None for k, v in timings.items()}}
+
+
+def raw_tesseract(pdfs: list[Path], jobs: int, dpi: int = 300) -> dict:
+    """tesseract on PNGs rendered beforehand (rendering not timed), `jobs` processes at once."""
+    with tempfile.TemporaryDirectory() as tmp:
+        images = []
+        for path in pdfs:
+            pdf = pdfium.PdfDocument(str(path))
+            for index in range(len(pdf)):
+                image_path = Path(tmp) / f"{path.stem}-{index}.png"
+                render_page(pdf, index, dpi).save(image_path)
+                images.append(image_path)
+            pdf.close()
+
+        def run(image: Path) -> None:
+            subprocess.run(["tesseract", str(image), "stdout", "-l", "vie"], check=True, capture_output=True,
+                           env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin:/usr/local/bin"})
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(run, images))
+        seconds = time.perf_counter() - start
+    return {"pages": len(images), "seconds": round(seconds, 2), "pages_per_s": round(len(images) / seconds, 3)}
+
+
+def vanban_ocr(pdfs: list[Path], jobs: int, dpi: int = 300) -> dict:
+    start, pages = time.perf_counter(), 0
+    for path in pdfs:
+        n = len(pdfium.PdfDocument(str(path)))
+        ocr_pdf_pages(path, list(range(1, n + 1)), dpi=dpi, jobs=jobs)
+        pages += n
+    seconds = time.perf_counter() - start
+    return {"pages": pages, "seconds": round(seconds, 2), "pages_per_s": round(pages / seconds, 3)}
+
+
+def extractor_speed(texts: list[str], repeat: int = 3) -> dict:
+    """References and measures over cleaned texts, in MB/s (UTF-8 bytes)."""
+    cleaned = [normalise([Page(1, t, "plain")]).text for t in texts]
+    size_mb = sum(len(t.encode("utf-8")) for t in cleaned) / 1e6
+    find_measures(cleaned[0])  # load the tokenizer once, as an ingest worker does
+    out = {"text_mb": round(size_mb, 3)}
+    for name, run in (("references", find_references), ("measures", find_measures)):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            for text in cleaned:
+                run(text)
+        out[f"{name}_mb_per_s"] = round(size_mb * repeat / (time.perf_counter() - start), 2)
+    return out
+
+
+def run_bench(corpus: Path = Path("corpus"), jobs: int = 2, ocr: bool = True) -> dict:
+    """Every benchmark on the bundled corpus (corpus/pdf, corpus/scanned, corpus/seeds)."""
+    pdfs = sorted((corpus / "pdf").glob("*.pdf"))
+    scanned = sorted((corpus / "scanned").glob("*.pdf"))
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((corpus / "seeds").glob("*.txt"))]
+    report: dict = {"jobs": jobs}
+    if pdfs:
+        raw = raw_pdfium_text(pdfs)
+        ours = vanban_text_ingest(pdfs)
+        report["text_layer"] = {"raw_pypdfium2": raw, "vanban_ingest": ours,
+                                "ratio": round(ours["pages_per_s"] / raw["pages_per_s"], 3)}
+    if seeds:
+        report["extractors"] = extractor_speed(seeds)
+    if ocr and scanned:
+        raw = raw_tesseract(scanned, jobs)
+        ours = vanban_ocr(scanned, jobs)
+        report["ocr"] = {"raw_tesseract": raw, "vanban_ocr": ours,
+                         "ratio": round(ours["pages_per_s"] / raw["pages_per_s"], 3)}
+    report["peak_rss_mb"] = peak_rss_mb()
+    return report
+
+
+def render(report: dict) -> str:
+    lines = [f"vanban bench (jobs={report['jobs']})"]
+    if "text_layer" in report:
+        t = report["text_layer"]
+        lines += [f"text layer   raw pypdfium2 {t['raw_pypdfium2']['pages_per_s']:>8} pages/s   "
+                  f"vanban ingest {t['vanban_ingest']['pages_per_s']:>8} pages/s   ratio {t['ratio']:.2f}",
+                  "  per stage (pages/s): " + ", ".join(f"{k} {v}" for k, v in t["vanban_ingest"]["stages_pages_per_s"].items())]
+    if "extractors" in report:
+        e = report["extractors"]
+        lines.append(f"extractors   references {e['references_mb_per_s']} MB/s   measures {e['measures_mb_per_s']} MB/s"
+                     f"   (over {e['text_mb']} MB of cleaned text)")
+    if "ocr" in report:
+        o = report["ocr"]
+        lines.append(f"OCR          raw tesseract {o['raw_tesseract']['pages_per_s']:>8} pages/s   "
+                     f"vanban OCR {o['vanban_ocr']['pages_per_s']:>8} pages/s   ratio {o['ratio']:.2f}"
+                     f"   ({o['raw_tesseract']['pages']} pages)")
+    rss = report["peak_rss_mb"]
+    lines.append(f"peak RSS     {rss['self']} MB (vanban process), {rss['children']} MB (largest child)")
+    return "\n".join(lines)
