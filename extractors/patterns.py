@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-from models.knowledge import doc_types, laws, provinces
+from models.knowledge import agencies, doc_types, laws, provinces
 
 # -- the number and its ký hiệu ------------------------------------------------
 NUMBER = r"\d{1,5}(?:\.\d{1,3})?[a-z]?"  # 742, 66.13 (vbpl), 16a
@@ -20,7 +20,7 @@ DASH = r"\s?[-‐‑–]\s?"  # OCR and line joins leave a space on either side
 SLASH = r"\s?/\s?"
 # One piece of a ký hiệu: QĐ, UBND, TTg, CTr, TCT68, SGD&ĐT. Lower-case letters are only
 # those real ký hiệu use (TTg, CTr, QĐi); the piece may not run on into a word ('Nam').
-PART = r"[A-ZĐÐƯ][A-ZĐÐƯ0-9&gri]*(?![^\W\d_])"
+PART = r"[A-ZĐÐƯ][A-ZĐÐƯ0-9&gri]*(?:(?![^\W\d_])|(?=ngày))"
 PIECES = rf"{PART}(?:{DASH}{PART})*"
 
 # 45/2020/NĐ-CP, 67/2006/QH11
@@ -87,7 +87,7 @@ MINISTER = r"(?:Bộ\s+trưởng\s+(?=Bộ\s))?"
 # words that start a trích yếu and so end a generic issuer name
 TITLE_START = (r"(?i:về|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện|V/v|tại|đã"
                r"|thành\s+lập|kiện\s+toàn|năm|giai\s+đoạn)")
-GENERIC_BODY = (rf"(?P<generic>[A-ZĐ]\w*(?:\s+(?!(?:{TITLE_START})\b)[\w\-]+){{0,12}}?)"
+GENERIC_BODY = (rf"(?P<generic>[A-ZĐ]\w*(?:\s+(?!(?:{TITLE_START})\b)[\w\-]+){{0,16}}?)"
                 rf"(?=\s+(?:{TITLE_START})\b|\s*[,;.:(\n“\"]|$)")
 
 
@@ -96,8 +96,13 @@ def issuer_re() -> regex.Pattern:
     """An issuer phrase at the start of the text after 'của': local, party, national, or generic."""
     names = "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in provinces())
     place = rf"(?:\s+(?P<place>{names})(?![^\W\d_]))?"
+    # listed agencies by full name; 'Bộ Văn hóa - Thể thao và Du lịch' is also written with a comma
+    listed = "|".join(regex.escape(a.name).replace(r"\ ", r"\s+").replace(r"\s+\-\s+", r"\s*[-,–]\s*")
+                      for a in sorted(agencies().values(), key=lambda a: -len(a.name))
+                      if " " in a.name and a.level == "national")
     return regex.compile(
         rf"(?:{LOCAL_BODY}\s+{LEVEL}{place}|{PARTY_LOCAL}{place}{KHOA}?|{NATIONAL_BODY}(?![^\W\d_]){KHOA}?"
+        rf"|{MINISTER}(?P<listed>{listed})(?![^\W\d_])"
         rf"|{MINISTER}{GENERIC_BODY})",
         regex.V1,
     )
@@ -123,7 +128,7 @@ def law_name_re() -> regex.Pattern:
         for n in (law.name, *law.aliases):
             names.add(n.split(" ", 1)[1])  # drop the leading 'Luật'
     alt = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
-    return regex.compile(rf"(?<![^\W\d_])(?P<kw>(?:Bộ\s+)?[Ll]uật|LUẬT)\s+(?P<name>(?i:{alt}))(?![^\W\d_])",
+    return regex.compile(rf"(?<![^\W\d_])(?P<kw>(?:Bộ\s+)?Luật|LUẬT)\s+(?P<name>(?i:{alt}))(?![^\W\d_])",
                          regex.V1)
 
 

@@ -38,6 +38,8 @@ PREFIX_WINDOW = 60  # characters before a number searched for 'Quyết định s
 LAW_WINDOW = 160  # characters before a number searched for 'Luật … số '
 TITLE_MAX = 300
 NON_SPACE = regex.compile(r"\s+")
+# 'Mẫu số 03, 04, 05 và 06/BHYT-QĐ' names forms in an appendix, not documents
+FORM_RE = regex.compile(r"(?i:mẫu|biểu|phụ lục|mã)\s*(?:số)?\s*[:.]?\s*(?:\d+[a-z]?\s*(?:,|và|hoặc)\s*)*$")
 OWN_NUMBER_RE = regex.compile(r"(?:^|\n)[\s*#]*(?:Số|SỐ)\s*:?\s*$")
 ALL_CAPS_RE = regex.compile(r"(?=(?:[^\p{L}]*\p{L}){3})[^\p{Ll}]+")  # a heading in capitals
 ODD_DASH_RE = regex.compile(r"[‐‑–]")
@@ -46,6 +48,12 @@ QH_RE = regex.compile(r"(?:UBTV)?QH\d*$")  # Quốc hội, with its term: QH13
 RECIPIENTS_RE = regex.compile(r"(?:Nơi nhận|NƠI NHẬN)")
 PARTY_CASE = {"chấp hành": "Chấp hành", "thường vụ": "Thường vụ", "uỷ": "ủy"}
 PARTY_CASE_RE = regex.compile(r"(?i:chấp hành|thường vụ|uỷ)")
+TABLE_ROW_RE = regex.compile(r"\s*\|")
+# nothing but a label before the trigger, or the document speaking of itself ('… này')
+ACTING_PREFIX_RE = regex.compile(r"\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?:\S.*\bnày\b.*)?$"
+                                 r"|\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?=\S)(?i:sửa|thay|bãi|hướng|quy)",
+                                 regex.DOTALL)
+CAN_CU_ALONE_RE = regex.compile(r"(?:^|\n)\s*(?:Căn cứ|CĂN CỨ)\s*\n\s*$")  # vbpl puts 'Căn cứ' on its own line
 SPACES_RE = regex.compile(r"\s*")
 TITLE_FIRST_RE = regex.compile(r"[^\W\d_]|[“\"]")
 LIST_WORD_RE = regex.compile(r"(?:và|hoặc|cùng)\s")  # '… 468/QĐ-TTg và Nghị định số …': a list, no title
@@ -117,7 +125,7 @@ def _number_cites(ctx: _Context, own: Optional[str]) -> list[_Cite]:
         nyear = m.group("year")
         cid = f"{number}/{nyear}/{symbol}" if nyear else (f"{number}-{symbol}" if party else f"{number}/{symbol}")
         before = text[max(0, m.start() - PREFIX_WINDOW):m.start()]
-        if OWN_NUMBER_RE.search(before) or (own and cid == own):
+        if OWN_NUMBER_RE.search(before) or FORM_RE.search(before) or (own and cid == own):
             continue
         cite = _Cite(cid, m.start(), m.end(), number=number, symbol=symbol,
                      year=int(nyear) if nyear else None, number_start=m.start())
@@ -246,7 +254,7 @@ def _issuer_from_symbol(symbol: str, party: bool, province: Optional[str]) -> Op
     pieces = _issuer_pieces(symbol, party)
     agency = agencies().get(pieces[0].upper()) if pieces else None
     if agency is None:
-        return None
+        return agencies()["QH"].name if pieces and QH_RE.match(pieces[0].upper()) else None
     if agency.level == NATIONAL or not province:
         return agency.name
     return _localise(agency.name, province)
@@ -291,6 +299,8 @@ def _attach_issuer_title(ctx: _Context, cite: _Cite, pos: int) -> None:
             cite.issuer, cite.jurisdiction = _read_issuer(m, ctx.province)
             cite.issuer_written = True
             pos = m.end()
+        else:
+            return  # an issuer we cannot read: what follows is not a trích yếu
     if cite.title is None:
         cite.title = _title(text, pos)
 
@@ -309,6 +319,13 @@ def _read_issuer(m: regex.Match, province: Optional[str]) -> tuple[Optional[str]
         party = PARTY_CASE_RE.sub(lambda w: PARTY_CASE[w.group(0).lower()], NON_SPACE.sub(" ", m.group("party")))
         where = place or province
         return (f"{party} {where}" if where else party), where
+    if m.group("listed"):
+        name = NON_SPACE.sub(" ", m.group("listed"))
+        agency = next(a for a in agencies().values() if NON_SPACE.sub("", a.name) == NON_SPACE.sub("", name)
+                      or regex.sub(r"[\s,–-]", "", a.name) == regex.sub(r"[\s,–-]", "", name))
+        if agency.level == NATIONAL:
+            return agency.name, NATIONAL
+        return _localise(agency.name, province) if province else agency.name, province
     if m.group("national"):
         return NON_SPACE.sub(" ", m.group("national")), NATIONAL
     name = NON_SPACE.sub(" ", m.group("generic")).strip()
@@ -476,24 +493,37 @@ def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
     return start, end
 
 
+def _acting(text: str, p_start: int, clause: str) -> bool:
+    """Whether the words before a citation are this document acting on it.
+
+    'Điều 13. Sửa đổi, bổ sung … Nghị định số 99/2025/NĐ-CP', 'Thông tư này thay thế Thông tư số …'
+    are; a row of a plan's task table ('| 32. | Sửa đổi Nghị định số …') is not.
+    """
+    if TABLE_ROW_RE.match(text, p_start):
+        return False
+    return bool(ACTING_PREFIX_RE.match(clause))
+
+
 def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
     text = ctx.text
     p_start, _ = _paragraph(ctx, cite.start)
     clause_start = max(text.rfind(ch, p_start, cite.start) for ch in ".;:\n")
     clause_start = max(clause_start + 1, p_start)
     clause = text[clause_start:cite.start]
-    earlier_in_clause = any(c.end > clause_start and c.start < cite.start for c in previous)
-    if not earlier_in_clause:
-        for relation, trigger in ACTION_TRIGGERS:
-            if trigger.search(clause) and relation != "guides":
+    last = previous[-1] if previous else None  # citations come in text order
+    acting = _acting(text, p_start, clause) and not (last and last.end > clause_start)
+    if acting:
+        for relation, trigger in ACTION_TRIGGERS[:-1]:
+            if trigger.search(clause):
                 return relation
-    if CAN_CU_START_RE.match(text, p_start) or any(a <= cite.start < b for a, b in ctx.can_cu):
+    if (CAN_CU_START_RE.match(text, p_start) or any(a <= cite.start < b for a, b in ctx.can_cu)
+            or CAN_CU_ALONE_RE.search(text, max(0, p_start - 12), p_start)):
         return "legal_basis"
-    if IMPLEMENTS_START_RE.match(text, p_start) and not any(c.start >= p_start for c in previous):
+    if IMPLEMENTS_START_RE.match(text, p_start) and not (last and last.start >= p_start):
         first_clause_end = CLAUSE_END_RE.search(text, p_start, cite.start)
         if first_clause_end is None or text[first_clause_end.start()] not in ";\n":
             return "implements"
-    if not earlier_in_clause and ACTION_TRIGGERS[-1][1].search(clause):
+    if acting and ACTION_TRIGGERS[-1][1].search(clause):
         return "guides"
     return "mentions"
 
