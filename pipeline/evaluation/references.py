@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.evaluation.common import Score
+
 
 def _key_matches(gold: dict, pred: dict) -> bool:
     return gold["id"] == pred.get("id") and (gold.get("year") is None or gold["year"] == pred.get("year"))
@@ -21,7 +23,7 @@ def score_references(gold_dir: Path, predicted: dict[str, list[dict]]) -> dict:
     reference dicts (EXPORT.md shape: id, year, date, jurisdiction, relation …).
     """
     gold_dir = Path(gold_dir)
-    tp = fp = fn = 0
+    score = Score()
     dates, jurisdictions, relations = [0, 0], [0, 0], [0, 0]
     per_file = {}
     for path in sorted(gold_dir.glob("*.json")):
@@ -36,13 +38,13 @@ def score_references(gold_dir: Path, predicted: dict[str, list[dict]]) -> dict:
             hit = next((i for i, p in enumerate(preds) if i not in used and _key_matches(g, p)), None)
             if hit is None:
                 if not g.get("optional"):
-                    fn += 1
+                    score.false_neg += 1
                     misses.append(g["id"] + f" ({g.get('year')})")
                 continue
             used.add(hit)
             if g.get("optional"):
                 continue
-            tp += 1
+            score.true_pos += 1
             p = preds[hit]
             if g.get("dates"):
                 dates[1] += 1
@@ -61,14 +63,9 @@ def score_references(gold_dir: Path, predicted: dict[str, list[dict]]) -> dict:
             else:
                 wrong.append(f"{g['id']}: relation {p.get('relation')} != {g.get('relation')}")
         extras = [f"{p.get('id')} ({p.get('year')})" for i, p in enumerate(preds) if i not in used]
-        fp += len(extras)
+        score.false_pos += len(extras)
         per_file[name] = {"misses": misses, "extras": extras, "wrong": wrong}
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
     def ratio(pair):
         return pair[0] / pair[1] if pair[1] else 1.0
-    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn,
-            "date_accuracy": ratio(dates), "jurisdiction_accuracy": ratio(jurisdictions),
+    return {**score.as_dict(), "date_accuracy": ratio(dates), "jurisdiction_accuracy": ratio(jurisdictions),
             "relation_accuracy": ratio(relations), "files": per_file}
