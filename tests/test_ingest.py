@@ -1,0 +1,125 @@
+"""Batch behaviour: bad files are reported and skipped, re-runs are idempotent, a killed batch resumes."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline import store
+from pipeline.ingest import discover, ingest
+
+PLAN = ("ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\nSố: {n} /KH-UBND\nTuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
+        "Chuyển đổi số năm 2022\nCăn cứ Quyết định số 742/QĐ-UBND ngày 24/6/2022 của Ủy ban nhân dân tỉnh;\n"
+        "I. MỤC TIÊU\n- Phấn đấu 90% hồ sơ công việc tại cấp tỉnh được xử lý trên môi trường mạng.\n")
+
+
+def write_plans(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, count + 1):
+        (folder / f"kh{n:03d}.txt").write_text(PLAN.format(n=n), encoding="utf-8")
+
+
+def bad_files(folder: Path) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "empty.pdf": b"",
+        "corrupt.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without xref",
+        "program.exe": b"MZ\x90\x00" + b"\x00" * 200,
+        "binary.txt": bytes(range(256)) * 20,
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path):
+    write_plans(tmp_path / "in", 3)
+    bad = bad_files(tmp_path / "in")
+    summary = ingest([tmp_path / "in"], tmp_path / "v.db", jobs=1, progress=False)
+    assert summary.documents == 3
+    failed = {Path(f.path).name: f.reason for f in summary.failures}
+    assert set(failed) == set(bad)
+    assert all(reason for reason in failed.values())
+    db = store.open_db(tmp_path / "v.db")
+    logged = {Path(r["path"]).name for r in db["ingest_log"].rows}
+    assert logged == set(bad)
+
+
+def test_reingest_changes_nothing(tmp_path):
+    write_plans(tmp_path / "in", 4)
+    first = ingest([tmp_path / "in"], tmp_path / "v.db", jobs=2, progress=False)
+    second = ingest([tmp_path / "in"], tmp_path / "v.db", jobs=2, progress=False)
+    assert (first.documents, second.documents, second.skipped) == (4, 0, 4)
+    db = store.open_db(tmp_path / "v.db")
+    assert db["documents"].count == 4 and db["refs"].count == 4 and db["measures"].count == 4
+
+
+def test_changed_file_is_reingested_in_place(tmp_path):
+    write_plans(tmp_path / "in", 1)
+    ingest([tmp_path / "in"], tmp_path / "v.db", jobs=1, progress=False)
+    (tmp_path / "in" / "kh001.txt").write_text(PLAN.format(n=999), encoding="utf-8")
+    summary = ingest([tmp_path / "in"], tmp_path / "v.db", jobs=1, progress=False)
+    assert summary.documents == 1
+    ids = [r["so_hieu"] for r in store.open_db(tmp_path / "v.db")["documents"].rows]
+    assert "999/KH-UBND" in ids
+
+
+def test_discover_skips_hidden_files(tmp_path):
+    write_plans(tmp_path / "in", 1)
+    (tmp_path / "in" / ".DS_Store").write_bytes(b"x")
+    assert [p.name for p in discover([tmp_path / "in"])] == ["kh001.txt"]
+
+
+def run_cli(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, **kwargs)
+
+
+def test_cli_exit_codes(tmp_path):
+    bad_files(tmp_path / "bad")
+    result = run_cli("ingest", str(tmp_path / "bad"), "--db", str(tmp_path / "v.db"), "-q")
+    assert result.returncode == 1 and "empty.pdf" in result.stderr + result.stdout
+    write_plans(tmp_path / "mixed", 2)
+    bad_files(tmp_path / "mixed")
+    result = run_cli("ingest", str(tmp_path / "mixed"), "--db", str(tmp_path / "w.db"), "-q", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["documents"] == 2 and len(summary["failures"]) == 4
+    result = run_cli("ingest", str(tmp_path / "mixed"), "--db", str(tmp_path / "x.db"), "-q", "--strict")
+    assert result.returncode == 1
+
+
+@pytest.mark.slow
+def test_killed_batch_resumes_without_loss(tmp_path):
+    write_plans(tmp_path / "in", 60)
+    db_path = tmp_path / "v.db"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--db", str(db_path),
+                             "-q", "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    done = 0
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(db_path) as conn:
+                done = conn.execute("select count(*) from files where status = 'ok'").fetchone()[0]
+        except sqlite3.Error:
+            done = 0
+        if done >= 5:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+        partial = conn.execute("select count(*) from documents").fetchone()[0]
+        # whole files or nothing: every document row belongs to a file marked done
+        assert partial == conn.execute("select count(*) from files where status = 'ok'").fetchone()[0]
+    assert partial < 60
+    summary = ingest([tmp_path / "in"], db_path, jobs=1, progress=False)
+    assert summary.skipped == partial and summary.documents == 60 - partial
+    db = store.open_db(db_path)
+    assert db["documents"].count == 60 and db["refs"].count == 60
