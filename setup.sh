@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up vanban on a fresh Debian/Ubuntu machine with python3 + pip; safe to run again.
+#   1. Tesseract with Vietnamese data and a font with Vietnamese glyphs (apt-get, when missing)
+#   2. vanban itself, editable, with the test extras
+#   3. the PDF corpus (corpus/pdf, corpus/scanned) built from corpus/seeds, when absent
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON="${PYTHON:-python3}"
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else echo "setup.sh: need root (or sudo) to run: $*" >&2; return 1
+    fi
+}
+
+missing=()
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
+    missing+=(tesseract-ocr-vie)
+fi
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+    || missing+=(fonts-dejavu-core)
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup.sh: installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Debian's own python3 refuses system-wide installs (PEP 668) unless told otherwise.
+"$PYTHON" -m pip install -q -e ".[test]" 2>/dev/null \
+    || "$PYTHON" -m pip install -q --break-system-packages -e ".[test]"
+
+if ! ls corpus/pdf/*.pdf >/dev/null 2>&1 || ! ls corpus/scanned/*.pdf >/dev/null 2>&1; then
+    "$PYTHON" -m corpus.make_pdfs
+fi
+echo "setup.sh: ready (tesseract $(tesseract --version 2>/dev/null | head -1 | cut -d' ' -f2), corpus in corpus/pdf and corpus/scanned)"
