@@ -68,7 +68,7 @@ def resolve_corpus(db: sqlite_utils.Database) -> ResolveSummary:
         docs_by_id[doc["so_hieu"]].append(doc)
     updates = dict(_resolve_ref(ref, by_id[ref["ref_id"]], docs_by_id.get(ref["ref_id"], []), summary)
                    for ref in refs)
-    matches = [_match_document(doc, documents, refs, updates, summary) for doc in documents]
+    matches = [_match_document(doc, documents, refs, by_id, updates, summary) for doc in documents]
     with db.atomic():
         for column, kind in RESOLVED_COLUMNS.items():
             if column not in db["refs"].columns_dict:
@@ -132,14 +132,14 @@ def _year_from_corpus(ref: dict, jurisdiction: Optional[str], others: list[dict]
     return None, f"no other citation of {ref['ref_id']} gives a year"
 
 
-def _match_document(doc: dict, documents: list[dict], refs: list[dict], resolved: dict[int, dict],
-                    summary: ResolveSummary) -> dict:
+def _match_document(doc: dict, documents: list[dict], refs: list[dict], by_id: dict[str, list],
+                    resolved: dict[int, dict], summary: ResolveSummary) -> dict:
     """The identity a document is known by in the corpus: its header, or the citation carrying its title."""
     row = {"doc_id": doc["doc_id"], "resolved_id": doc["so_hieu"], "resolved_year": doc["year"],
            "resolved_date": doc["date"], "jurisdiction": doc["province"], "method": "header",
            "similarity": None, "reason": "số hiệu in the header"}
     if doc["so_hieu"]:
-        return row
+        return _complete_from_citations(row, [resolved[r["rid"]] for r in by_id.get(doc["so_hieu"], [])])
     known = {(d["so_hieu"], d["year"]) for d in documents if d["so_hieu"]}
     candidates: dict[tuple, list] = defaultdict(list)
     for ref in refs:
@@ -164,6 +164,28 @@ def _match_document(doc: dict, documents: list[dict], refs: list[dict], resolved
                reason=f"no header; {cited['citing_source']} cites {cited['type'] or ''} {ref_id}"
                       f"{' of ' + cited['date'] if cited['date'] else ''} with the same title "
                       f"(similarity {similarity:.2f}), the only candidate of the same type and province")
+    return row
+
+
+def _complete_from_citations(row: dict, cited: list[dict]) -> dict:
+    """A stored document's missing jurisdiction or year from what its citations agree on.
+
+    A Nghị định names no province: the citations of 45/2020/NĐ-CP say 'national'.
+    """
+    notes = []
+    if row["jurisdiction"] is None:
+        seen = {c["jurisdiction"] for c in cited if c["jurisdiction"]}
+        if len(seen) == 1:
+            row["jurisdiction"] = seen.pop()
+            notes.append(f"jurisdiction {row['jurisdiction']} from {len(cited)} citation(s)")
+    if row["resolved_year"] is None:
+        seen = {c["year"] for c in cited
+                if c["year"] and c["jurisdiction"] in (None, row["jurisdiction"])}
+        if len(seen) == 1:
+            row["resolved_year"] = seen.pop()
+            notes.append(f"year {row['resolved_year']} from its citations")
+    if notes:
+        row["reason"] += "; " + "; ".join(notes)
     return row
 
 
