@@ -39,9 +39,12 @@ MIN_LAYER_SCORE = 0.8
 SCAN_COVERAGE = 0.5
 MIN_SCAN_WORDS = 30
 # A born-digital page (no page image) is OCRed only when its text is plainly broken
-# (a font without a usable ToUnicode map).
+# (a font without a usable ToUnicode map gives symbols and private-use codes, or letter
+# soup); English scores about 0.35 valid syllables and must stay a text page.
 MIN_DIGITAL_WORDS = 20
-MIN_DIGITAL_SCORE = 0.5
+MIN_DIGITAL_VALID = 0.2
+MAX_DIGITAL_GARBAGE = 0.3
+GARBAGE = regex.compile(r"[^\p{L}\p{N}\p{P}\s%+=<>§©°]")
 # A text file that is not UTF-8 is accepted in a legacy encoding only if it then reads as Vietnamese.
 MIN_TEXT_SCORE = 0.6
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -169,8 +172,11 @@ def ocr_reason(text: str, coverage: float) -> str | None:
         if q.score < MIN_LAYER_SCORE:
             return f"text layer unusable (Vietnamese score below {MIN_LAYER_SCORE})"
         return None
-    if q.words >= MIN_DIGITAL_WORDS and q.score < MIN_DIGITAL_SCORE:
-        return f"text layer unusable (Vietnamese score below {MIN_DIGITAL_SCORE})"
+    visible = len(text) - sum(ch.isspace() for ch in text)
+    if visible and len(GARBAGE.findall(text)) / visible > MAX_DIGITAL_GARBAGE:
+        return "text layer unusable (mostly symbols: a font without a Unicode map)"
+    if q.words >= MIN_DIGITAL_WORDS and q.valid_share < MIN_DIGITAL_VALID:
+        return "text layer unusable (not words)"
     return None
 
 
