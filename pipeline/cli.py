@@ -153,7 +153,9 @@ def search(query, db_path, limit, fmt):
 @click.argument("doc")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="The export record as JSON.")
-def show(doc, db_path, as_json):
+@click.option("--html", "as_html", is_flag=True, help="The text as HTML, references and figures highlighted.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File for --html (default: stdout).")
+def show(doc, db_path, as_json, as_html, output):
     """Show one document: identity, references and figures. DOC is a số hiệu, file name or id."""
     from pipeline.export import document_record
     from pipeline.search import find_document
@@ -162,6 +164,12 @@ def show(doc, db_path, as_json):
     row = find_document(db, doc)
     if not row:
         raise click.ClickException(f"no document matches {doc!r}; try `vanban search` to find it")
+    if as_html:
+        from pipeline.render_html import write_document_html
+
+        page = write_document_html(db, row, output)
+        click.echo(f"wrote {output}" if output else page, err=bool(output))
+        return
     record = document_record(db, row)
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=1))
