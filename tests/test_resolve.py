@@ -1,0 +1,119 @@
+import pytest
+
+from models.records import Identity
+from pipeline.resolve import id_tokens, match_id, resolve_corpus, title_similarity
+from tests.citation_store import PLAN_TITLE, TQ, cite, document, documents, make_store, plan
+
+NODES = ["45/2020/NĐ-CP|2020|national", "45/2016/QĐ-TTg|2016|national", "14/CT-TTg|2018|national",
+         "14/CT-TTg|2019|national", "204/KH-UBND|2021|Tuyên Quang", "05/2017/QĐ-TTg|2017|national",
+         "52-NQ/TW|2019|national"]
+
+
+@pytest.mark.parametrize("typed", ["45/2020/NĐ-CP", "45/2020/ND-CP", "nd 45/2020", "NĐ 45/2020", "ND45/2020",
+                                   "nghi dinh 45/2020", "Nghị định số 45/2020/NĐ-CP", "45 / 2020 / nđ - cp"])
+def test_a_decree_typed_any_way(typed):
+    assert match_id(typed, NODES) == ["45/2020/NĐ-CP|2020|national"]
+
+
+def test_a_number_reused_in_two_years_names_both_until_the_year_is_given():
+    assert sorted(match_id("14/CT-TTg", NODES)) == ["14/CT-TTg|2018|national", "14/CT-TTg|2019|national"]
+    assert match_id("ct-ttg 14 2019", NODES) == ["14/CT-TTg|2019|national"]
+
+
+def test_leading_zeros_province_and_party_ids():
+    assert match_id("5/2017/QĐ-TTg", NODES) == ["05/2017/QĐ-TTg|2017|national"]
+    assert match_id("kh 204 tuyen quang", NODES) == ["204/KH-UBND|2021|Tuyên Quang"]
+    assert match_id("52-nq/tw", NODES) == ["52-NQ/TW|2019|national"]
+
+
+def test_other_numbers_and_types_are_not_matched():
+    assert match_id("nd 46/2020", NODES) == []
+    assert match_id("QĐ 45/2020", NODES) == []
+    assert match_id("", NODES) == []
+
+
+def test_id_tokens_shorten_type_names_and_drop_so():
+    assert id_tokens("Nghị định số 45/2020/NĐ-CP") == ["nd", "45", "2020", "nd", "cp"]
+    assert id_tokens("Kế hoạch 05") == ["kh", "5"]
+
+
+def test_title_similarity_ignores_case_diacritics_and_punctuation():
+    assert title_similarity(PLAN_TITLE, PLAN_TITLE.lower()) == 1.0
+    assert title_similarity("phat trien chinh quyen so, tinh Tuyen Quang nam 2022", PLAN_TITLE) == 1.0
+    assert title_similarity("Cải cách hành chính", PLAN_TITLE) < 0.5
+
+
+def test_a_yearless_citation_takes_the_year_other_citations_agree_on(tmp_path):
+    db = make_store(tmp_path / "v.db")
+    summary = resolve_corpus(db)
+    row = next(db.query("select * from refs where ref_id = '468/QĐ-TTg' and year is null"))
+    assert row["resolved_year"] == 2021 and "c.txt" in row["resolution_note"]
+    assert summary.refs_without_year == 1 and summary.years_resolved == 1
+
+
+def test_stated_years_are_kept_and_resolution_is_idempotent(tmp_path):
+    db = make_store(tmp_path / "v.db")
+    resolve_corpus(db)
+    first = list(db.query("select * from refs order by doc_id, seq"))
+    resolve_corpus(db)
+    assert list(db.query("select * from refs order by doc_id, seq")) == first
+    assert all(r["resolved_year"] == r["year"] for r in first if r["year"])
+    assert db["document_matches"].count == 4
+
+
+def test_disagreeing_years_leave_the_citation_unresolved_with_a_reason(tmp_path):
+    docs = documents()
+    docs.append(document("e.txt", plan("40", "2022-01-01", "Kế hoạch khác"), [
+        cite("14/CT-TTg", "Chỉ thị", None, None, "national", "Chỉ thị số 14/CT-TTg", "mentions")]))
+    db = make_store(tmp_path / "v.db", docs)
+    resolve_corpus(db)
+    row = next(db.query("select * from refs where ref_id = '14/CT-TTg' and year is null"))
+    assert row["resolved_year"] is None and "ambiguous: 2018, 2019" in row["resolution_note"]
+
+
+def test_a_citing_document_cannot_cite_a_later_year(tmp_path):
+    docs = documents()
+    docs.append(document("e.txt", plan("40", "2018-12-01", "Kế hoạch năm 2018"), [
+        cite("14/CT-TTg", "Chỉ thị", None, None, "national", "Chỉ thị số 14/CT-TTg", "mentions")]))
+    db = make_store(tmp_path / "v.db", docs)
+    resolve_corpus(db)
+    row = next(db.query("select * from refs where ref_id = '14/CT-TTg' and year is null"))
+    assert row["resolved_year"] == 2018
+
+
+def test_a_headerless_document_is_the_cited_plan_carrying_its_title(tmp_path):
+    db = make_store(tmp_path / "v.db")
+    summary = resolve_corpus(db)
+    match = next(db.query("select m.* from document_matches m join documents d using (doc_id) "
+                          "where d.source = 'd.txt'"))
+    assert (match["resolved_id"], match["resolved_year"], match["resolved_date"]) == ("204/KH-UBND", 2021, "2021-11-25")
+    assert match["method"] == "title" and "c.txt" in match["reason"] and summary.documents_matched_by_title == 1
+
+
+@pytest.mark.parametrize("change", ["other province", "other type", "two candidates"])
+def test_a_title_match_needs_strong_unique_evidence(tmp_path, change):
+    docs = documents()
+    d = docs[3]
+    if change == "other province":
+        d.identity.province = "Lạng Sơn"
+    elif change == "other type":
+        d.identity.type = "Quyết định"
+    else:
+        docs.append(document("e.txt", plan("50", "2022-01-01", "Kế hoạch khác"), [
+            cite("205/KH-UBND", "Kế hoạch", 2021, "2021-11-26", TQ, "Kế hoạch số 205/KH-UBND", "mentions",
+                 PLAN_TITLE)]))
+    db = make_store(tmp_path / "v.db", docs)
+    resolve_corpus(db)
+    match = next(db.query("select m.* from document_matches m join documents d using (doc_id) where d.source = 'd.txt'"))
+    assert match["resolved_id"] is None and match["method"] == "none"
+    assert ("ambiguous" in match["reason"]) == (change == "two candidates")
+
+
+def test_a_stored_decree_takes_its_jurisdiction_from_its_citations(tmp_path):
+    docs = documents()
+    docs.append(document("nd.txt", Identity(type="Nghị định", id="45/2020/NĐ-CP", date="2020-04-08",
+                                            title="Thực hiện thủ tục hành chính trên môi trường điện tử"), []))
+    db = make_store(tmp_path / "v.db", docs)
+    resolve_corpus(db)
+    match = next(db.query("select m.* from document_matches m join documents d using (doc_id) where d.source = 'nd.txt'"))
+    assert match["jurisdiction"] == "national" and match["method"] == "header"
