@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
 
 import regex
@@ -90,7 +91,7 @@ def _load(db: sqlite_utils.Database) -> _Corpus:
     refs = []
     for row in db.query("select doc_id, seq, ref_id, type, number, symbol, year, date, dates, issuer,"
                         " jurisdiction, relation, title, mentions from refs"):
-        row["dates"] = json.loads(row["dates"]) if row["dates"] else []
+        row["dates"] = _decode_dates(row["dates"])
         refs.append(row)
     by_identity, by_number = {}, defaultdict(list)
     for doc in docs.values():
@@ -100,16 +101,31 @@ def _load(db: sqlite_utils.Database) -> _Corpus:
     return _Corpus(db, docs, refs, by_identity, dict(by_number))
 
 
+ONE_DATE_RE = regex.compile(r'\["(\d{4}-\d{2}(?:-\d{2})?)"\]')
+
+
+def _decode_dates(raw: Optional[str]) -> list[str]:
+    """The refs.dates column: '["2019-03-09", "2019-03-07"]' → a list; one date, the common case, without json."""
+    if not raw or raw == "[]":
+        return []
+    one = ONE_DATE_RE.fullmatch(raw)
+    return [one.group(1)] if one else json.loads(raw)
+
+
 def document_jurisdiction(doc: dict) -> Optional[str]:
     """'national' for a document a central body issued, else its province.
 
     >>> document_jurisdiction({"issuer": "Thủ tướng Chính phủ", "province": None})
     'national'
     """
-    national = {a.name for a in agencies().values() if a.level == NATIONAL}
-    if doc.get("issuer") in national:
+    if doc.get("issuer") in _national_issuers():
         return NATIONAL
     return doc.get("province") or (NATIONAL if doc.get("issuer") is None and doc.get("so_hieu") else None)
+
+
+@lru_cache(maxsize=None)
+def _national_issuers() -> frozenset:
+    return frozenset(a.name for a in agencies().values() if a.level == NATIONAL)
 
 
 def _mentions(ref: dict) -> list[dict]:
@@ -250,12 +266,13 @@ def check_year_typos(corpus: _Corpus) -> list[Finding]:
             continue
         dates = [d for d, _ in pairs]
         refs = [r for _, r in dated]
+        title = min((r["title"] for _, r in pairs), key=len)  # one citation's title may run on
         evidence = [e for d, r in pairs for e in _ref_evidence(corpus, [r], d)[:1]]
         findings.append(Finding(
             "suspected_year_typo", refs[0]["ref_id"], None, _sources(corpus, {r["doc_id"] for r in refs}),
             f"{number}/{symbol} is cited as " + " and as ".join(dates)
-            + f" with the same subject ('{pairs[0][1]['title'][:80]}'): one year is probably mistyped",
-            evidence, {"dates": dates, "jurisdiction": jurisdiction, "title": pairs[0][1]["title"]}))
+            + f" with the same subject ('{title}'): one year is probably mistyped",
+            evidence, {"dates": dates, "jurisdiction": jurisdiction, "title": title}))
     return findings
 
 
@@ -267,13 +284,14 @@ def carried_type(symbol: Optional[str]) -> Optional[str]:
     return first if first in type_by_abbreviation() else None
 
 
+@lru_cache(maxsize=4096)
 def symbol_disagrees(doc_type: Optional[str], symbol: Optional[str]) -> Optional[str]:
     """Why a written type and a ký hiệu cannot belong together, or None when they can.
 
     >>> symbol_disagrees("Quyết định", "BTTTT-THH")
     'a Quyết định carries QĐ in its ký hiệu; BTTTT-THH carries no type'
     """
-    expected = {t.name: t.abbreviation.upper() for t in doc_types()}
+    expected = _abbreviation_of()
     if not symbol or doc_type not in expected or doc_type in GENERIC_TYPES:
         return None
     carried = carried_type(symbol)
@@ -286,6 +304,12 @@ def symbol_disagrees(doc_type: Optional[str], symbol: Optional[str]) -> Optional
     if carried:
         return f"a {doc_type} has no type in its ký hiệu; {symbol} says {type_by_abbreviation()[carried]}"
     return None
+
+
+@lru_cache(maxsize=None)
+def _abbreviation_of() -> dict:
+    """'Quyết định' → 'QĐ', 'Công văn' → ''."""
+    return {t.name: t.abbreviation.upper() for t in doc_types()}
 
 
 def check_type_symbols(corpus: _Corpus) -> list[Finding]:
@@ -411,7 +435,10 @@ def check_missing_documents(corpus: _Corpus, known: dict) -> list[Finding]:
 
 
 def _most_common(values: Iterable[Optional[str]]) -> Optional[str]:
-    counts = Counter(v for v in values if v)
+    values = [v for v in values if v]
+    if len(set(values)) <= 1:
+        return values[0] if values else None
+    counts = Counter(values)
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -428,22 +455,24 @@ def _rank_missing(findings: list[Finding]) -> list[Finding]:
 
 
 def _title_key(title: Optional[str]) -> tuple:
-    return tuple(_title_words(title)[:6])
+    # six words fit in the first 80 characters; folding only those keeps this cheap
+    return tuple(_title_words((title or "")[:80])[:6])
 
 
 def _headerless_index(corpus: _Corpus) -> dict:
     """Documents whose header was lost, by (type, jurisdiction, first title words): a citation may name them."""
-    index = defaultdict(list)
+    index = defaultdict(lambda: defaultdict(list))
     for doc in corpus.docs.values():
-        if not doc["so_hieu"] and doc["title"] and len(_title_words(doc["title"])) >= 6:
-            index[(doc["type"], document_jurisdiction(doc), _title_key(doc["title"]))].append(doc)
+        if not doc["so_hieu"] and doc["title"] and len(_title_key(doc["title"])) >= 6:
+            index[(doc["type"], document_jurisdiction(doc))][_title_key(doc["title"])].append(doc)
     return index
 
 
 def _likely_headerless(corpus: _Corpus, index: dict, doc_type, jurisdiction, title, dates) -> Optional[str]:
-    if not index or not title:
+    by_title = index.get((doc_type, jurisdiction))
+    if not by_title or not title:
         return None
-    for doc in index.get((doc_type, jurisdiction, _title_key(title)), ()):
+    for doc in by_title.get(_title_key(title), ()):
         dated_alike = not doc["date"] or any(d.startswith(doc["date"]) or doc["date"].startswith(d) for d in dates)
         if dated_alike and same_subject(doc["title"], title):
             return doc["source"]
