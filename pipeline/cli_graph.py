@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 
 from pipeline import graph, store
-from pipeline.cli import DB_OPTION, emit_rows
 
 CITES_COLUMNS = ["relation", "so_hieu", "year", "jurisdiction", "type", "n_mentions", "absent", "title"]
 CITED_BY_COLUMNS = ["depth", "so_hieu", "year", "type", "jurisdiction", "relation", "n_mentions", "source", "title"]
@@ -25,8 +24,10 @@ def output_options(command):
     return click.option("--json", "as_json", is_flag=True, help="Print rows as JSON.")(command)
 
 
-def _fmt(as_json: bool, as_csv: bool) -> str:
-    return "json" if as_json else "csv" if as_csv else "table"
+def emit(rows: list[dict], as_json: bool, as_csv: bool, columns: list[str]) -> None:
+    from pipeline.cli import emit_rows
+
+    emit_rows(rows, "json" if as_json else "csv" if as_csv else "table", columns)
 
 
 def _nodes(db, text: str, stored_only: bool = False) -> list[dict]:
@@ -45,7 +46,6 @@ def _nodes(db, text: str, stored_only: bool = False) -> list[dict]:
 
 @click.command()
 @click.argument("doc")
-@DB_OPTION
 @output_options
 def cites(doc, db_path, as_json, as_csv):
     """What a document cites: relation, số hiệu, year, jurisdiction, whether it is stored.
@@ -55,12 +55,11 @@ def cites(doc, db_path, as_json, as_csv):
     """
     db = store.open_db(db_path)
     rows = graph.cites(db, [n["node_id"] for n in _nodes(db, doc, stored_only=True)])
-    emit_rows(rows, _fmt(as_json, as_csv), CITES_COLUMNS + ["node_id"] if as_json or as_csv else CITES_COLUMNS)
+    emit(rows, as_json, as_csv, CITES_COLUMNS + (["node_id"] if as_json or as_csv else []))
 
 
 @click.command(name="cited-by")
 @click.argument("doc")
-@DB_OPTION
 @click.option("--type", "doc_type", default=None, help="Only citing documents of this type: KH, QĐ, 'Kế hoạch' …")
 @click.option("--transitive", is_flag=True, help="Also documents citing the citing documents, at any depth.")
 @output_options
@@ -72,7 +71,7 @@ def cited_by(doc, db_path, doc_type, transitive, as_json, as_csv):
     db = store.open_db(db_path)
     rows = graph.cited_by(db, [n["node_id"] for n in _nodes(db, doc)], doc_type, transitive)
     columns = CITED_BY_COLUMNS + (["node_id", "via"] if as_json or as_csv else [])
-    emit_rows(rows, _fmt(as_json, as_csv), columns)
+    emit(rows, as_json, as_csv, columns)
     if not rows:
         click.echo("no stored document cites it", err=True)
 
@@ -86,7 +85,6 @@ def graph_group():
 
 
 @graph_group.command(name="build")
-@DB_OPTION
 def build(db_path):
     """Resolve years and header-less documents across the store, then rebuild nodes and edges."""
     summary = graph.build_graph(store.open_db(db_path))
@@ -94,7 +92,6 @@ def build(db_path):
 
 
 @graph_group.command(name="export")
-@DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(graph.EXPORT_FORMATS), default="graphml", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
 def export(db_path, fmt, output):
@@ -111,7 +108,6 @@ def export(db_path, fmt, output):
 
 @graph_group.command(name="draw")
 @click.argument("doc")
-@DB_OPTION
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Picture to write: .png, .svg or .pdf (default: outputs/graph_<số hiệu>.png).")
 def draw(doc, db_path, output):
@@ -129,6 +125,16 @@ def draw(doc, db_path, output):
 
 
 def register(group: click.Group) -> None:
-    """Add cites, cited-by and graph to the vanban command group."""
+    """Add cites, cited-by and graph to the vanban command group, each with the shared --db option.
+
+    pipeline.cli is imported here rather than at the top: `python -m pipeline.cli` loads
+    cli.py a second time as pipeline.cli, and that copy registers feature commands while
+    this module would still be loading.
+    """
+    from pipeline.cli import DB_OPTION
+
+    for command in (cites, cited_by, build, export, draw):
+        if not any(p.name == "db_path" for p in command.params):
+            DB_OPTION(command)
     for command in (cites, cited_by, graph_group):
         group.add_command(command)
