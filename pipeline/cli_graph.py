@@ -69,8 +69,11 @@ def cited_by(doc, db_path, doc_type, transitive, as_json, as_csv):
     Example:  vanban cited-by "nd 45/2020" --type KH   (which plans cite Nghị định 45/2020/NĐ-CP)
     """
     db = store.open_db(db_path)
-    rows = graph.cited_by(db, [n["node_id"] for n in _nodes(db, doc)], doc_type, transitive)
-    columns = CITED_BY_COLUMNS + (["node_id", "via"] if as_json or as_csv else [])
+    nodes = _nodes(db, doc)
+    rows = graph.cited_by(db, [n["node_id"] for n in nodes], doc_type, transitive)
+    # "via" tells which of several matched documents (or which step of a chain) is cited
+    columns = CITED_BY_COLUMNS + (["node_id", "via"] if as_json or as_csv
+                                  else ["via"] if transitive or len(nodes) > 1 else [])
     emit(rows, as_json, as_csv, columns)
     if not rows:
         click.echo("no stored document cites it", err=True)
