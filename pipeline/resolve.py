@@ -24,7 +24,7 @@ from typing import Iterable, Optional
 import regex
 import sqlite_utils
 
-from models.knowledge import doc_types
+from models.knowledge import doc_types, laws
 from models.vietnamese import fold
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
@@ -210,9 +210,21 @@ def title_similarity(a: str, b: str) -> float:
 
 @lru_cache(maxsize=None)
 def _type_words() -> tuple[tuple[regex.Pattern, str], ...]:
-    """('nghi dinh' → 'nd', …), longest name first, so a typed type name becomes its ký hiệu."""
-    return tuple((regex.compile(rf"\b{regex.escape(fold(t.name))}\b"), fold(t.abbreviation))
-                 for t in doc_types() if t.abbreviation)
+    """('nghi dinh' → 'nd', 'luat' → '', …), longest name first: a typed type name becomes its ký hiệu.
+
+    Types without one (Luật, Công văn) leave nothing: '63/2025/QH15' does not say 'luat'.
+    """
+    return tuple((regex.compile(rf"\b{regex.escape(fold(t.name))}\b"), fold(t.abbreviation)) for t in doc_types())
+
+
+@lru_cache(maxsize=None)
+def _law_names() -> dict[str, tuple[str, ...]]:
+    """'luat an toan thong tin mang' → ('86/2015/QH13',): laws people name instead of numbering."""
+    numbers: dict[str, list] = defaultdict(list)
+    for law in laws():
+        for name in (law.name, *law.aliases):
+            numbers[" ".join(WORD_RE.findall(fold(name)))].append(law.number)
+    return {name: tuple(found) for name, found in numbers.items()}
 
 
 def id_tokens(text: str) -> list[str]:
@@ -236,10 +248,15 @@ def match_id(user_text: str, candidates: Iterable[str]) -> list[str]:
 
     Lenient: no diacritics, any case, spaces and punctuation ignored, type names or
     their ký hiệu, parts left out. `45/2020/ND-CP`, `nd 45/2020`, `NĐ 45/2020` and
-    `Nghị định 45/2020` all name '45/2020/NĐ-CP'. A candidate may be a node id
+    `Nghị định 45/2020` all name '45/2020/NĐ-CP'; `Luật An toàn thông tin mạng` names
+    '86/2015/QH13'. A candidate may be a node id
     ('45/2020/NĐ-CP|2020|national'): typing the year or province then picks one of
     '14/CT-TTg|2018|national' and '14/CT-TTg|2019|national'.
     """
+    named = _law_names().get(" ".join(WORD_RE.findall(fold(user_text))))
+    if named:
+        candidates = list(candidates)
+        return [c for number in named for c in match_id(number, candidates)]
     wanted = id_tokens(user_text)
     numbers = [t for t in wanted if t.isdigit()]
     if not wanted:

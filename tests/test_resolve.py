@@ -111,3 +111,11 @@ def test_a_stored_decree_takes_its_jurisdiction_from_its_citations(tmp_path):
     resolve_corpus(db)
     match = next(db.query("select m.* from document_matches m join documents d using (doc_id) where d.source = 'nd.txt'"))
     assert match["jurisdiction"] == "national" and match["method"] == "header"
+
+
+def test_laws_by_number_with_the_word_luat_or_by_name():
+    laws = ["63/2025/QH15|2025|national", "86/2015/QH13|2015|national", "51/2005/QH11|2005|national",
+            "20/2023/QH15|2023|national"]
+    assert match_id("Luật 63/2025", laws) == ["63/2025/QH15|2025|national"]
+    assert match_id("luat an toan thong tin mang", laws) == ["86/2015/QH13|2015|national"]
+    assert match_id("Luật Giao dịch điện tử", laws) == ["51/2005/QH11|2005|national", "20/2023/QH15|2023|national"]
