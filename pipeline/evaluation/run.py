@@ -47,7 +47,7 @@ def evaluate(db: sqlite_utils.Database, gold_dir: Path) -> dict:
                                                   {k: r["references"] for k, r in records.items()})
         if (gold_dir / "targets").is_dir():
             from pipeline.evaluation.measures import score_measures
-            part["measures"] = score_measures(gold_dir / "targets", {k: r["measures"] for k, r in records.items()})
+            part["measures"] = score_measures(gold_dir, {k: r["measures"] for k, r in records.items()})
         report[variant] = part
     return report
 
