@@ -29,8 +29,10 @@ from models.vietnamese import fold
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
 WORD_RE = regex.compile(r"[\p{L}\p{N}]+")
+NUMBER_YEAR_RE = regex.compile(r"\d+/((?:19|20)\d\d)/")  # 274/2025/NĐ-CP
 TOKEN_RE = regex.compile(r"[a-z]+|\d+")
 NOISE_TOKENS = {"so"}
+LAW_SYMBOLS = {"Luật": "QH", "Bộ luật": "QH"}  # passed by the Quốc hội: '63/2025/QH15'
 RESOLVED_COLUMNS = {"resolved_year": int, "resolved_jurisdiction": str, "resolution_note": str}  # "Nghị định số 45/2020" — the word số is not part of the id
 
 
@@ -168,11 +170,15 @@ def _match_document(doc: dict, documents: list[dict], refs: list[dict], by_id: d
 
 
 def _complete_from_citations(row: dict, cited: list[dict]) -> dict:
-    """A stored document's missing jurisdiction or year from what its citations agree on.
+    """A stored document's missing year from its number, or year and jurisdiction from its citations.
 
     A Nghị định names no province: the citations of 45/2020/NĐ-CP say 'national'.
     """
     notes = []
+    year_in_number = NUMBER_YEAR_RE.match(row["resolved_id"])
+    if row["resolved_year"] is None and year_in_number:
+        row["resolved_year"] = int(year_in_number.group(1))
+        notes.append("year from the number")
     if row["jurisdiction"] is None:
         seen = {c["jurisdiction"] for c in cited if c["jurisdiction"]}
         if len(seen) == 1:
@@ -212,9 +218,11 @@ def title_similarity(a: str, b: str) -> float:
 def _type_words() -> tuple[tuple[regex.Pattern, str], ...]:
     """('nghi dinh' → 'nd', 'luat' → '', …), longest name first: a typed type name becomes its ký hiệu.
 
-    Types without one (Luật, Công văn) leave nothing: '63/2025/QH15' does not say 'luat'.
+    A law's number ends in its Quốc hội term ('63/2025/QH15'), so Luật becomes 'qh'; other
+    types without a ký hiệu (Công văn) leave nothing.
     """
-    return tuple((regex.compile(rf"\b{regex.escape(fold(t.name))}\b"), fold(t.abbreviation)) for t in doc_types())
+    return tuple((regex.compile(rf"\b{regex.escape(fold(t.name))}\b"),
+                  fold(t.abbreviation or LAW_SYMBOLS.get(t.name, ""))) for t in doc_types())
 
 
 @lru_cache(maxsize=None)

@@ -103,18 +103,19 @@ def test_a_title_match_needs_strong_unique_evidence(tmp_path, change):
     assert ("ambiguous" in match["reason"]) == (change == "two candidates")
 
 
-def test_a_stored_decree_takes_its_jurisdiction_from_its_citations(tmp_path):
+def test_a_stored_decree_takes_its_year_from_its_number_and_jurisdiction_from_citations(tmp_path):
     docs = documents()
-    docs.append(document("nd.txt", Identity(type="Nghị định", id="45/2020/NĐ-CP", date="2020-04-08",
+    docs.append(document("nd.txt", Identity(type="Nghị định", id="45/2020/NĐ-CP",
                                             title="Thực hiện thủ tục hành chính trên môi trường điện tử"), []))
     db = make_store(tmp_path / "v.db", docs)
     resolve_corpus(db)
     match = next(db.query("select m.* from document_matches m join documents d using (doc_id) where d.source = 'nd.txt'"))
-    assert match["jurisdiction"] == "national" and match["method"] == "header"
+    assert (match["jurisdiction"], match["resolved_year"], match["method"]) == ("national", 2020, "header")
+    assert "year from the number" in match["reason"]
 
 
 def test_laws_by_number_with_the_word_luat_or_by_name():
-    laws = ["63/2025/QH15|2025|national", "86/2015/QH13|2015|national", "51/2005/QH11|2005|national",
+    laws = ["63/2025/QH15|2025|national", "63/2025/TT-BQP|2025|national", "86/2015/QH13|2015|national", "51/2005/QH11|2005|national",
             "20/2023/QH15|2023|national"]
     assert match_id("Luật 63/2025", laws) == ["63/2025/QH15|2025|national"]
     assert match_id("luat an toan thong tin mang", laws) == ["86/2015/QH13|2015|national"]
