@@ -37,6 +37,13 @@ def test_parse_tsv_mean_confidence_of_words():
     assert ocr.parse_tsv(tsv.splitlines()[0]) == 0.0
 
 
+def test_prepare_enlarges_only_small_images():
+    from PIL import Image
+    assert ocr.prepare(Image.new("RGB", (576, 960), "white")).size == (1152, 1920)
+    assert ocr.prepare(Image.new("L", (2480, 3508), 255)).size == (2480, 3508)
+    assert ocr.prepare(Image.new("RGB", (10, 10))).mode == "L"
+
+
 @pytest.mark.slow
 def test_scanned_page_number_and_date_are_recognised(scanned_seed):
     pages = ocr.ocr_pdf_pages(scanned_seed, [2, 1], jobs=2)
