@@ -7,9 +7,9 @@ documents involved and quoting where they say it:
     ['17/NQ-CP']          # cited as 'ngày 09/3/2019' and as 'ngày 07/3/2019'
 
 A cited document's identity is (id, year, jurisdiction): 14/CT-TTg of 2018 and 14/CT-TTg
-of 2019 are two documents, so neither a conflict nor a year typo. Every check is one pass
-over the rows with dictionaries keyed by identity, so a corpus of 10,000 documents and
-100,000 references is audited in about a second.
+of 2019 are two documents, so neither a conflict nor a year typo. SQLite picks each check's
+candidates set-wise (json_each over the cited dates, group by identity); Python only judges
+those rows, so 10,000 documents and 100,000 references are audited in about 3 seconds.
 """
 from __future__ import annotations
 
