@@ -60,9 +60,11 @@ PLAN_SECTION = 0.55  # under "Mục tiêu", "Nhiệm vụ, giải pháp": what i
 NEGATED = 0.6
 DEPLOYED = 1.1
 
-# Not blank lines: text read from PDFs breaks sentences with them.
-_SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")
-_FULL_STOP = regex.compile(r"[.!?](?=\s|$)")
+# A blank line ends a sentence only before a list mark or a numbered heading: text read
+# from PDFs also puts blank lines inside sentences.
+_NEW_BLOCK = r"|\n\s*\n(?=\s*(?:[-+•*]\s|[IVX]+\.\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s))"
+_SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)" + _NEW_BLOCK)
+_FULL_STOP = regex.compile(r"[.!?](?=\s|$)" + _NEW_BLOCK)
 
 
 class Cue:
@@ -483,11 +485,18 @@ def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opti
 
 
 def rank(candidates: list) -> list:
-    """Best first; one item per (document, quote); figures before passages on a tie."""
+    """Best first; one item per (document, quote); figures before passages on a tie.
+
+    A passage that cites a candidate document ("Kế hoạch số 02/KH-BCĐ … Tổ công nghệ số
+    cộng đồng") gives way to that document: the document is the evidence.
+    """
     order = {"measure": 0, "document": 1, "passage": 2}
+    cited = {regex.sub(r"\s+", "", e.document) for e in candidates if e.kind == "document"}
     seen, out = set(), []
     for e in sorted(candidates, key=lambda e: (-e.score, order[e.kind], e.document, e.page or 0)):
         key = (e.document, e.quote)
+        if e.kind == "passage" and any(d in regex.sub(r"\s+", "", e.quote) for d in cited):
+            continue
         if key not in seen:
             seen.add(key)
             out.append(e)
