@@ -205,7 +205,7 @@ def bench(corpus, jobs, no_ocr, as_json):
 
 # Feature commands live in their own modules (pipeline/cli_<feature>.py), each with a
 # register(group) function; add one line here per module.
-COMMAND_MODULES: list[str] = ["pipeline.cli_graph", "pipeline.cli_audit"]
+COMMAND_MODULES: list[str] = ["pipeline.cli_graph", "pipeline.cli_audit", "pipeline.cli_evidence"]
 
 
 def _register_feature_commands() -> None:
