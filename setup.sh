@@ -33,6 +33,6 @@ fi
     || "$PYTHON" -m pip install -q --break-system-packages -e ".[test]"
 
 if ! ls corpus/pdf/*.pdf >/dev/null 2>&1 || ! ls corpus/scanned/*.pdf >/dev/null 2>&1; then
-    "$PYTHON" -m corpus.make_pdfs
+    "$PYTHON" -m pipeline.make_corpus
 fi
 echo "setup.sh: ready (tesseract $(tesseract --version 2>/dev/null | head -1 | cut -d' ' -f2), corpus in corpus/pdf and corpus/scanned)"

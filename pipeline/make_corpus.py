@@ -1,12 +1,12 @@
 """Make the PDF corpus from corpus/seeds/*.txt: text-layer PDFs and image-only "scans".
 
-    python -m corpus.make_pdfs            # corpus/pdf/*.pdf and corpus/scanned/*.pdf
-    python -m corpus.make_pdfs --force    # rebuild even if present
+    python -m pipeline.make_corpus            # corpus/pdf/*.pdf and corpus/scanned/*.pdf
+    python -m pipeline.make_corpus --force    # rebuild even if present
 
 (a) corpus/pdf: whole documents, A4, DejaVu Serif 12 pt with a real text layer,
 written with pypdfium2's page-object API (no extra dependency).
-(b) corpus/scanned: the first SCAN_PAGES pages of each, rendered at 300 dpi, turned by a
-fraction of a degree and speckled, saved by Pillow as image-only PDFs.
+(b) corpus/scanned: the same whole documents rendered at 300 dpi, turned by a fraction
+of a degree and speckled, saved by Pillow as image-only PDFs: every page goes through OCR.
 Both are deterministic: fixed seeds, no dates in the files.
 """
 from __future__ import annotations
@@ -23,13 +23,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFont
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent / "corpus"
 FONT_PATHS = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
               Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
 A4 = (595.0, 842.0)  # points
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 70.0, 60.0, 60.0
 FONT_SIZE, LEADING = 12.0, 16.0
-SCAN_PAGES = 3
 SCAN_DPI = 300
 MAX_TILT_DEGREES = 0.8
 SPECKLE_SHARE = 0.0015
@@ -142,12 +141,12 @@ def scan_page(image: Image.Image, rng: random.Random) -> Image.Image:
     return image
 
 
-def write_scanned_pdf(text_pdf: Path, out: Path, seed: int, pages: int = SCAN_PAGES) -> None:
-    """Image-only PDF of the first `pages` pages of a text-layer PDF."""
+def write_scanned_pdf(text_pdf: Path, out: Path, seed: int) -> None:
+    """Image-only PDF of every page of a text-layer PDF."""
     rng = random.Random(seed)
     pdf = pdfium.PdfDocument(str(text_pdf))
     images = []
-    for index in range(min(pages, len(pdf))):
+    for index in range(len(pdf)):
         bitmap = pdf[index].render(scale=SCAN_DPI / 72, grayscale=True)
         images.append(scan_page(bitmap.to_pil(), rng))
     pdf.close()
@@ -182,5 +181,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT.parent))
     main()
