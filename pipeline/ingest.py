@@ -20,6 +20,7 @@ from tqdm import tqdm
 from models.records import Document, IngestFailure, UnreadableFile
 from pipeline import store
 from pipeline.extract import build_document
+from pipeline.graph import build_graph
 from pipeline.readers import read_documents
 
 
@@ -102,8 +103,8 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
            force: bool = False, progress: bool = True) -> IngestSummary:
     """Ingest files and folders into the store at db_path and return what happened.
 
-    >>> ingest([Path("corpus/seeds")], Path("/tmp/vanban-doctest.db"), jobs=1, progress=False).documents >= 0
-    True
+    ingest([Path("corpus/seeds")]) reads the five seed plans into outputs/vanban.db;
+    a second call finds them done and skips them.
     """
     jobs = jobs or os.cpu_count() or 1
     db = store.open_db(db_path)
@@ -132,4 +133,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
         summary.pages += sum(len(d.pages) for d in documents)
         summary.ocr_pages += sum(d.ocr_pages for d in documents)
     bar.close()
+    if summary.documents:
+        # corpus-wide: years of citations that give none, header-less documents, the graph
+        build_graph(db)
     return summary

@@ -141,12 +141,12 @@ def scan_page(image: Image.Image, rng: random.Random) -> Image.Image:
     return image
 
 
-def write_scanned_pdf(text_pdf: Path, out: Path, seed: int) -> None:
-    """Image-only PDF of every page of a text-layer PDF."""
+def write_scanned_pdf(text_pdf: Path, out: Path, seed: int, pages: int | None = None) -> None:
+    """Image-only PDF of the first `pages` pages (default: all) of a text-layer PDF."""
     rng = random.Random(seed)
     pdf = pdfium.PdfDocument(str(text_pdf))
     images = []
-    for index in range(len(pdf)):
+    for index in range(min(pages or len(pdf), len(pdf))):
         bitmap = pdf[index].render(scale=SCAN_DPI / 72, grayscale=True)
         images.append(scan_page(bitmap.to_pil(), rng))
     pdf.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from corpus.make_pdfs import find_font, layout, scan_page, seed_lines, write_scanned_pdf, write_text_pdf
+from pipeline.make_corpus import find_font, layout, scan_page, seed_lines, write_scanned_pdf, write_text_pdf
 from pipeline import ocr
 from pipeline.readers import read_documents
 from PIL import ImageFont
