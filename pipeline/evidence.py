@@ -81,7 +81,9 @@ class Cue:
         return bool((self.accented if has_diacritics(key) else self.folded).search(key))
 
 
-_CRITERIA = Cue("tiêu chí")
+# Sections that list or describe the index itself ("Các tiêu chí đạt điểm", "Giới thiệu
+# tổng quan về bộ chỉ số"): restating the index is not evidence of meeting it.
+_CRITERIA = Cue("tiêu chí", "bộ chỉ số", "chỉ số chính", "chỉ số thành phần")
 # The sentence states something done or reached.
 _DEPLOYED = Cue("đã triển khai", "đã ban hành", "đã hoàn thành", "đã cấp", "đã thực hiện", "đã kết nối", "đã đầu tư",
                 "đã phục vụ", "đã xây dựng", "hoàn thành", "chính thức hoạt động", "đi vào hoạt động",
@@ -283,6 +285,16 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return " ".join(text[lo:hi].split())
 
 
+def _citation_around(text: str, start: int, end: int) -> str:
+    """The sentence of a citation; from the start of its line when the sentence runs on
+    (a letterhead has no full stop before the first 'Căn cứ …')."""
+    sentence = _sentence_around(text, start, end)
+    if len(sentence) <= 200:
+        return sentence
+    line_start = text.rfind("\n", 0, start) + 1
+    return _sentence_around(text[line_start:], start - line_start, end - line_start)
+
+
 def _sentence_before(text: str, start: int, end: int) -> str:
     """From the start of the sentence (at '.') up to the figure: what it can refer back to."""
     lo = max(0, start - CONTEXT_BEFORE)
@@ -291,6 +303,8 @@ def _sentence_before(text: str, start: int, end: int) -> str:
 
 
 def _clip(text: str, limit: int = 320) -> str:
+    """A quote for the report: Markdown emphasis dropped, at most limit characters."""
+    text = " ".join(text.replace("**", "").replace("#", "").split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
@@ -313,7 +327,7 @@ def _document_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opt
             continue
         mentions = json.loads(r["mentions"] or "[]")
         m = mentions[0] if mentions else None
-        quote = _sentence_around(corpus.page_text(r["doc_id"], m["page"]), m["start"], m["end"]) if m else ""
+        quote = _citation_around(corpus.page_text(r["doc_id"], m["page"]), m["start"], m["end"]) if m else ""
         found[key] = dict(document=r["ref_id"], type=r["type"], issuer=r["issuer"], title=r["title"] or "",
                           year=r["year"], doc_id=r["doc_id"], source=corpus.docs[r["doc_id"]]["source_name"],
                           page=m["page"] if m else None, quote=quote or f"{r['type']} {r['ref_id']} {r['title'] or ''}")
