@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up vanban on a fresh Debian/Ubuntu machine with python3 + pip; safe to run again.
-#   1. Tesseract with Vietnamese data and a font with Vietnamese glyphs (apt-get, when missing)
+#   1. Tesseract with Vietnamese data, a font with Vietnamese glyphs and Chromium (apt-get, when missing)
 #   2. vanban itself, editable, with the test extras
 #   3. the PDF corpus (corpus/pdf, corpus/scanned) built from corpus/seeds, when absent
 set -euo pipefail
@@ -22,6 +22,8 @@ if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/nul
 fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
     || missing+=(fonts-dejavu-core)
+# headless Chromium renders the HTML reports in the tests
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup.sh: installing ${missing[*]}"
     as_root apt-get update -qq

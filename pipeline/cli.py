@@ -110,7 +110,9 @@ def export(db_path, fmt, output):
               show_default=True, help="Folder of gold answers (identity.json, references/, targets/).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--errors", is_flag=True, help="List every disagreement with the gold.")
-def evaluate(db_path, gold, as_json, errors):
+@click.option("--evidence-gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Also score DTI evidence: a JSON of indicator/province pairs (tests/fixtures/evidence_gold.json).")
+def evaluate(db_path, gold, as_json, errors, evidence_gold):
     """Score the stored documents against gold answers: precision/recall/F1 per field.
 
     Documents are matched to gold by file stem and scored per corpus variant (the
@@ -118,7 +120,12 @@ def evaluate(db_path, gold, as_json, errors):
     """
     from pipeline.evaluation.run import evaluate as run_eval, render
 
-    report = run_eval(store.open_db(db_path), gold)
+    db = store.open_db(db_path)
+    report = run_eval(db, gold)
+    if evidence_gold:
+        from pipeline.evaluation.evidence import score_evidence
+
+        report["evidence"] = score_evidence(db, evidence_gold)
     click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else render(report, errors))
 
 

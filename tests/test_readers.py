@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from corpus.make_pdfs import find_font, write_text_pdf
+from pipeline.make_corpus import find_font, write_text_pdf
 from models.records import UnreadableFile
 from pipeline.readers import decode_text, ocr_reason, read_documents, read_file, sniff
 from pipeline.text_quality import split_tone

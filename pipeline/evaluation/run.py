@@ -61,7 +61,10 @@ def render(report: dict, show_errors: bool = False) -> str:
     if not report:
         return "no stored document matches a gold file: ingest the seed corpus first (vanban ingest corpus/)"
     lines = []
+    evidence = report.get("evidence")
     for variant, part in report.items():
+        if variant == "evidence":
+            continue
         lines.append(f"== {variant} ({part['documents']} documents)")
         ident = part.get("identity")
         if ident:
@@ -82,4 +85,9 @@ def render(report: dict, show_errors: bool = False) -> str:
                 for key, value in scores.items():
                     if isinstance(value, (dict, list)) and key not in ("fields",):
                         lines.append(f"    {key}: {value}")
+    if evidence:
+        lines.append(f"== DTI evidence ({evidence['pairs']} indicator/province pairs)")
+        lines.append(f"  top-1 accuracy {evidence['top1']:.3f}   top-3 accuracy {evidence['top3']:.3f}")
+        if show_errors:
+            lines += [f"    ! {e}" for e in evidence["errors"]]
     return "\n".join(lines)
