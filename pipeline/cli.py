@@ -197,16 +197,19 @@ def show(doc, db_path, as_json, as_html, output):
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("corpus"),
               show_default=True, help="Folder with pdf/, scanned/ and seeds/ (made by setup.sh).")
 @click.option("--jobs", "-j", type=int, default=2, show_default=True, help="Parallel OCR processes, for both sides.")
-@click.option("--no-ocr", is_flag=True, help="Skip the OCR comparison (the slow part).")
+@click.option("--ocr-pages", type=int, default=12, show_default=True,
+              help="Scanned pages to OCR on each side (0 skips OCR, the slow part).")
+@click.option("--audit-docs", type=int, default=10_000, show_default=True,
+              help="Size of the synthetic corpus the audit is timed on (0 skips it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench(corpus, jobs, no_ocr, as_json):
+def bench(corpus, jobs, ocr_pages, audit_docs, as_json):
     """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
 
     Example:  vanban bench --jobs 2
     """
     from pipeline.bench import render, run_bench
 
-    report = run_bench(corpus, jobs=jobs, ocr=not no_ocr)
+    report = run_bench(corpus, jobs=jobs, ocr_pages=ocr_pages, audit_docs=audit_docs)
     click.echo(json.dumps(report, indent=1) if as_json else render(report))
 
 
