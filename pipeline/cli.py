@@ -215,7 +215,7 @@ def bench(corpus, jobs, ocr_pages, audit_docs, as_json):
 
 # Feature commands live in their own modules (pipeline/cli_<feature>.py), each with a
 # register(group) function; add one line here per module.
-COMMAND_MODULES: list[str] = ["pipeline.cli_graph", "pipeline.cli_audit", "pipeline.cli_evidence"]
+COMMAND_MODULES: list[str] = ["pipeline.cli_graph", "pipeline.cli_audit", "pipeline.cli_evidence", "pipeline.cli_measures"]
 
 
 def _register_feature_commands() -> None:
