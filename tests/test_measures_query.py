@@ -1,16 +1,14 @@
 """Querying stored figures: filters, Vietnamese formatting, grouping by metric, charts."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PIL import Image
 
 from pipeline import store
 from pipeline.ingest import ingest
-from tests.conftest import SEEDS
 from pipeline.measures_query import (comparison_rows, compare_measures, draw_comparison, format_value,
                                      list_measures, metric_key)
+from tests.conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
