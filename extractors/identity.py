@@ -8,6 +8,7 @@ lot: "Sở Lao động - Thương binh và Xã hội xây dựng Kế hoạch �
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Optional
 
 import regex
@@ -74,15 +75,18 @@ def _province_in(text: str) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=None)
+def _province_mention() -> tuple[regex.Pattern, dict]:
+    """One pattern for 'tỉnh/thành phố <province>' over folded text, and folded name → province."""
+    names = {fold(p): p for p in provinces()}
+    alternation = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
+    return regex.compile(rf"(?:tinh|thanh pho|tp\.?)\s+({alternation})\b"), names
+
+
 def _dominant_province(text: str) -> Optional[str]:
     """The province the text names most, after 'tỉnh'/'thành phố': the document's own."""
-    counts: Counter = Counter()
-    folded = fold(text)
-    for province in provinces():
-        f = fold(province)
-        n = len(regex.findall(rf"(?:tinh|thanh pho|tp\.?)\s+{regex.escape(f)}\b", folded))
-        if n:
-            counts[province] += n
+    pattern, names = _province_mention()
+    counts = Counter(names[m.group(1)] for m in pattern.finditer(fold(text)))
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -208,12 +208,13 @@ def _counts(text: str, taken: list[_Figure]) -> list[_Figure]:
         value = parse_number(m.group("num"))
         if value is None:
             continue
-        unit = _counted_noun(text, m.end())
-        if not unit:
-            continue
         clause_start, clause_end = _clause_bounds(text, m.start())
         clause = text[clause_start:clause_end]
         if not (ACTUAL_CUE.search(clause) or TARGET_CUE.search(clause) or _ACTION_RE.search(clause)):
+            continue
+        # the tokenizer runs last, only for numbers in a clause that states a status or a goal
+        unit = _counted_noun(text, m.end())
+        if not unit:
             continue
         figures.append(_Figure(value, unit, m.start(), m.end(), m.end() + 1 + len(unit),
                                _bound(text, m.start(), m.end())))

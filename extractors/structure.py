@@ -31,12 +31,15 @@ QUOC_HIEU = regex.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆ
 BODY_OPENING = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét |Theo |Kính gửi|Thi hành|Để |Nhằm |Ngày \d|Trong |Triển khai|Sau khi|Vừa qua|Hiện nay|Qua )")
 RECIPIENTS = regex.compile(r"^Nơi\s+nhận\s*:?", regex.I)
 SIGNATURE_START = regex.compile(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG)\b")
+TYPE_LINE_NOISE = regex.compile(r"[\s*#:]+")
 APPENDIX = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục|BIÊN\s+BẢN|DANH\s+MỤC|QUY\s+CHẾ|QUY\s+ĐỊNH|ĐIỀU\s+LỆ)\b")
 
 
 def type_line(text: str) -> Optional[str]:
     """'KẾ HOẠCH' → 'Kế hoạch' when a line is just a document type in capitals."""
-    bare = regex.sub(r"[\s*#:]+", " ", text).strip()
+    if len(text) > 40:
+        return None  # the longest type name in capitals, with markdown, is shorter
+    bare = TYPE_LINE_NOISE.sub(" ", text).strip()
     for t in doc_types():
         if bare == t.name.upper():
             return t.name

@@ -16,17 +16,28 @@ def fix_d(text: str) -> str:
     return text.translate(_ETH_TO_D)
 
 
+def _fold_table() -> dict[int, str]:
+    """Every accented Latin letter to its bare lower-case letter, one character for one."""
+    table = {}
+    for code in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0].lower()
+        if len(base) == 1 and base != ch:
+            table[code] = base
+    for ch in "đĐ\u00d0\u00f0":
+        table[ord(ch)] = "d"
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: 'Kế hoạch Chuyển đổi số' → 'ke hoach chuyen doi so'.
 
     Keeps one output character per input character of NFC text, so offsets into
     the folded string are offsets into the original.
     """
-    out = []
-    for ch in text:
-        if ch in "đĐ\u00d0\u00f0":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else ch.lower())
-    return "".join(out)
+    folded = text.translate(_FOLD).lower()
+    # lower() may lengthen a rare letter (İ); keep the one-for-one promise
+    return folded if len(folded) == len(text) else "".join(c.translate(_FOLD).lower()[:1] or c for c in text)
