@@ -6,6 +6,8 @@ import time
 from contextlib import contextmanager
 from typing import Optional
 
+import regex
+
 from extractors.identity import extract_identity
 from extractors.measures import find_measures
 from extractors.references import find_references
@@ -21,6 +23,15 @@ def content_hash(pages: list[Page]) -> str:
         h.update(page.text.encode("utf-8"))
         h.update(b"\f")
     return h.hexdigest()
+
+
+def plan_year(title: Optional[str]) -> Optional[int]:
+    """The year a plan is for, from its trích yếu: '… an toàn thông tin mạng năm 2022' → 2022.
+
+    A plan issued in October 2021 for 2022 sets targets for 2022, not for 2021.
+    """
+    years = regex.findall(r"\bnăm\s+((?:19|20)\d\d)\b", title or "")
+    return int(years[-1]) if years else None
 
 
 @contextmanager
@@ -55,7 +66,7 @@ def build_document(source: str, pages: list[Page], timings: Optional[dict] = Non
             for mention in reference.mentions:
                 mention.page, mention.start, mention.end = clean.map.span(mention.start, mention.end)
     with _timed(timings, "measures"):
-        doc_year = int(identity.date[:4]) if identity.date else None
+        doc_year = plan_year(identity.title) or (int(identity.date[:4]) if identity.date else None)
         headings = [(p.start, p.text) for p in passages if p.kind == "heading"]
         measures = find_measures(clean.text, headings, doc_year)
         for measure in measures:

@@ -93,7 +93,7 @@ def score_measures(gold_dir: Path, predicted: dict[str, list[dict]]) -> dict:
     `predicted` maps a seed file name ('001_7c7853e00c4cb2fd.txt') to its exported
     measures; only those with unit '%' are scored.
     """
-    totals = {"gold": 0, "predicted": 0, "matched": 0, "kind": 0, "scope": 0}
+    totals = {"gold": 0, "predicted": 0, "matched": 0, "kind": 0, "scope": 0, "year": 0}
     files = {}
     for path in sorted(Path(gold_dir, "targets").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -110,6 +110,7 @@ def score_measures(gold_dir: Path, predicted: dict[str, list[dict]]) -> dict:
         totals["matched"] += len(pairs)
         totals["kind"] += len(pairs) - len(wrong_kind)
         totals["scope"] += len(pairs) - len(wrong_scope)
+        totals["year"] += sum(gold[i].get("year") == pred[j].get("year") for i, j in pairs)
         files[data["file"]] = {
             "misses": [g for i, g in enumerate(gold) if i not in matched_gold],
             "extras": [p for j, p in enumerate(pred) if j not in matched_pred],
@@ -125,5 +126,6 @@ def score_measures(gold_dir: Path, predicted: dict[str, list[dict]]) -> dict:
         "precision": precision, "recall": recall, "f1": f1,
         "kind_accuracy": _ratio(totals["kind"], totals["matched"]),
         "scope_accuracy": _ratio(totals["scope"], totals["matched"]),
+        "year_accuracy": _ratio(totals["year"], totals["matched"]),
         "counts": totals, "files": files,
     }
