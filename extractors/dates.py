@@ -19,8 +19,13 @@ SEP = r"\s*[/\-.]\s*"
 # 24/6/2022, 23/11/ 2020, 24-6-2022; the year must not run on into more digits.
 NUMERIC_DATE = rf"{DAY}{SEP}{MONTH}{SEP}{YEAR}(?!\d)"
 # ngày 24 tháng 6 năm 2022; the day may be blank in a header (ngày  tháng 5 năm 2022)
-WORDED_DATE = rf"(?:ngày|Ngày|NGÀY)\s*(?P<day>[0-3]?\d)?\s*(?:tháng|THÁNG)\s*{MONTH}\s*(?:năm|NĂM)\s*{YEAR}(?!\d)"
+# In scans the day is often handwritten or stamped over: OCR reads 'Ø3' (03), or junk
+# ('|3', '{') that is dropped, leaving a month date.
+OCR_ZERO = "OoØø"
+WORDED_DATE = (rf"(?:ngày|Ngày|NGÀY)\s*(?:(?P<day>[0-9{OCR_ZERO}]?[\d{OCR_ZERO}])(?=[\s,]|tháng|THÁNG)|[^\s\d]{{1,3}}|\S{{1,3}}(?=\s*(?:tháng|THÁNG)))?"
+               rf"\s*(?:tháng|THÁNG)\s*{MONTH}\s*(?:năm|NĂM)\s*{YEAR}(?!\d)")
 
+_ZEROS = str.maketrans({c: "0" for c in OCR_ZERO})
 DATE_RE = regex.compile(rf"(?:{WORDED_DATE})|(?:(?<!\d){NUMERIC_DATE})", regex.V1)
 
 
@@ -35,6 +40,7 @@ class DateMatch:
 def to_iso(day: Optional[str], month: str, year: str) -> Optional[str]:
     """('24', '6', '2022') → '2022-06-24'; None for an impossible date like 31/2."""
     y, m = int(year), int(month)
+    day = day.translate(_ZEROS) if day else day
     if not 1 <= m <= 12:
         return None
     if not day:
@@ -53,6 +59,9 @@ def find_dates(text: str, start: int = 0, end: Optional[int] = None) -> Iterator
     """
     for m in DATE_RE.finditer(text, start, len(text) if end is None else end):
         iso = to_iso(m.group("day"), m.group("month"), m.group("year"))
+        if iso is None and m.group(0)[:1] in "nN":
+            # a worded date whose day OCR misread ('ngày 84 tháng 5 năm 2019'): keep the month
+            iso = to_iso(None, m.group("month"), m.group("year"))
         if iso:
             yield DateMatch(iso, m.start(), m.end(), int(m.group("year")))
 

@@ -8,13 +8,14 @@ lot: "Sở Lao động - Thương binh và Xã hội xây dựng Kế hoạch �
 from __future__ import annotations
 
 from collections import Counter
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Optional
 
 import regex
 
 from extractors.dates import find_dates
-from extractors.structure import QUOC_HIEU, is_caps, type_line
+from extractors.structure import is_caps, type_line, without_motto
 from models.knowledge import agencies, doc_types, provinces, surnames, type_by_abbreviation
 from models.records import Identity, Passage
 from models.vietnamese import fix_d, fold
@@ -23,9 +24,11 @@ from models.vietnamese import fix_d, fold
 SYMBOL_PART = r"[A-ZĐƯ][\wĐđƯư&.]*(?:\s*[-/]\s*[A-ZĐƯ\d][\wĐđƯư&.]*)*"
 NUMBER_LINE = regex.compile(
     # "Số: 187", and "Luật số: 119" / "số:" alone on a line; "Kế hoạch số 55/…" in running text is a citation
-    rf"(?:(?<![\p{{L}}\d])Số\s*[:.]?|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)\s*(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?)?\s*(?:(?P<year>/\s*(?:19|20)\d\d)\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL_PART})"
+    # In scans a handwritten or stamped number reads as junk ('Số: ý# /CT-UBND', 'Sô:⁄11 /CT-UBND').
+    rf"(?:(?<![\p{{L}}\d])S[ốôỐÔ]\s*[:.]?|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)\s*"
+    rf"(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?)?\s*(?P<junk>[^\s\d/\-–\p{{Lu}}][^\s/]{{0,2}}\s*)?"
+    rf"(?:(?P<year>/\s*(?:19|20)\d\d)\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL_PART})"
 )
-TIEU_NGU = regex.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc", regex.I)
 PLACE_DATE = regex.compile(r"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{Lu}Đ][\p{L}.]*(?:\s+[\p{Lu}Đ][\p{L}.]*){0,3})\s*,\s*ngày")
 ROLE = (r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|"
         r"CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG|TỔNG\s+CỤC\s+TRƯỞNG|CỤC\s+TRƯỞNG|"
@@ -36,18 +39,33 @@ NAME = regex.compile(r"^(?:[\p{Lu}Đ][\p{Ll}đ]+\s+){1,4}[\p{Lu}Đ][\p{Ll}đ]+$|
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
 
 
+# "V/v" (về việc) opens a công văn's trích yếu; OCR reads it 'Vív', 'Vêviệc'.
+ABOUT = r"(?:V\s*[/íi]\s*v\b\.?|V[ềê]\s*việc\b)"
+
+
+def _clean_title(title: str) -> Optional[str]:
+    """Trích yếu without the 'V/v' / 'Về việc' lead and stray OCR punctuation."""
+    title = regex.sub(r"^[\W_]+", "", title.strip())
+    title = regex.sub(rf"^{ABOUT}\s*[:.]?\s*", "", title)
+    return title.strip() or None
+
+
 def _caps_to_name(caps: str) -> str:
     """'SỞ THÔNG TIN VÀ TRUYỀN THÔNG' → 'Sở Thông tin và Truyền thông' using the knowledge bases."""
     folded = fold(" ".join(caps.split()))
     for agency in agencies().values():
         if fold(agency.name) == folded:
             return agency.name
-    for province in provinces():
-        if folded.endswith(fold(province)):
-            head = caps[: len(caps) - len(province)].strip()
-            return (_caps_to_name(head) + " " if head else "") + province
+    province = _province_in(caps)
+    if province:
+        # the province name closes the line: 'TỈNH LẠNG SƠN', OCR's 'TINH QUANG NGAÀI'
+        head_words = caps.split()[: max(len(caps.split()) - len(province.split()), 0)]
+        head = " ".join(head_words)
+        if fold(head) in ("tinh", "thanh pho", "tp", "tp.") or not head:
+            return ({"tinh": "tỉnh"}.get(fold(head), "thành phố") + " " if head else "") + province
+        return _caps_to_name(head) + " " + province
     special = {"tinh": "tỉnh", "thanh pho": "thành phố", "uy ban nhan dan": "Ủy ban nhân dân",
-               "hoi dong nhan dan": "Hội đồng nhân dân", "tinh uy": "Tỉnh ủy"}
+               "ubnd": "Ủy ban nhân dân", "hoi dong nhan dan": "Hội đồng nhân dân", "tinh uy": "Tỉnh ủy"}
     if folded in special:
         return special[folded]
     words = caps.lower().split()
@@ -68,11 +86,28 @@ def _title_case_role(caps: str) -> str:
 
 
 def _province_in(text: str) -> Optional[str]:
+    """The province a text names, also when OCR damaged it ('TINH QUANG NGAÀI' → Quảng Ngãi)."""
     folded = fold(text)
     for province in provinces():
         if fold(province) in folded:
             return province
-    return None
+    return _fuzzy_province(folded)
+
+
+def _fuzzy_province(folded: str) -> Optional[str]:
+    """Best province whose folded name is within a few letters of the words after 'tỉnh'/'thành phố'."""
+    words = regex.findall(r"[a-z]+", folded)
+    best, best_ratio = None, 0.84
+    for province in provinces():
+        target = fold(province)
+        n = len(target.split())
+        for i in range(1, len(words) - n + 1):
+            if words[i - 1] not in ("tinh", "pho", "tp"):
+                continue
+            ratio = SequenceMatcher(None, " ".join(words[i:i + n]), target).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = province, ratio
+    return best
 
 
 @lru_cache(maxsize=None)
@@ -91,29 +126,36 @@ def _dominant_province(text: str) -> Optional[str]:
 
 
 def _issuer_from_header(lines: list[str]) -> Optional[str]:
-    """Issuer lines sit left of (or above) the quốc hiệu: 'ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN'."""
+    """Issuer lines sit left of (or above) the quốc hiệu: 'ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN'.
+
+    In scans both columns share lines ('TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc Số: 23 /BC-UBND'):
+    the motto is cut out and the line is read up to 'Số'.
+    """
     parts = []
     for line in lines:
-        if NUMBER_LINE.search(line) or regex.search(r",\s*ngày|^[\d/]|^[SsŚ][ốỐ]\s*:?$", line) or type_line(line):
+        line = without_motto(line)
+        number = NUMBER_LINE.search(line) or regex.search(r"(?<!\p{L})S[ốỐô]\s*:", line)
+        head = line[:number.start()] if number else line
+        if regex.search(r",\s*ngày|^[\d/]|^[SsŚ][ốỐ]\s*:?$", head) or type_line(head):
             break
-        line = TIEU_NGU.sub(" ", QUOC_HIEU.sub(" ", line))
-        line = regex.sub(r"[-_*#]{2,}", " ", line).strip(" -–_*")
-        if not line or not any(c.isalpha() for c in line):
-            continue
-        if not is_caps(line):  # issuer lines are in capitals; anything else ends them
+        head = regex.sub(r"[-_*#]{2,}", " ", head).strip(" -–_*\"'“”")
+        if head and any(c.isalpha() for c in head):
+            if not is_caps(head):  # issuer lines are in capitals; anything else ends them
+                break
+            parts.append(head)
+        if number:
             break
-        parts.append(line)
     if not parts:
         return None
     names = [_caps_to_name(p) for p in parts]
-    if len(names) >= 2 and regex.match(r"^(?:tỉnh|thành phố)\b", names[1]):
+    if len(names) >= 2 and regex.match(r"^(?:tinh|thanh pho)\b", fold(names[1])):
         names = [names[0] + " " + names[1]] + names[2:]
     # 'UBND TỈNH TUYÊN QUANG / SỞ THÔNG TIN …' → the Sở of that province
     if len(names) >= 2:
         parent_province = _province_in(names[0])
         child = names[-1]
         if parent_province and not _province_in(child):
-            return f"{child} {'thành phố' if 'thành phố' in names[0] else 'tỉnh'} {parent_province}"
+            return f"{child} {'thành phố' if 'thanh pho' in fold(names[0]) else 'tỉnh'} {parent_province}"
         return child
     return names[0]
 
@@ -130,27 +172,65 @@ def _issuer_from_symbol(symbol: Optional[str], province: Optional[str]) -> Optio
     return None
 
 
+SIGN_PREFIX = regex.compile(r"(?P<prefix>KT\.|K/T|TM\.|T/M|Q\.|TL\.|TUQ\.)\s*$")
+# A name closing a line of the signature block; in scans it may trail OCR debris.
+TRAILING_NAME = regex.compile(r"(?:^|[\s\"“'(])(?P<name>[\p{Lu}Đ][\p{Ll}đ]+(?:\s+[\p{Lu}Đ][\p{Ll}đ]+){1,3}"
+                              r"|[\p{Lu}Đ]+(?:\s+[\p{Lu}Đ]+){1,3})\s*[\"”']?\s*$")
+
+
 def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], Optional[str]]:
-    """(signer, signer_title, the 'TM.' body line) from the signature block."""
-    block = [p.text for p in passages if p.kind == "signature"]
-    if not block:
-        block = [p.text for p in passages[-8:] if p.kind != "footnote"]
-    role = on_behalf = signer = None
-    for line in block:
-        if regex.match(r"^(?:TM\.|T/M)", line):
-            on_behalf = line
-        m = ROLE_LINE.search(line)
-        if m and not regex.match(r"^(?:KT\.|K/T|TM\.|T/M|Q\.|TL\.|TUQ\.)", line):
-            role = m.group("role")
-        elif m and role is None:
-            role = m.group("role")
-    for line in reversed(block):
+    """(signer, signer_title, the 'TM. …' line) from the end of the document.
+
+    'KT. CHỦ TỊCH' alone means a deputy signed for the chairman: Phó Chủ tịch.
+    In scans the two columns share lines ('Nơi nhận: KT. CHỦ TỊCH'), so every line
+    of the recipients and signature blocks is read.
+    """
+    tail = [p.text for p in passages if p.kind in ("recipients", "signature")]
+    if not tail:
+        tail = [p.text for p in passages[-12:] if p.kind != "footnote"]
+    role = acting_for = on_behalf = None
+    for line in tail:
+        behalf = regex.search(r"(?:TM\.|T/M)\s*(.+)$", line)
+        if behalf and not ROLE_LINE.match(" " + behalf.group(1)):
+            on_behalf = behalf.group(0)
+        for m in ROLE_LINE.finditer(line):
+            prefix = SIGN_PREFIX.search(line[:m.start("role")])
+            if prefix is None:
+                role = m.group("role")
+            elif prefix.group("prefix") in ("KT.", "K/T"):
+                acting_for = m.group("role")
+    if role is None and acting_for and not acting_for.startswith("PHÓ"):
+        role = "PHÓ " + acting_for
+    signer = None
+    for line in reversed(tail):
+        if line.startswith(("-", "+", "•")) and not regex.match(r"^-\s*Lưu", line):
+            continue  # a recipient, not a signer
         clean = regex.sub(r"\s*\(?(?:đã ký|Đã ký|ký)\)?\s*", " ", line).strip()
-        if (NAME.match(clean) and clean.split()[0].lower() in surnames()
-                and not ROLE_LINE.search(clean) and not regex.search(ROLE, clean.upper())):
-            signer = clean if not clean.isupper() else " ".join(w.capitalize() for w in clean.lower().split())
+        m = TRAILING_NAME.search(clean)
+        if not m:
+            continue
+        name = m.group("name")
+        if name.split()[0].lower() in surnames() and not regex.search(ROLE, name.upper()):
+            signer = name if not name.isupper() else " ".join(w.capitalize() for w in name.lower().split())
             break
     return signer, (_title_case_role(role) if role else None), on_behalf
+
+
+def number_from_file_name(file_name: str, symbol: Optional[str]) -> Optional[str]:
+    """The number an officer put in a scan's file name, when the header's is unreadable.
+
+    Used only when the file name pairs the number with the start of the ký hiệu read in
+    the header: '2352 ( 07-CT-UBND).signed.pdf' with CT-UBND → '07'; '01CT_2025.pdf' with
+    CT-UBND → '01'; '299 UB.signed.pdf' with UBND-TTHC → '299'.
+    """
+    if not symbol:
+        return None
+    first = fold(regex.split(r"[-/]", symbol)[0])
+    for m in regex.finditer(r"(?<![\d])(\d{1,5})\s*[-_ ]?\s*([A-Za-zĐđ]{2,})", file_name):
+        letters = fold(m.group(2))
+        if len(letters) >= 2 and (first.startswith(letters) or letters.startswith(first)):
+            return m.group(1)
+    return None
 
 
 def extract_identity(text: str, passages: list[Passage]) -> Identity:
@@ -174,7 +254,9 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
         ident.symbol = symbol
         number = m.group("number")
         year = regex.sub(r"\D", "", m.group("year") or "")
-        if number:
+        if m.group("junk"):
+            ident.notes["id"] = f"the number in the header is unreadable ({m.group(0)!r})"
+        elif number:
             ident.number = number
             ident.id = f"{number}/{year}/{symbol}" if year else f"{number}{m.group('sep')}{symbol}"
             ident.spans["id"] = (head_offset + m.start(), head_offset + m.end())
@@ -223,7 +305,8 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
     if not ident.type and ident.symbol:
         first = regex.split(r"[-/]", ident.symbol)[0].upper()
         ident.type = type_by_abbreviation().get(first)
-        if not ident.type and regex.search(r"^V/v|\nV/v", head_text):
+        # a công văn's ký hiệu starts with its agency, not a type: 299/UBND-TTHC, 3570/BTTTT-THH
+        if not ident.type and (regex.search(rf"(?m)^{ABOUT}", head_text) or fix_d(first) in agencies()):
             ident.type = "Công văn"
     if not ident.type:
         closing = [regex.search(r"(?:Trên đây là|^)\s*(?P<type>\p{Lu}\p{Ll}*\s+\p{Ll}+)\s+(?:này|.*?\./\.)", p.text)
@@ -240,12 +323,12 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
         title_parts = []
         for line in header_lines:
             if after:
-                title_parts.append(regex.sub(r"^(?:V/v|Về việc)\s*[:.]?\s*", "", line))
+                title_parts.append(line)
             elif type_line(line):
                 after = True
         if not after:
-            title_parts = [regex.sub(r"^(?:V/v|Về việc)\s*[:.]?\s*", "", l) for l in header_lines if regex.match(r"^(?:V/v|Về việc)", l)]
-        ident.title = " ".join(title_parts).strip() or None
+            title_parts = [line for line in header_lines if regex.match(ABOUT, line)]
+        ident.title = _clean_title(" ".join(title_parts))
 
     if not ident.title:
         for p in passages[-40:]:

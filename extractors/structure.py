@@ -7,11 +7,13 @@ its list; the signature block (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`, na
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 import regex
 
 from models.knowledge import doc_types
+from models.vietnamese import fold
 from models.records import Passage
 
 # Body hierarchy markers, shallowest first; the level is the index.
@@ -27,23 +29,46 @@ LEVELS = [
     ("plus", regex.compile(r"^[+*]\s")),
 ]
 LABEL = regex.compile(r"^(?:(?:Phần|PHẦN|Chương|CHƯƠNG)\s+\S+|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[IVXLC]{1,5}[.)]|[a-zđ]\)|[-–•+*]|(?:Điều|ĐIỀU)\s+\d+\.?)")
-QUOC_HIEU = regex.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|CỘNG\s+HOÀ\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", regex.I)
+# The national motto and the party's name, matched on folded text so OCR damage to the
+# diacritics ("CHÚ NGHĨA", "Tự đo") does not hide them.
+MOTTO_FOLDED = regex.compile(
+    r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|dang\s+cong\s+san\s+viet\s+nam"
+    r"|doc\s+lap\s*[-–—]?\s*tu\s+do\s*[-–—]?\s*hanh\s+phuc")
 BODY_OPENING = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét |Theo |Kính gửi|Thi hành|Để |Nhằm |Ngày \d|Trong |Triển khai|Sau khi|Vừa qua|Hiện nay|Qua )")
 RECIPIENTS = regex.compile(r"^Nơi\s+nhận\s*:?", regex.I)
 SIGNATURE_START = regex.compile(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG)\b")
-TYPE_LINE_NOISE = regex.compile(r"[\s*#:]+")
+NUMBER_IN_LINE = regex.compile(r"(?:^|\s)S[ốôỐÔ]\s*[:.]?\s*\S{0,6}\s*[/-]\s*\p{Lu}")
+TYPE_LINE_NOISE = regex.compile(r"[\s*#:.,\"'“”]+")
 APPENDIX = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục|BIÊN\s+BẢN|DANH\s+MỤC|QUY\s+CHẾ|QUY\s+ĐỊNH|ĐIỀU\s+LỆ)\b")
 
 
+def without_motto(line: str) -> str:
+    """The line with quốc hiệu and tiêu ngữ cut out: they share lines with the issuer in scans."""
+    folded = fold(line)
+    kept, pos = [], 0
+    for m in MOTTO_FOLDED.finditer(folded):
+        kept.append(line[pos:m.start()])
+        pos = m.end()
+    kept.append(line[pos:])
+    return " ".join(part.strip() for part in kept if part.strip())
+
+
+@lru_cache(maxsize=None)
+def _folded_type_names() -> dict[str, str]:
+    return {fold(t.name): t.name for t in doc_types()}
+
+
 def type_line(text: str) -> Optional[str]:
-    """'KẾ HOẠCH' → 'Kế hoạch' when a line is just a document type in capitals."""
+    """'KẾ HOẠCH' → 'Kế hoạch' when a line is just a document type in capitals.
+
+    Compared folded, so OCR's 'CHÍ THỊ' still reads as Chỉ thị.
+    """
     if len(text) > 40:
         return None  # the longest type name in capitals, with markdown, is shorter
     bare = TYPE_LINE_NOISE.sub(" ", text).strip()
-    for t in doc_types():
-        if bare == t.name.upper():
-            return t.name
-    return None
+    if not is_caps(bare):
+        return None
+    return _folded_type_names().get(fold(bare))
 
 
 def is_caps(text: str) -> bool:
@@ -64,7 +89,8 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
     """Index of the first body paragraph; 0 when the document has no header."""
     limit = min(len(paragraphs), 25)
     type_at = next((i for i in range(limit) if type_line(paragraphs[i][2])), None)
-    number_at = next((i for i in range(limit) if regex.match(r"^Số\s*[:.]?\s*\S*\s*[/-]", paragraphs[i][2])), None)
+    # in scans the number shares a line with the issuer and the motto: search, not match
+    number_at = next((i for i in range(limit) if NUMBER_IN_LINE.search(paragraphs[i][2])), None)
     if type_at is None and number_at is None:
         return 0
     i = (type_at if type_at is not None else number_at) + 1
@@ -77,7 +103,7 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
         text = paragraphs[i][2]
         if BODY_OPENING.match(text) or level_of(text)[0] or len(text) > 400 or text.endswith((";", ":")):
             break
-        if type_at is None and not regex.match(r"^(?:V/v|Về việc|[^,]{0,40},\s*ngày)", text):
+        if type_at is None and not regex.match(r"^(?:V[/íi]v|Về việc|[^,]{0,40},\s*ngày)", text):
             break
         i += 1
     return i

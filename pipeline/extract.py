@@ -4,11 +4,12 @@ from __future__ import annotations
 import hashlib
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Optional
 
 import regex
 
-from extractors.identity import extract_identity
+from extractors.identity import extract_identity, number_from_file_name
 from extractors.measures import find_measures
 from extractors.references import find_references
 from extractors.structure import segment
@@ -59,6 +60,14 @@ def build_document(source: str, pages: list[Page], timings: Optional[dict] = Non
             passage.page, passage.page_start = clean.map.locate(passage.start)
     with _timed(timings, "identity"):
         identity = extract_identity(clean.text, passages)
+        # a number written by hand on a scan is unreadable or missing from the OCR text
+        header_scanned = bool(pages) and pages[0].method == "ocr"
+        if identity.number is None and identity.symbol and (
+                "unreadable" in identity.notes.get("id", "") or header_scanned):
+            number = number_from_file_name(Path(source.split("#")[0]).name, identity.symbol)
+            if number:
+                identity.number, identity.id = number, f"{number}/{identity.symbol}"
+                identity.notes["id"] += "; number taken from the file name"
     with _timed(timings, "references"):
         references = find_references(clean.text, province=identity.province, own_id=identity.id,
                                      issuer=identity.issuer)
