@@ -31,9 +31,9 @@ TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typo
 WORD_RE = regex.compile(r"[\p{L}\p{N}]+")
 NUMBER_YEAR_RE = regex.compile(r"\d+/((?:19|20)\d\d)/")  # 274/2025/NĐ-CP
 TOKEN_RE = regex.compile(r"[a-z]+|\d+")
-NOISE_TOKENS = {"so"}
+NOISE_TOKENS = {"so"}  # "Nghị định số 45/2020" — the word số is not part of the id
 LAW_SYMBOLS = {"Luật": "QH", "Bộ luật": "QH"}  # passed by the Quốc hội: '63/2025/QH15'
-RESOLVED_COLUMNS = {"resolved_year": int, "resolved_jurisdiction": str, "resolution_note": str}  # "Nghị định số 45/2020" — the word số is not part of the id
+RESOLVED_COLUMNS = {"resolved_year": int, "resolved_jurisdiction": str, "resolution_note": str}
 
 
 @dataclass
