@@ -370,7 +370,7 @@ def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
         name = "Luật " + NON_SPACE.sub(" ", m.group("name"))
         cite = _Cite("", m.start(), m.end(), type="Bộ luật" if m.group("kw").startswith("Bộ") else "Luật",
                      type_written=True, issuer="Quốc hội", jurisdiction=NATIONAL, title=name)
-        pos = _attach_date(text, cite, m.end())
+        _attach_date(text, cite, m.end())
         cite.year = None  # the year is the law's, looked up below
         written_year = None
         if cite.date is None:

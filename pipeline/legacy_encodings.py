@@ -9,7 +9,6 @@ Vietnamese and English are never touched.
 """
 from __future__ import annotations
 
-import unicodedata
 from typing import Callable, Optional
 
 import regex

@@ -15,7 +15,6 @@ import argparse
 import ctypes
 import random
 import re
-import sys
 import time
 from pathlib import Path
 

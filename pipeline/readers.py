@@ -14,7 +14,6 @@ footnotes and page numbers are found in the text by `pipeline.normalise`.
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from pathlib import Path
 from typing import Iterator

@@ -2,7 +2,6 @@
 
 The seed documents are scored against the shared gold answers when they are present.
 """
-import json
 from pathlib import Path
 
 import pytest

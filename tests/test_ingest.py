@@ -1,12 +1,10 @@
 """Batch behaviour: bad files are reported and skipped, re-runs are idempotent, a killed batch resumes."""
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
