@@ -90,3 +90,12 @@ def test_missing_vietnamese_data_says_how_to_install(monkeypatch, fresh_check):
     monkeypatch.setattr(ocr.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "List of:\neng\nosd\n", ""))
     with pytest.raises(ocr.OcrUnavailable, match="no Vietnamese data.*apt-get install tesseract-ocr tesseract-ocr-vie"):
         ocr.check_tesseract()
+
+
+def test_scanner_pages_are_taken_as_embedded_not_rendered(scanned_seed, tmp_path):
+    pdf = pdfium.PdfDocument(str(scanned_seed))
+    image = ocr._page_scan(pdf[0])
+    assert image is not None and image.mode == "L" and image.width >= 2400
+    assert ocr.render_page(pdf, 0).size == image.size
+    text_pdf = pdfium.PdfDocument(str(scanned_seed.parent / "text.pdf"))
+    assert ocr._page_scan(text_pdf[0]) is None  # born-digital: rendered
