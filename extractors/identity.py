@@ -15,7 +15,8 @@ from typing import Optional
 import regex
 
 from extractors.dates import find_dates
-from extractors.structure import is_caps, type_line, without_motto
+from extractors.references import find_references
+from extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
 from models.knowledge import agencies, doc_types, provinces, surnames, type_by_abbreviation
 from models.records import Identity, Passage
 from models.vietnamese import fix_d, fold
@@ -45,7 +46,7 @@ ABOUT = r"(?:V\s*[/íi]\s*v\b\.?|V[ềê]\s*việc\b)"
 
 def _clean_title(title: str) -> Optional[str]:
     """Trích yếu without the 'V/v' / 'Về việc' lead and stray OCR punctuation."""
-    title = regex.sub(r"^[\W_]+", "", title.strip())
+    title = ADDRESSEE.sub("", regex.sub(r"^[\W_]+", "", title.strip()))
     title = regex.sub(rf"^{ABOUT}\s*[:.]?\s*", "", title)
     return title.strip() or None
 
@@ -216,6 +217,41 @@ def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], O
     return signer, (_title_case_role(role) if role else None), on_behalf
 
 
+# "Tổng Bí thư Tô Lâm đã ký ban hành …": who signed, in a news-style lead
+LEAD_SIGNER = regex.compile(r"(?P<role>Tổng Bí thư|Chủ tịch nước|Phó Thủ tướng|Thủ tướng|Bộ trưởng|Chủ tịch)"
+                            r"(?:\s+Chính phủ)?\s+(?P<name>(?:[\p{Lu}Đ][\p{Ll}đ]+\s+){1,3}[\p{Lu}Đ][\p{Ll}đ]+)\s+(?:đã\s+)?ký")
+
+
+def _from_lead(ident: Identity, passages: list[Passage]) -> bool:
+    """Fill identity from a news-style lead, for a transcription that lost the header:
+    a title line '# Nghị quyết số 57-NQ/TW' and a first sentence citing the same number
+    with its date, issuer and subject. True when the title line was found.
+    """
+    opening = [p for p in passages[:6] if p.kind != "footnote"]
+    names = "|".join(regex.escape(t.name) for t in doc_types())
+    for passage in opening[:2]:
+        m = regex.match(rf"^(?P<type>{names})\s+số\s+(?P<id>\S+)\s*$", passage.text, regex.I)
+        if not m:
+            continue
+        lead = "\n".join(p.text for p in opening)
+        cited = [r for r in find_references(lead) if r.id.replace(" ", "") == fix_d(m.group("id"))]
+        if not cited:
+            return False
+        ref = cited[0]
+        ident.type, ident.id, ident.number, ident.symbol = ref.type, ref.id, ref.number, ref.symbol
+        ident.date, ident.issuer = ref.date, ref.issuer
+        if ref.jurisdiction == "national":
+            ident.province = None
+        ident.title = regex.sub(r"^về\s+", "", ref.title or "") or None
+        signed = LEAD_SIGNER.search(lead)
+        if signed and signed.group("name").split()[0].lower() in surnames():
+            ident.signer, ident.signer_title = signed.group("name"), signed.group("role")
+        for key in ("id", "date", "issuer", "title"):
+            ident.notes[key] = "from the lead: the text has a title line and an introduction, no header"
+        return True
+    return False
+
+
 def number_from_file_name(file_name: str, symbol: Optional[str]) -> Optional[str]:
     """The number an officer put in a scan's file name, when the header's is unreadable.
 
@@ -365,4 +401,6 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
     ident.signer, ident.signer_title = signer, role
     if not signer:
         ident.notes["signer"] = "no signer name in the signature block"
+    if not header and ident.id is None:
+        _from_lead(ident, passages)
     return ident

@@ -37,6 +37,8 @@ MOTTO_FOLDED = regex.compile(
 BODY_OPENING = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét |Theo |Kính gửi|Thi hành|Để |Nhằm |Ngày \d|Trong |Triển khai|Sau khi|Vừa qua|Hiện nay|Qua )")
 RECIPIENTS = regex.compile(r"^Nơi\s+nhận\s*:?", regex.I)
 SIGNATURE_START = regex.compile(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG)\b")
+# "Kính gửi:" may trail the trích yếu on the same OCR line
+ADDRESSEE = regex.compile(r"\s*Kính\s+gửi\s*:?\s*.*$")
 NUMBER_IN_LINE = regex.compile(r"(?:^|\s)S[ốôỐÔ]\s*[:.]?\s*\S{0,6}\s*[/-]\s*\p{Lu}")
 TYPE_LINE_NOISE = regex.compile(r"[\s*#:.,\"'“”]+")
 APPENDIX = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục|BIÊN\s+BẢN|DANH\s+MỤC|QUY\s+CHẾ|QUY\s+ĐỊNH|ĐIỀU\s+LỆ)\b")
@@ -96,7 +98,7 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
     i = (type_at if type_at is not None else number_at) + 1
     # the line right after the type line is the trích yếu, even when it opens
     # like a body sentence ("Thực hiện Kế hoạch số 55/KH-UBND …")
-    if type_at is not None and i < limit and not paragraphs[i][2].endswith((".", ";", ":")):
+    if type_at is not None and i < limit and not ADDRESSEE.sub("", paragraphs[i][2]).endswith((".", ";", ":")):
         i += 1
     # trích yếu: short lines after the type line, until the body opens
     while i < limit:

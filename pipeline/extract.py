@@ -26,6 +26,20 @@ def content_hash(pages: list[Page]) -> str:
     return h.hexdigest()
 
 
+def use_file_name_number(identity, file_name: str, header_scanned: bool) -> None:
+    """Take the number an officer typed in a scan's file name ('299 UB.signed.pdf') when the
+    header's is unreadable, missing from the OCR text, or read differently by OCR (a stamp
+    or handwriting over the digits: OCR's 899 for 299)."""
+    if not identity.symbol or not (header_scanned or "unreadable" in identity.notes.get("id", "")):
+        return
+    number = number_from_file_name(file_name, identity.symbol)
+    if number and number.lstrip("0") != (identity.number or "").lstrip("0"):
+        read = f" (OCR read {identity.number})" if identity.number else ""
+        identity.number, identity.id = number, f"{number}/{identity.symbol}"
+        identity.notes["id"] = (identity.notes.get("id", "") + "; " if identity.notes.get("id") else "") + \
+            f"number taken from the file name{read}"
+
+
 def plan_year(title: Optional[str]) -> Optional[int]:
     """The year a plan is for, from its trích yếu: '… an toàn thông tin mạng năm 2022' → 2022.
 
@@ -60,14 +74,7 @@ def build_document(source: str, pages: list[Page], timings: Optional[dict] = Non
             passage.page, passage.page_start = clean.map.locate(passage.start)
     with _timed(timings, "identity"):
         identity = extract_identity(clean.text, passages)
-        # a number written by hand on a scan is unreadable or missing from the OCR text
-        header_scanned = bool(pages) and pages[0].method == "ocr"
-        if identity.number is None and identity.symbol and (
-                "unreadable" in identity.notes.get("id", "") or header_scanned):
-            number = number_from_file_name(Path(source.split("#")[0]).name, identity.symbol)
-            if number:
-                identity.number, identity.id = number, f"{number}/{identity.symbol}"
-                identity.notes["id"] += "; number taken from the file name"
+        use_file_name_number(identity, Path(source.split("#")[0]).name, bool(pages) and pages[0].method == "ocr")
     with _timed(timings, "references"):
         references = find_references(clean.text, province=identity.province, own_id=identity.id,
                                      issuer=identity.issuer)

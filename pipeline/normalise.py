@@ -26,7 +26,7 @@ MARKDOWN_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 MARKDOWN_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")
 BLOCK_START = re.compile(
     r"^(?:[-+•–*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s+\S|[IVXLC]+[.)]\s|[a-zđ]\)\s|(?:Phần|PHẦN|Chương|CHƯƠNG|Điều|Mục)\s+[\dIVXLC]"
-    r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.))"
+    r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Kính gửi|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.))"
 )
 TERMINAL = ".;:!?"
 NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*\d*\s*[/-]")
@@ -47,6 +47,7 @@ class _Line:
     runs: list  # (text, page, source_start) copied pieces, in order
     blank_before: bool = False
     indented: bool = False
+    markdown_heading: bool = False  # '# …' is a block of its own
 
 
 def _clean_runs(raw: str, page: int, offset: int) -> list:
@@ -101,6 +102,8 @@ def _is_heading(text: str) -> bool:
 
 
 def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
+    if prev.markdown_heading or line.markdown_heading:
+        return True
     if BLOCK_START.match(line.text) or _is_heading(line.text) or _is_heading(prev.text):
         return True
     if prev.text[-1] in TERMINAL or NUMBER_LINE.match(prev.text):
@@ -152,7 +155,8 @@ def _split_lines(pages: list[Page]):
                 blank = True
                 continue
             text = "".join(r[0] for r in runs)
-            line = _Line(text, runs, blank_before=blank, indented=raw[:1].isspace())
+            line = _Line(text, runs, blank_before=blank, indented=raw[:1].isspace(),
+                         markdown_heading=bool(MARKDOWN_HEADING.match(raw)))
             (notes if in_notes else body).append(line)
             blank = False
     return body, notes

@@ -30,3 +30,13 @@ def test_offsets_point_at_the_date():
 
 def test_impossible_month():
     assert to_iso("1", "13", "2020") is None
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Quảng Ngãi, ngày |3 tháng 01 năm 2025", "2025-01"),  # a stamped day read as junk
+    ("Quảng Ngãi, ngày Ø3 tháng 4 năm 2018", "2018-04-03"),  # OCR's Ø for 0
+    ("Đà Nẵng, ngày 26tháng 7 năm 2020", "2020-07-26"),  # glued
+    ("Đà Nẵng, ngày 84 tháng 5 năm 2019", "2019-05"),  # impossible day: the month stays
+])
+def test_scanned_header_dates(text, iso):
+    assert parse_date(text) == iso

@@ -62,3 +62,59 @@ def test_seed_identities_match_gold(seed_text):
         for field in ("type", "id", "date", "province", "signer", "issuer", "signer_title"):
             assert getattr(ident, field) == expected[field], (name, field)
         assert expected["title_contains"] in (ident.title or "")
+
+
+SCANNED_HEADER = (
+    "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHÚ NGHĨA VIỆT NAM\n"
+    "TINH QUANG NGAÀI Độc lập - Tự đo - Hạnh phúc Số: ý# /CT-UBND Quảng Ngãi, ngày |3 tháng 01 năm 2025\n"
+    "CHÍ THỊ\n"
+    ",Vêviệc tăng cường công tác thi hành án hành chính\n"
+    "Thực hiện Luật Tố tụng hành chính, Chủ tịch UBND tỉnh yêu cầu các sở thực hiện nghiêm túc.\n"
+    "Nơi nhận: KT. CHỦ TỊCH\n- Như trên;\n- Lưu: VT, NC.\n\"Trân Ngọc Căng\n"
+)
+
+
+def test_scanned_two_column_header_with_ocr_damage():
+    ident = identity(SCANNED_HEADER)
+    assert ident.type == "Chỉ thị"  # 'CHÍ THỊ' read folded
+    assert ident.issuer == "Ủy ban nhân dân tỉnh Quảng Ngãi"  # motto cut, fuzzy province
+    assert ident.symbol == "CT-UBND" and ident.id is None and "unreadable" in ident.notes["id"]
+    assert ident.date == "2025-01"  # junk day dropped, month kept
+    assert ident.title == "tăng cường công tác thi hành án hành chính"
+    assert ident.signer_title == "Phó Chủ tịch"  # KT. CHỦ TỊCH: a deputy signs
+
+
+def test_number_from_a_scans_file_name():
+    from pipeline.extract import build_document
+    from models.records import Page
+
+    doc = build_document("scans/2352 ( 07-CT-UBND).signed.pdf", [Page(1, SCANNED_HEADER, "ocr")])
+    assert doc.identity.id == "07/CT-UBND" and "file name" in doc.identity.notes["id"]
+    misread = SCANNED_HEADER.replace("ý# /CT-UBND", "899 /UBND-TTHC").replace("CHÍ THỊ\n", "")
+    doc = build_document("299 UB.signed.pdf", [Page(1, misread, "ocr")])
+    assert doc.identity.id == "299/UBND-TTHC" and "OCR read 899" in doc.identity.notes["id"]
+    doc = build_document("299 UB.signed.pdf", [Page(1, misread, "text")])
+    assert doc.identity.id == "899/UBND-TTHC"  # a born-digital header is trusted over the file name
+
+
+@pytest.mark.parametrize("name, symbol, number", [
+    ("2352 ( 07-CT-UBND).signed_20250221.pdf", "CT-UBND", "07"),
+    ("01CT_20250509_154257.pdf", "CT-UBND", "01"),
+    ("575 UB.signed_20250510.pdf", "UBND-KTTH", "575"),
+    ("05.signed_20250517_044750.pdf", "TB-UBND", None),
+    ("vht534.signed.pdf", "TB-UBND", None),
+])
+def test_file_name_number_needs_the_symbol_beside_it(name, symbol, number):
+    from extractors.identity import number_from_file_name
+
+    assert number_from_file_name(name, symbol) == number
+
+
+def test_news_style_lead_without_header():
+    ident = identity("# Nghị quyết số 57-NQ/TW\n**Thay mặt Bộ Chính trị, Tổng Bí thư Tô Lâm đã ký ban hành "
+                     "Nghị quyết số 57-NQ/TW (ngày 22/12/2024) của Bộ Chính trị về đột phá phát triển khoa học, "
+                     "công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia.**\nPhát triển khoa học là yếu tố quyết định.\n")
+    assert (ident.type, ident.id, ident.date, ident.issuer) == ("Nghị quyết", "57-NQ/TW", "2024-12-22", "Bộ Chính trị")
+    assert ident.title.startswith("đột phá phát triển khoa học")
+    assert (ident.signer, ident.signer_title) == ("Tô Lâm", "Tổng Bí thư")
+    assert "lead" in ident.notes["id"]

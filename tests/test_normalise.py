@@ -59,3 +59,8 @@ def test_offsets_across_pages():
     at = c.text.index("thủ tục")
     assert c.map.span(at, at + 7) == (2, pages[1].text.index("thủ tục"), pages[1].text.index("thủ tục") + 7)
     assert "Chính phủ" in c.text
+
+
+def test_markdown_heading_is_its_own_paragraph():
+    c = clean("# Nghị quyết số 57-NQ/TW\nThay mặt Bộ Chính trị, Tổng Bí thư đã ký.\n")
+    assert c.text.split("\n") == ["Nghị quyết số 57-NQ/TW", "Thay mặt Bộ Chính trị, Tổng Bí thư đã ký."]
