@@ -70,7 +70,27 @@ def _caps_to_name(caps: str) -> str:
     if folded in special:
         return special[folded]
     words = caps.lower().split()
-    return " ".join([words[0].capitalize()] + words[1:]) if words else caps
+    return _proper_names(" ".join([words[0].capitalize()] + words[1:])) if words else caps
+
+
+@lru_cache(maxsize=None)
+def _proper_name_pattern() -> tuple[regex.Pattern, dict]:
+    names = {fold(n): n for n in [a.name for a in agencies().values()] + list(provinces())
+             + ["Trung ương", "Việt Nam", "Nhà nước", "Mặt trận Tổ quốc"]}
+    alternation = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
+    return regex.compile(rf"\b(?:{alternation})\b"), names
+
+
+def _proper_names(name: str) -> str:
+    """Known names keep their capitals: 'Đảng đoàn quốc hội' → 'Đảng đoàn Quốc hội'."""
+    pattern, names = _proper_name_pattern()
+    folded, out, pos = fold(name), [], 0
+    for m in pattern.finditer(folded):
+        if m.start() == 0:
+            continue  # the first word is capitalised already, and may start a longer name
+        out += [name[pos:m.start()], names[m.group(0)]]
+        pos = m.end()
+    return "".join(out) + name[pos:]
 
 
 def _title_case_role(caps: str) -> str:
@@ -252,6 +272,11 @@ def _from_lead(ident: Identity, passages: list[Passage]) -> bool:
     return False
 
 
+def _is_national(issuer: str) -> bool:
+    folded = fold(issuer)
+    return any(fold(a.name) == folded for a in agencies().values() if a.level == "national")
+
+
 def number_from_file_name(file_name: str, symbol: Optional[str]) -> Optional[str]:
     """The number an officer put in a scan's file name, when the header's is unreadable.
 
@@ -398,6 +423,10 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
         issuer = "Ủy ban nhân dân" + issuer[4:]
     ident.issuer = issuer
     ident.province = province or _province_in(issuer or "")
+    if issuer and not _province_in(issuer) and _is_national(issuer):
+        # a central body (Chính phủ, a Bộ, Quốc hội) has no province; Hà Nội is only its place
+        ident.province = None
+        ident.notes["province"] = "a central body: no province"
     ident.signer, ident.signer_title = signer, role
     if not signer:
         ident.notes["signer"] = "no signer name in the signature block"

@@ -22,7 +22,8 @@ FOOTNOTE_SEPARATOR = re.compile(r"^(?:[ \t\u00a0]{20,}|\s*_{8,}\s*)$")
 FOOTNOTE_START = re.compile(r"^(\d{1,2})\s?(?=[^\W\d_]|\()")
 # Markdown marks seen in transcriptions: heading hashes, bold/italic stars, rules.
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
-MARKDOWN_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+MARKDOWN_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|`{3,}\w*)\s*$")
+MARKDOWN_BULLET = re.compile(r"^\s*\*\s+(?=\S)")  # '*   Ban Bí thư …' is a list item, not emphasis
 MARKDOWN_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")
 BLOCK_START = re.compile(
     r"^(?:[-+•–*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s+\S|[IVXLC]+[.)]\s|[a-zđ]\)\s|(?:Phần|PHẦN|Chương|CHƯƠNG|Điều|Mục)\s+[\dIVXLC]"
@@ -52,8 +53,9 @@ class _Line:
 
 def _clean_runs(raw: str, page: int, offset: int) -> list:
     """Split one source line into copied runs, dropping markdown and extra spaces."""
-    m = MARKDOWN_HEADING.match(raw)
+    m = MARKDOWN_HEADING.match(raw) or MARKDOWN_BULLET.match(raw)
     pos = m.end() if m else 0
+    bullet = [("- ", page, -1)] if MARKDOWN_BULLET.match(raw) else []
     pieces = []
     for cut in MARKDOWN_EMPHASIS.finditer(raw, pos):
         pieces.append((pos, cut.start()))
@@ -69,7 +71,7 @@ def _clean_runs(raw: str, page: int, offset: int) -> list:
             p = sp.end()
         runs.append((seg[p:], page, offset + a + p))
     # trim leading/trailing whitespace across runs
-    runs = [r for r in runs if r[0]]
+    runs = bullet + [r for r in runs if r[0]]
     while runs and not runs[0][0].strip():
         runs.pop(0)
     while runs and not runs[-1][0].strip():

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from models.knowledge import doc_types, laws
 from models.vietnamese import fold
+from pipeline.audit import document_jurisdiction
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
 WORD_RE = regex.compile(r"[\p{L}\p{N}]+")
@@ -138,7 +139,7 @@ def _match_document(doc: dict, documents: list[dict], refs: list[dict], by_id: d
                     resolved: dict[int, dict], summary: ResolveSummary) -> dict:
     """The identity a document is known by in the corpus: its header, or the citation carrying its title."""
     row = {"doc_id": doc["doc_id"], "resolved_id": doc["so_hieu"], "resolved_year": doc["year"],
-           "resolved_date": doc["date"], "jurisdiction": doc["province"], "method": "header",
+           "resolved_date": doc["date"], "jurisdiction": document_jurisdiction(doc), "method": "header",
            "similarity": None, "reason": "số hiệu in the header"}
     if doc["so_hieu"]:
         return _complete_from_citations(row, [resolved[r["rid"]] for r in by_id.get(doc["so_hieu"], [])])

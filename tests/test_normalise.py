@@ -64,3 +64,8 @@ def test_offsets_across_pages():
 def test_markdown_heading_is_its_own_paragraph():
     c = clean("# Nghị quyết số 57-NQ/TW\nThay mặt Bộ Chính trị, Tổng Bí thư đã ký.\n")
     assert c.text.split("\n") == ["Nghị quyết số 57-NQ/TW", "Thay mặt Bộ Chính trị, Tổng Bí thư đã ký."]
+
+
+def test_markdown_list_items_and_code_fences():
+    c = clean("**Nơi nhận:**\n\n*   Ban Bí thư (để b/c),\n*   Lưu VT.\n\n**BÍ THƯ**\n\nTrần Thanh Mẫn\n```\n")
+    assert c.text.split("\n") == ["Nơi nhận:", "- Ban Bí thư (để b/c),", "- Lưu VT.", "BÍ THƯ", "Trần Thanh Mẫn"]
