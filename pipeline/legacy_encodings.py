@@ -73,6 +73,7 @@ VNI_TO_UNICODE = {v: k for k, v in UNICODE_TO_VNI.items()}
 # makes a text a candidate at all (Ð and · are left out: Ð is a common stand-in
 # for Đ and · a bullet).
 NON_VIETNAMESE = set("µ¸¶¹¨»¾¼½Æ©®ÇËÎÏÑª×ØÜÞßäåæçëîïñö÷øûüþ¡¢§£¤¥¦«¬\u00adÄÅÖÛ")
+_DROP_SIGNS = {ord(ch): None for ch in NON_VIETNAMESE}
 MIN_SIGNS = 3
 
 
@@ -106,7 +107,7 @@ def detect_legacy(text: str) -> Optional[str]:
     >>> detect_legacy("Ủy ban nhân dân tỉnh Tuyên Quang") is None
     True
     """
-    if sum(ch in NON_VIETNAMESE for ch in text) < MIN_SIGNS:
+    if len(text) - len(text.translate(_DROP_SIGNS)) < MIN_SIGNS:  # counts signs at C speed
         return None
     before = quality(text).score
     best, best_score = None, before + 0.2  # a conversion must read clearly better

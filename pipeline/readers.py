@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -158,21 +158,28 @@ def image_coverage(page: pdfium.PdfPage) -> float:
     return min(1.0, area / (width * height)) if width and height else 0.0
 
 
-def ocr_reason(text: str, coverage: float) -> str | None:
+def ocr_reason(text: str, coverage: float | Callable[[], float]) -> str | None:
     """Why a page's text layer must be replaced by OCR, or None when it is usable.
+
+    `coverage` may be a function: it is measured only when the text alone does not settle it.
 
     >>> ocr_reason("CONG Hcok xA HQI CHiJ NGHiA VIVT NAM " * 10, coverage=1.0)
     'text layer unusable (Vietnamese score below 0.8)'
     """
     q = quality(text)
+    visible = len("".join(text.split()))
+    garbage = visible and len(GARBAGE.findall(text)) / visible > MAX_DIGITAL_GARBAGE
+    if q.words >= MIN_SCAN_WORDS and q.score >= MIN_LAYER_SCORE and not garbage:
+        return None  # plenty of good Vietnamese: usable whatever lies under it
+    if callable(coverage):
+        coverage = coverage()
     if coverage >= SCAN_COVERAGE:
         if q.words < MIN_SCAN_WORDS:
             return "scanned page" if not text.strip() else "scanned page, text layer holds only a few words"
         if q.score < MIN_LAYER_SCORE:
             return f"text layer unusable (Vietnamese score below {MIN_LAYER_SCORE})"
         return None
-    visible = len(text) - sum(ch.isspace() for ch in text)
-    if visible and len(GARBAGE.findall(text)) / visible > MAX_DIGITAL_GARBAGE:
+    if garbage:
         return "text layer unusable (mostly symbols: a font without a Unicode map)"
     if q.words >= MIN_DIGITAL_WORDS and q.valid_share < MIN_DIGITAL_VALID:
         return "text layer unusable (not words)"
@@ -193,7 +200,7 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str]) -> li
             page = pdf[index]
             raw = page.get_textpage().get_text_bounded()
             text = repair_text(CONTROL.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")))
-            reason = ocr_reason(text, image_coverage(page))
+            reason = ocr_reason(text, lambda: image_coverage(page))
             if reason:
                 reasons[index + 1] = reason
             pages.append(Page(index + 1, text, "text"))
