@@ -85,7 +85,7 @@ def _judge(word: str) -> tuple[bool, bool]:
     return True, is_syllable(word)
 
 
-def quality(text: str, enough: int = 1000) -> Quality:
+def quality(text: str, enough: int = 400) -> Quality:
     """Measure a text: quality('Cộng hòa xã hội').score == 1.0, 'CONG Hcok xA HQI' scores 0.
 
     Stops after `enough` words: a page's score is settled long before its end.
