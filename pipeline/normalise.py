@@ -30,6 +30,9 @@ BLOCK_START = re.compile(
     r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Kính gửi|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.))"
 )
 TERMINAL = ".;:!?"
+_LATIN = [chr(c) for c in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))]
+_DROP_LETTERS = {ord(c): None for c in _LATIN if c.isalpha()}
+_DROP_LOWER = {ord(c): None for c in _LATIN if c.islower()}
 NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*\d*\s*[/-]")
 SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
 
@@ -49,6 +52,7 @@ class _Line:
     blank_before: bool = False
     indented: bool = False
     markdown_heading: bool = False  # '# …' is a block of its own
+    heading: bool = False  # mostly capitals
 
 
 def _clean_runs(raw: str, page: int, offset: int) -> list:
@@ -99,14 +103,16 @@ def _running_headers(pages: list[Page]) -> set:
 
 
 def _is_heading(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    """Mostly capitals ('ĐÁNH GIÁ KẾT QUẢ'): a heading. Counted with str.translate, at C speed."""
+    letters = len(text) - len(text.translate(_DROP_LETTERS))
+    lower = len(text) - len(text.translate(_DROP_LOWER))
+    return letters >= 4 and lower / letters < 0.2
 
 
 def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
     if prev.markdown_heading or line.markdown_heading:
         return True
-    if BLOCK_START.match(line.text) or _is_heading(line.text) or _is_heading(prev.text):
+    if BLOCK_START.match(line.text) or line.heading or prev.heading:
         return True
     if prev.text[-1] in TERMINAL or NUMBER_LINE.match(prev.text):
         return True
@@ -158,7 +164,7 @@ def _split_lines(pages: list[Page]):
                 continue
             text = "".join(r[0] for r in runs)
             line = _Line(text, runs, blank_before=blank, indented=raw[:1].isspace(),
-                         markdown_heading=bool(MARKDOWN_HEADING.match(raw)))
+                         markdown_heading=bool(MARKDOWN_HEADING.match(raw)), heading=_is_heading(text))
             (notes if in_notes else body).append(line)
             blank = False
     return body, notes

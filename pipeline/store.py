@@ -108,32 +108,22 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
         "identity_notes": json.dumps(ident.notes, ensure_ascii=False), "warnings": json.dumps(doc.warnings, ensure_ascii=False),
         "clean_text": doc.text, "ingested_at": _now(),
     }, pk="doc_id")
-    _insert(db, "pages", ({"doc_id": key, "page": p.number, "method": p.method,
+    db["pages"].insert_all(({"doc_id": key, "page": p.number, "method": p.method,
                              "ocr_confidence": p.ocr_confidence, "text": p.text} for p in doc.pages))
-    _insert(db, "passages", ({
+    db["passages"].insert_all(({
         "doc_id": key, "seq": i, "kind": p.kind, "level": p.level, "label": p.label,
         "page": p.page, "page_start": p.page_start, "clean_start": p.start, "clean_end": p.end,
         "text": p.text, "text_folded": fold(p.text),
     } for i, p in enumerate(doc.passages)))
-    _insert(db, "refs", ({
+    db["refs"].insert_all(({
         "doc_id": key, "seq": i, "ref_id": r.id, "type": r.type, "number": r.number, "symbol": r.symbol,
         "year": r.year, "date": r.date, "dates": json.dumps(r.dates), "issuer": r.issuer,
         "jurisdiction": r.jurisdiction, "relation": r.relation, "title": r.title,
         "mentions": json.dumps([asdict(m) for m in r.mentions], ensure_ascii=False), "n_mentions": len(r.mentions),
     } for i, r in enumerate(doc.references)))
-    _insert(db, "measures", ({"doc_id": key, "seq": i, **{k: v for k, v in asdict(m).items()}}
+    db["measures"].insert_all(({"doc_id": key, "seq": i, **{k: v for k, v in asdict(m).items()}}
                                for i, m in enumerate(doc.measures)))
     return key
-
-
-def _insert(db: sqlite_utils.Database, table: str, rows) -> None:
-    """Plain executemany: the schema is fixed above, so sqlite-utils' per-value checks are not needed."""
-    rows = list(rows)
-    if rows:
-        columns = list(rows[0])
-        db.conn.executemany(
-            f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' * len(columns))})",
-            [tuple(row[c] for c in columns) for row in rows])
 
 
 def log_failure(db: sqlite_utils.Database, path: str, reason: str, page: Optional[int] = None,
