@@ -35,8 +35,6 @@ ROLE = (r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BA
         r"CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG|TỔNG\s+CỤC\s+TRƯỞNG|CỤC\s+TRƯỞNG|"
         r"THỨ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+ĐOÀN|THƯ\s+KÝ|THỐNG\s+ĐỐC|TỔNG\s+KIỂM\s+TOÁN)")
 ROLE_LINE = regex.compile(rf"(?:^|\s)(?P<role>{ROLE})(?:\s|$)")
-# A person's name: 2–5 capitalised syllables (Nguyễn Văn Sơn) or all capitals.
-NAME = regex.compile(r"^(?:[\p{Lu}Đ][\p{Ll}đ]+\s+){1,4}[\p{Lu}Đ][\p{Ll}đ]+$|^(?:[\p{Lu}Đ]+\s+){1,4}[\p{Lu}Đ]+$")
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
 
 

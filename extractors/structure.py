@@ -79,12 +79,11 @@ def is_caps(text: str) -> bool:
 
 
 def level_of(text: str) -> tuple[Optional[str], int]:
-    for level, (name, pattern) in enumerate(LEVELS):
-        if pattern.match(text):
-            # 1.1. is deeper than 1.: the most specific numeric match wins
-            deeper = [i for i, (_, p) in enumerate(LEVELS) if p.match(text)]
-            return LEVELS[max(deeper)][0], max(deeper)
-    return None, -1
+    """(marker name, depth) of a body line; 1.1. is deeper than 1.: the most specific match wins."""
+    matches = [depth for depth, (_, pattern) in enumerate(LEVELS) if pattern.match(text)]
+    if not matches:
+        return None, -1
+    return LEVELS[max(matches)][0], max(matches)
 
 
 def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:

@@ -50,7 +50,6 @@ class _Line:
     text: str  # stripped, markdown removed, spaces collapsed
     runs: list  # (text, page, source_start) copied pieces, in order
     blank_before: bool = False
-    indented: bool = False
     markdown_heading: bool = False  # '# …' is a block of its own
     heading: bool = False  # mostly capitals
 
@@ -163,7 +162,7 @@ def _split_lines(pages: list[Page]):
                 blank = True
                 continue
             text = "".join(r[0] for r in runs)
-            line = _Line(text, runs, blank_before=blank, indented=raw[:1].isspace(),
+            line = _Line(text, runs, blank_before=blank,
                          markdown_heading=bool(MARKDOWN_HEADING.match(raw)), heading=_is_heading(text))
             (notes if in_notes else body).append(line)
             blank = False

@@ -66,8 +66,5 @@ class CleanTextBuilder:
             self.parts.append(text)
             self.length += len(text)
 
-    def ends_with(self, suffix: str) -> bool:
-        return "".join(self.parts[-3:]).endswith(suffix)
-
     def text(self) -> str:
         return "".join(self.parts)
