@@ -24,7 +24,7 @@ import regex
 from PIL import Image
 
 from models.records import Page, UnreadableFile
-from pipeline.legacy_encodings import repair_text
+from pipeline.legacy_encodings import detect_legacy, repair_text
 from pipeline.ocr import ocr_image, ocr_pdf_pages
 from pipeline.text_quality import quality
 
@@ -285,8 +285,11 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
         except UnicodeDecodeError:
             pass
         candidates.append((data.decode("latin-1"), "a legacy 8-bit encoding (TCVN3/VNI)"))
-        scored = [(quality(repair_text(text)).score, text, name) for text, name in candidates]
-        score, text, name = max(scored, key=lambda item: item[0])
+        # TCVN3 tables are keyed on Latin-1 bytes; cp1258 reads a few of them as other
+        # Vietnamese letters (0xD5: Ơ, where TCVN3 means ế), so on a tie the legacy reading wins
+        scored = [(quality(repair_text(text)).score, name != candidates[0][1] and detect_legacy(text) is not None,
+                   text, name) for text, name in candidates]
+        score, _, text, name = max(scored, key=lambda item: item[:2])
         if score >= MIN_TEXT_SCORE and not CONTROL.search(text):
             return text, f"not UTF-8; read as {name}"
     raise UnreadableFile("not UTF-8 text, and not Vietnamese in a legacy encoding (cp1258, TCVN3, VNI): "

@@ -247,3 +247,12 @@ def test_sniff_by_content_not_name(tmp_path):
 def test_ocr_reason(text, coverage, reason):
     found = ocr_reason(text, coverage)
     assert (found is None) if reason is None else (found is not None and reason in found)
+
+
+def test_tcvn3_bytes_are_not_read_as_cp1258():
+    """0xD5 is 'ế' in TCVN3 but 'Ơ' in cp1258: both read as Vietnamese, the legacy reading wins."""
+    from pipeline.legacy_encodings import repair_text
+
+    text, warning = decode_text("KÕ ho¹ch chuyÓn ®æi sè n¨m 2022 cña UBND tØnh Tuyªn Quang\n".encode("latin-1"))
+    assert repair_text(text).startswith("Kế hoạch chuyển đổi số năm 2022 của UBND tỉnh Tuyên Quang")
+    assert "TCVN3" in warning
