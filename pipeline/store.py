@@ -92,8 +92,8 @@ def save_documents(db: sqlite_utils.Database, path: str, file_sha256: str, docum
     with db.atomic():
         for doc in documents:
             ids.append(_save_document(db, doc))
-        db["files"].upsert({"path": path, "file_sha256": file_sha256, "status": "ok",
-                            "doc_ids": json.dumps(ids), "at": _now()}, pk="path")
+        _upsert(db, "files", {"path": path, "file_sha256": file_sha256, "status": "ok",
+                              "doc_ids": json.dumps(ids), "at": _now()}, pk="path")
     return ids
 
 
@@ -103,7 +103,7 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
         db.execute(f"delete from [{table}] where doc_id = ?", [key])
     ident = doc.identity
     year = int(ident.date[:4]) if ident.date else None
-    db["documents"].upsert({
+    _upsert(db, "documents", {
         "doc_id": key, "sha256": doc.sha256, "source": doc.source, "source_name": Path(doc.source.split("#")[0]).name,
         "pages": len(doc.pages), "ocr_pages": doc.ocr_pages,
         "type": ident.type, "so_hieu": ident.id, "number": ident.number, "symbol": ident.symbol, "date": ident.date,
@@ -130,6 +130,15 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
     return key
 
 
+def _upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str) -> None:
+    """Insert or update one row by its key: plain SQL, since sqlite-utils' upsert
+    introspects the schema on every call (29 statements, 0.6 ms a document)."""
+    columns = ", ".join(f"[{c}]" for c in row)
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in row if c != pk)
+    db.conn.execute(f"insert into [{table}] ({columns}) values ({', '.join('?' * len(row))}) "
+                    f"on conflict([{pk}]) do update set {updates}", list(row.values()))
+
+
 def _insert_rows(db: sqlite_utils.Database, table: str, columns: tuple, rows: Iterable[tuple]) -> None:
     """Rows of a table whose schema _ensure_schema fixed, as multi-row INSERTs without per-value checks.
 
@@ -141,7 +150,8 @@ def _insert_rows(db: sqlite_utils.Database, table: str, columns: tuple, rows: It
     per_statement = max(1, MAX_VARIABLES // len(columns))
     for start in range(0, len(rows), per_statement):
         chunk = rows[start:start + per_statement]
-        db.conn.execute(f"insert into [{table}] ({', '.join(columns)}) values {', '.join([placeholders] * len(chunk))}",
+        db.conn.execute(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                        f"values {', '.join([placeholders] * len(chunk))}",
                         [value for row in chunk for value in row])
 
 
