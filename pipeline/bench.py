@@ -149,18 +149,31 @@ def extractor_speed(texts: list[str], repeat: int = 3) -> dict:
     return out
 
 
-def run_bench(corpus: Path = Path("corpus"), jobs: int = 2, ocr_pages: int = 12, audit_docs: int = 10_000) -> dict:
+def best_of_rounds(pdfs: list[Path], rounds: int) -> tuple[dict, dict]:
+    """Raw pypdfium2 and vanban's single-process ingest, taking turns for `rounds` rounds;
+    each side's fastest round is kept, so neither pays alone for a cold cache or a busy moment."""
+    raw_runs, our_runs = [], []
+    for _ in range(rounds):
+        raw_runs.append(raw_pdfium_text(pdfs))
+        our_runs.append(vanban_text_ingest(pdfs))
+    ours = max(our_runs, key=lambda r: r["core_pages_per_s"] or r["pages_per_s"])
+    ours["model_load_seconds"] = our_runs[0]["model_load_seconds"]  # only the first round loads them
+    return max(raw_runs, key=lambda r: r["pages_per_s"]), ours
+
+
+def run_bench(corpus: Path = Path("corpus"), jobs: int = 2, ocr_pages: int = 12, audit_docs: int = 10_000,
+              rounds: int = 3) -> dict:
     """Every benchmark on the bundled corpus (corpus/pdf, corpus/scanned, corpus/seeds).
 
-    ocr_pages=0 skips OCR (the slow part); audit_docs=0 skips the synthetic audit.
+    ocr_pages=0 skips OCR (the slow part); audit_docs=0 skips the synthetic audit;
+    the text-layer comparison is the best of `rounds` alternating rounds.
     """
     pdfs = sorted((corpus / "pdf").glob("*.pdf"))
     scanned = sorted((corpus / "scanned").glob("*.pdf"))
     seeds = [p.read_text(encoding="utf-8") for p in sorted((corpus / "seeds").glob("*.txt"))]
-    report: dict = {"jobs": jobs}
+    report: dict = {"jobs": jobs, "rounds": rounds}
     if pdfs:
-        raw = raw_pdfium_text(pdfs)
-        ours = vanban_text_ingest(pdfs)
+        raw, ours = best_of_rounds(pdfs, rounds)
         parallel = vanban_parallel_ingest(pdfs, jobs)
         report["text_layer"] = {"raw_pypdfium2": raw, "vanban_ingest": ours,
                                 "ratio": round(ours["pages_per_s"] / raw["pages_per_s"], 3),
@@ -185,7 +198,8 @@ def render(report: dict) -> str:
     if "text_layer" in report:
         t = report["text_layer"]
         lines += [f"text layer   raw pypdfium2 {t['raw_pypdfium2']['pages_per_s']:>8} pages/s   "
-                  f"vanban ingest {t['vanban_ingest']['pages_per_s']:>8} pages/s   ratio {t['ratio']:.2f}   (one process each)",
+                  f"vanban ingest {t['vanban_ingest']['pages_per_s']:>8} pages/s   ratio {t['ratio']:.2f}"
+                  f"   (one process each, best of {report['rounds']} rounds, {t['raw_pypdfium2']['pages']} pages)",
                   f"             vanban ingest --jobs {report['jobs']} end to end "
                   f"{t['vanban_ingest_parallel']['pages_per_s']:>8} pages/s   ratio {t['parallel_ratio']:.2f}"
                   f"   ({t['vanban_ingest_parallel']['pages']} pages)",

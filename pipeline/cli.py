@@ -201,15 +201,17 @@ def show(doc, db_path, as_json, as_html, output):
               help="Scanned pages to OCR on each side (0 skips OCR, the slow part).")
 @click.option("--audit-docs", type=int, default=10_000, show_default=True,
               help="Size of the synthetic corpus the audit is timed on (0 skips it).")
+@click.option("--rounds", type=int, default=3, show_default=True,
+              help="Text-layer rounds, raw and vanban taking turns; each side's best is reported.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench(corpus, jobs, ocr_pages, audit_docs, as_json):
+def bench(corpus, jobs, ocr_pages, audit_docs, rounds, as_json):
     """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
 
     Example:  vanban bench --jobs 2
     """
     from pipeline.bench import render, run_bench
 
-    report = run_bench(corpus, jobs=jobs, ocr_pages=ocr_pages, audit_docs=audit_docs)
+    report = run_bench(corpus, jobs=jobs, ocr_pages=ocr_pages, audit_docs=audit_docs, rounds=rounds)
     click.echo(json.dumps(report, indent=1) if as_json else render(report))
 
 
