@@ -30,22 +30,27 @@ NUMBER_LINE = regex.compile(
     rf"(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?)?\s*(?P<junk>[^\s\d/\-–\p{{Lu}}][^\s/]{{0,2}}\s*)?"
     rf"(?:(?P<year>/\s*(?:19|20)\d\d)\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL_PART})"
 )
+SYMBOL_SEPARATOR = regex.compile(r"[-/]")  # between the pieces of a ký hiệu: KH-UBND, NQ/TW
 PLACE_DATE = regex.compile(r"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{Lu}Đ][\p{L}.]*(?:\s+[\p{Lu}Đ][\p{L}.]*){0,3})\s*,\s*ngày")
 ROLE = (r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|"
         r"CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG|TỔNG\s+CỤC\s+TRƯỞNG|CỤC\s+TRƯỞNG|"
         r"THỨ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+ĐOÀN|THƯ\s+KÝ|THỐNG\s+ĐỐC|TỔNG\s+KIỂM\s+TOÁN)")
 ROLE_LINE = regex.compile(rf"(?:^|\s)(?P<role>{ROLE})(?:\s|$)")
+ROLE_WORDS = regex.compile(ROLE)
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
 
 
 # "V/v" (về việc) opens a công văn's trích yếu; OCR reads it 'Vív', 'Vêviệc'.
 ABOUT = r"(?:V\s*[/íi]\s*v\b\.?|V[ềê]\s*việc\b)"
+ABOUT_LINE = regex.compile(rf"(?m)^{ABOUT}")  # .match(line) at a line's start, .search(text) at any line's
+ABOUT_LEAD = regex.compile(rf"^{ABOUT}\s*[:.]?\s*")
+LEADING_PUNCTUATION = regex.compile(r"^[\W_]+")
 
 
 def _clean_title(title: str) -> Optional[str]:
     """Trích yếu without the 'V/v' / 'Về việc' lead and stray OCR punctuation."""
-    title = ADDRESSEE.sub("", regex.sub(r"^[\W_]+", "", title.strip()))
-    title = regex.sub(rf"^{ABOUT}\s*[:.]?\s*", "", title)
+    title = ADDRESSEE.sub("", LEADING_PUNCTUATION.sub("", title.strip()))
+    title = ABOUT_LEAD.sub("", title)
     return title.strip() or None
 
 
@@ -113,9 +118,12 @@ def _province_in(text: str) -> Optional[str]:
     return _fuzzy_province(folded)
 
 
+FOLDED_WORD = regex.compile(r"[a-z]+")
+
+
 def _fuzzy_province(folded: str) -> Optional[str]:
     """Best province whose folded name is within a few letters of the words after 'tỉnh'/'thành phố'."""
-    words = regex.findall(r"[a-z]+", folded)
+    words = FOLDED_WORD.findall(folded)
     best, best_ratio = None, 0.84
     for province in provinces():
         target = fold(province)
@@ -144,6 +152,14 @@ def _dominant_province(text: str) -> Optional[str]:
     return counts.most_common(1)[0][0] if counts else None
 
 
+# 'Số:' before a number the header's line pattern cannot read
+SO_LABEL = regex.compile(r"(?<!\p{L})S[ốỐô]\s*:")
+# the place and date, a number or a bare 'Số:': the issuer lines have ended
+ISSUER_END = regex.compile(r",\s*ngày|^[\d/]|^[SsŚ][ốỐ]\s*:?$")
+RULE_MARKS = regex.compile(r"[-_*#]{2,}")  # the rule drawn under the issuer, markdown emphasis
+FOLDED_LEVEL_START = regex.compile(r"^(?:tinh|thanh pho)\b")
+
+
 def _issuer_from_header(lines: list[str]) -> Optional[str]:
     """Issuer lines sit left of (or above) the quốc hiệu: 'ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN'.
 
@@ -153,11 +169,11 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
     parts = []
     for line in lines:
         line = without_motto(line)
-        number = NUMBER_LINE.search(line) or regex.search(r"(?<!\p{L})S[ốỐô]\s*:", line)
+        number = NUMBER_LINE.search(line) or SO_LABEL.search(line)
         head = line[:number.start()] if number else line
-        if regex.search(r",\s*ngày|^[\d/]|^[SsŚ][ốỐ]\s*:?$", head) or type_line(head):
+        if ISSUER_END.search(head) or type_line(head):
             break
-        head = regex.sub(r"[-_*#]{2,}", " ", head).strip(" -–_*\"'“”")
+        head = RULE_MARKS.sub(" ", head).strip(" -–_*\"'“”")
         if head and any(c.isalpha() for c in head):
             if not is_caps(head):  # issuer lines are in capitals; anything else ends them
                 break
@@ -167,7 +183,7 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
     if not parts:
         return None
     names = [_caps_to_name(p) for p in parts]
-    if len(names) >= 2 and regex.match(r"^(?:tinh|thanh pho)\b", fold(names[1])):
+    if len(names) >= 2 and FOLDED_LEVEL_START.match(fold(names[1])):
         names = [names[0] + " " + names[1]] + names[2:]
     # 'UBND TỈNH TUYÊN QUANG / SỞ THÔNG TIN …' → the Sở of that province
     if len(names) >= 2:
@@ -182,7 +198,7 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
 def _issuer_from_symbol(symbol: Optional[str], province: Optional[str]) -> Optional[str]:
     if not symbol:
         return None
-    for part in reversed(regex.split(r"[-/]", symbol)):
+    for part in reversed(SYMBOL_SEPARATOR.split(symbol)):
         agency = agencies().get(fix_d(part).upper())
         if agency and part.upper() not in type_by_abbreviation():
             if agency.level == "national":
@@ -195,6 +211,10 @@ SIGN_PREFIX = regex.compile(r"(?P<prefix>KT\.|K/T|TM\.|T/M|Q\.|TL\.|TUQ\.)\s*$")
 # A name closing a line of the signature block; in scans it may trail OCR debris.
 TRAILING_NAME = regex.compile(r"(?:^|[\s\"“'(])(?P<name>[\p{Lu}Đ][\p{Ll}đ]+(?:\s+[\p{Lu}Đ][\p{Ll}đ]+){1,3}"
                               r"|[\p{Lu}Đ]+(?:\s+[\p{Lu}Đ]+){1,3})\s*[\"”']?\s*$")
+ON_BEHALF = regex.compile(r"(?:TM\.|T/M)\s*(.+)$")  # 'TM. ỦY BAN NHÂN DÂN': signed for a body
+ON_BEHALF_PREFIX = regex.compile(r"^(?:TM\.|T/M)\s*")
+FILED_COPY = regex.compile(r"^-\s*Lưu")  # '- Lưu: VT', the last recipient line
+SIGNED_MARK = regex.compile(r"\s*\(?(?:đã ký|Đã ký|ký)\)?\s*")
 
 
 def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], Optional[str]]:
@@ -209,7 +229,7 @@ def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], O
         tail = [p.text for p in passages[-12:] if p.kind != "footnote"]
     role = acting_for = on_behalf = None
     for line in tail:
-        behalf = regex.search(r"(?:TM\.|T/M)\s*(.+)$", line)
+        behalf = ON_BEHALF.search(line)
         if behalf and not ROLE_LINE.match(" " + behalf.group(1)):
             on_behalf = behalf.group(0)
         for m in ROLE_LINE.finditer(line):
@@ -222,14 +242,14 @@ def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], O
         role = "PHÓ " + acting_for
     signer = None
     for line in reversed(tail):
-        if line.startswith(("-", "+", "•")) and not regex.match(r"^-\s*Lưu", line):
+        if line.startswith(("-", "+", "•")) and not FILED_COPY.match(line):
             continue  # a recipient, not a signer
-        clean = regex.sub(r"\s*\(?(?:đã ký|Đã ký|ký)\)?\s*", " ", line).strip()
+        clean = SIGNED_MARK.sub(" ", line).strip()
         m = TRAILING_NAME.search(clean)
         if not m:
             continue
         name = m.group("name")
-        if name.split()[0].lower() in surnames() and not regex.search(ROLE, name.upper()):
+        if name.split()[0].lower() in surnames() and not ROLE_WORDS.search(name.upper()):
             signer = name if not name.isupper() else " ".join(w.capitalize() for w in name.lower().split())
             break
     return signer, (_title_case_role(role) if role else None), on_behalf
@@ -238,6 +258,14 @@ def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], O
 # "Tổng Bí thư Tô Lâm đã ký ban hành …": who signed, in a news-style lead
 LEAD_SIGNER = regex.compile(r"(?P<role>Tổng Bí thư|Chủ tịch nước|Phó Thủ tướng|Thủ tướng|Bộ trưởng|Chủ tịch)"
                             r"(?:\s+Chính phủ)?\s+(?P<name>(?:[\p{Lu}Đ][\p{Ll}đ]+\s+){1,3}[\p{Lu}Đ][\p{Ll}đ]+)\s+(?:đã\s+)?ký")
+LEAD_ABOUT = regex.compile(r"^về\s+")
+
+
+@lru_cache(maxsize=None)
+def _title_line() -> regex.Pattern:
+    """The title line of a transcription with no header: 'Nghị quyết số 57-NQ/TW'."""
+    names = "|".join(regex.escape(t.name) for t in doc_types())
+    return regex.compile(rf"^(?P<type>{names})\s+số\s+(?P<id>\S+)\s*$", regex.I)
 
 
 def _from_lead(ident: Identity, passages: list[Passage]) -> bool:
@@ -246,9 +274,8 @@ def _from_lead(ident: Identity, passages: list[Passage]) -> bool:
     with its date, issuer and subject. True when the title line was found.
     """
     opening = [p for p in passages[:6] if p.kind != "footnote"]
-    names = "|".join(regex.escape(t.name) for t in doc_types())
     for passage in opening[:2]:
-        m = regex.match(rf"^(?P<type>{names})\s+số\s+(?P<id>\S+)\s*$", passage.text, regex.I)
+        m = _title_line().match(passage.text)
         if not m:
             continue
         lead = "\n".join(p.text for p in opening)
@@ -260,7 +287,7 @@ def _from_lead(ident: Identity, passages: list[Passage]) -> bool:
         ident.date, ident.issuer = ref.date, ref.issuer
         if ref.jurisdiction == "national":
             ident.province = None
-        ident.title = regex.sub(r"^về\s+", "", ref.title or "") or None
+        ident.title = LEAD_ABOUT.sub("", ref.title or "") or None
         signed = LEAD_SIGNER.search(lead)
         if signed and signed.group("name").split()[0].lower() in surnames():
             ident.signer, ident.signer_title = signed.group("name"), signed.group("role")
@@ -275,6 +302,9 @@ def _is_national(issuer: str) -> bool:
     return any(fold(a.name) == folded for a in agencies().values() if a.level == "national")
 
 
+FILE_NAME_NUMBER = regex.compile(r"(?<![\d])(\d{1,5})\s*[-_ ]?\s*([A-Za-zĐđ]{2,})")  # '01CT', '07-CT', '299 UB'
+
+
 def number_from_file_name(file_name: str, symbol: Optional[str]) -> Optional[str]:
     """The number an officer put in a scan's file name, when the header's is unreadable.
 
@@ -284,12 +314,23 @@ def number_from_file_name(file_name: str, symbol: Optional[str]) -> Optional[str
     """
     if not symbol:
         return None
-    first = fold(regex.split(r"[-/]", symbol)[0])
-    for m in regex.finditer(r"(?<![\d])(\d{1,5})\s*[-_ ]?\s*([A-Za-zĐđ]{2,})", file_name):
+    first = fold(SYMBOL_SEPARATOR.split(symbol)[0])
+    for m in FILE_NAME_NUMBER.finditer(file_name):
         letters = fold(m.group(2))
         if len(letters) >= 2 and (first.startswith(letters) or letters.startswith(first)):
             return m.group(1)
     return None
+
+
+WHITESPACE = regex.compile(r"\s+")
+NON_DIGIT = regex.compile(r"\D")
+DATE_LINE = regex.compile(r"^\s*ngày\s", regex.I)  # a worded date alone on its line
+THROUGH_SLASH = regex.compile(r"^.*?/\s*\S+\s+")  # up to the first slash and the word after it
+PASSED_ON = regex.compile(r"thông\s+qua\s+ngày")
+# 'Trên đây là Kế hoạch … này' / '… ./.': the closing sentence names the document's type
+CLOSING_TYPE = regex.compile(r"(?:Trên đây là|^)\s*(?P<type>\p{Lu}\p{Ll}*\s+\p{Ll}+)\s+(?:này|.*?\./\.)")
+CLOSING_TITLE = regex.compile(
+    r"Trên đây là\s+(?P<type>\p{Lu}\p{Ll}*\s+\p{Ll}+)\s+(?P<title>[^;.]{10,300}?)\s*(?:[;.]|, đề nghị)")
 
 
 def extract_identity(text: str, passages: list[Passage]) -> Identity:
@@ -309,10 +350,10 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
     # số / ký hiệu
     m = NUMBER_LINE.search(head_text)
     if m:
-        symbol = fix_d(regex.sub(r"\s+", "", m.group("symbol"))).rstrip(".").replace("TƯ", "TW")
+        symbol = fix_d(WHITESPACE.sub("", m.group("symbol"))).rstrip(".").replace("TƯ", "TW")
         ident.symbol = symbol
         number = m.group("number")
-        year = regex.sub(r"\D", "", m.group("year") or "")
+        year = NON_DIGIT.sub("", m.group("year") or "")
         if m.group("junk"):
             ident.notes["id"] = f"the number in the header is unreadable ({m.group(0)!r})"
         elif number:
@@ -330,13 +371,13 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
     dates = []
     for line in header_lines:
         pm = PLACE_DATE.search(line)
-        if not pm and not regex.match(r"^\s*ngày\s", line, regex.I):
+        if not pm and not DATE_LINE.match(line):
             continue
         line_at = head_text.find(line)
         dates = [d for d in find_dates(head_text, line_at, line_at + len(line))][:1]
         if pm:
             place = pm.group("place").strip()
-            place = regex.sub(r"^.*?/\s*\S+\s+", "", place) if "/" in place else place
+            place = THROUGH_SLASH.sub("", place) if "/" in place else place
             ident.place = _province_in(place) or place
         break
     if dates:
@@ -348,7 +389,7 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
         ident.notes["date"] = "no date in the header" if header else "header not found in the text"
         # a law or a Quốc hội resolution is dated where it is passed: "… thông qua ngày 10 tháng 12 năm 2025"
         for p in reversed([p for p in passages if p.kind != "footnote"][-15:]):
-            passed = regex.search(r"thông\s+qua\s+ngày", p.text)
+            passed = PASSED_ON.search(p.text)
             found = list(find_dates(text, p.start + passed.start(), p.end)) if passed else []
             if found:
                 ident.date = found[0].iso
@@ -362,13 +403,13 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
         if ident.type:
             break
     if not ident.type and ident.symbol:
-        first = regex.split(r"[-/]", ident.symbol)[0].upper()
+        first = SYMBOL_SEPARATOR.split(ident.symbol)[0].upper()
         ident.type = type_by_abbreviation().get(first)
         # a công văn's ký hiệu starts with its agency, not a type: 299/UBND-TTHC, 3570/BTTTT-THH
-        if not ident.type and (regex.search(rf"(?m)^{ABOUT}", head_text) or fix_d(first) in agencies()):
+        if not ident.type and (ABOUT_LINE.search(head_text) or fix_d(first) in agencies()):
             ident.type = "Công văn"
     if not ident.type:
-        closing = [regex.search(r"(?:Trên đây là|^)\s*(?P<type>\p{Lu}\p{Ll}*\s+\p{Ll}+)\s+(?:này|.*?\./\.)", p.text)
+        closing = [CLOSING_TYPE.search(p.text)
                    for p in passages[-40:] if p.kind in ("paragraph", "heading", "item")]
         names = {t.name for t in doc_types()}
         for cm in closing:
@@ -386,12 +427,12 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
             elif type_line(line):
                 after = True
         if not after:
-            title_parts = [line for line in header_lines if regex.match(ABOUT, line)]
+            title_parts = [line for line in header_lines if ABOUT_LINE.match(line)]
         ident.title = _clean_title(" ".join(title_parts))
 
     if not ident.title:
         for p in passages[-40:]:
-            tm = regex.search(r"Trên đây là\s+(?P<type>\p{Lu}\p{Ll}*\s+\p{Ll}+)\s+(?P<title>[^;.]{10,300}?)\s*(?:[;.]|, đề nghị)", p.text)
+            tm = CLOSING_TITLE.search(p.text)
             if tm:
                 ident.title = tm.group("title")
                 ident.notes["title"] = "from the closing sentence (Trên đây là …)"
@@ -414,7 +455,7 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
                 break
     signer, role, on_behalf = _signature(passages)
     if not issuer and on_behalf:
-        name = _caps_to_name(regex.sub(r"^(?:TM\.|T/M)\s*", "", on_behalf))
+        name = _caps_to_name(ON_BEHALF_PREFIX.sub("", on_behalf))
         issuer = f"{name} tỉnh {province}" if province and not _province_in(name) else name
         ident.notes["issuer"] = "from the signature block (TM. …)"
     if issuer and issuer.startswith("UBND"):

@@ -37,6 +37,7 @@ WRITTEN_AMOUNT_RE = regex.compile(r"\s*\((?:[Bb]ằng chữ\s*:?\s*)?[^\d()]{5,2
 FUNDS_RE = regex.compile(r"kinh phí|ngân sách|vốn|dự toán|tổng mức|chi phí|thành tiền|giá trị", regex.I)
 # A count: a number then a word (the noun is checked later).
 COUNT_RE = regex.compile(rf"(?P<num>{NUMBER})(?=\s+[^\W\d_])")
+SPACES_RE = regex.compile(r"\s+")  # collapsed to one space in quotes, metrics and dates
 
 # Words before a number that make it a label, an ordinal or a date, not a count.
 NOT_COUNT_BEFORE = regex.compile(
@@ -132,6 +133,7 @@ POPULATION_LEVELS = [
 ]
 PROVINCE_WIDE_RE = regex.compile(r"toàn tỉnh|trên địa bàn tỉnh")
 LEVEL_ORDER = ("tỉnh", "huyện", "xã")
+LEVEL_WORD_RE = {lvl: regex.compile(rf"\b{lvl}\b") for lvl in LEVEL_ORDER}
 
 
 def find_measures(text: str, headings: list[tuple[int, str]] | None = None,
@@ -225,19 +227,29 @@ def _counts(text: str, taken: list[_Figure]) -> list[_Figure]:
 _ACTION_RE = regex.compile(r"\b(?:tổ chức|triển khai|cấp|cung cấp|có|với|phục vụ|đào tạo|tập huấn)\b", regex.I)
 
 
+YEAR_ONLY_RE = regex.compile(r"(?:19|20)\d\d$")
+JOINED_BEFORE_RE = regex.compile(r"[/\-–.]\s*$")  # '12/2021', 'QĐ-15', '2.3': part of a date or a code
+SLASH_AFTER_RE = regex.compile(r"\s*[/\-]")
+DECIMAL_RE = regex.compile(r"\.\d{1,2}$|,\d")
+
+
 def _plausible_count(text: str, m) -> bool:
     start, num = m.start(), m.group("num")
     line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip():
         return False  # a list number or a footnote number opens the paragraph
-    if regex.match(r"(?:19|20)\d\d$", num):
+    if YEAR_ONLY_RE.match(num):
         return False  # a year
     before = text[max(0, start - 20):start]
-    if NOT_COUNT_BEFORE.search(before) or regex.search(r"[/\-–.]\s*$", before):
+    if NOT_COUNT_BEFORE.search(before) or JOINED_BEFORE_RE.search(before):
         return False
     after = text[m.end():m.end() + 2]
     # a version or a decimal ('Chính quyền số 2.0') counts nothing
-    return not regex.match(r"\s*[/\-]", after) and not regex.search(r"\.\d{1,2}$|,\d", num)
+    return not SLASH_AFTER_RE.match(after) and not DECIMAL_RE.search(num)
+
+
+SYLLABLE_RE = regex.compile(r"(?P<gap>[^\w]*)(?P<word>[^\W\d_]\w*)")  # a word and what stands before it
+NON_SPACE_RE = regex.compile(r"\S")
 
 
 def _counted_noun(text: str, pos: int) -> str:
@@ -246,8 +258,8 @@ def _counted_noun(text: str, pos: int) -> str:
     'đã cấp 1.719 chứng thư số, trong đó' → 'chứng thư số'; 'mức độ 3, 4 phục vụ' → ''.
     """
     syllables = []
-    for m in regex.finditer(r"(?P<gap>[^\w]*)(?P<word>[^\W\d_]\w*)", text[pos:pos + 60]):
-        if syllables and regex.search(r"\S", m.group("gap")):
+    for m in SYLLABLE_RE.finditer(text[pos:pos + 60]):
+        if syllables and NON_SPACE_RE.search(m.group("gap")):
             break  # punctuation ends the noun
         if m.group("word").lower() in UNIT_STOP or len(syllables) == 4:
             break
@@ -306,10 +318,15 @@ def _is_glued_footnote(text: str, start: int) -> bool:
     return start > 0 and text[start - 1].isalpha()
 
 
+# `50-70%`, `50 đến 70%`: the figure opens or closes a range
+RANGE_AFTER_RE = regex.compile(r"\s*(?:-|–|đến)\s*\d")
+RANGE_BEFORE_RE = regex.compile(r"\d\s*%?\s*\\?(?:-|–|đến)\s*$")
+
+
 def _bound(text: str, start: int, end: int) -> Optional[str]:
     before = text[max(0, start - 25):start]
     after = text[end:end + 12]
-    if regex.match(r"\s*(?:-|–|đến)\s*\d", after) or regex.search(r"\d\s*%?\s*\\?(?:-|–|đến)\s*$", before):
+    if RANGE_AFTER_RE.match(after) or RANGE_BEFORE_RE.search(before):
         return "range"
     if MIN_AFTER_RE.match(after):
         return "min"
@@ -349,6 +366,9 @@ def _by_clause(text: str, figures: list[_Figure]) -> Iterator[tuple[int, int, li
         yield bounds[0], bounds[1], group
 
 
+SEGMENT_CUT_RE = regex.compile(r",|\bvà\b|\(")
+
+
 def _segments(text: str, start: int, end: int, group: list[_Figure]) -> list[tuple[int, int]]:
     """Split a clause between its figures at the last comma/`và` of each gap.
 
@@ -358,7 +378,7 @@ def _segments(text: str, start: int, end: int, group: list[_Figure]) -> list[tup
     for left, right in zip(group, group[1:]):
         gap = text[left.tail:right.start]
         m = None
-        for m in regex.finditer(r",|\bvà\b|\(", gap):
+        for m in SEGMENT_CUT_RE.finditer(gap):
             pass
         # With no comma between them, the words between belong to the right-hand figure:
         # 'Vượt chỉ tiêu 26,5% theo chỉ tiêu Nghị quyết 17/NQ-CP đề ra là 30%'.
@@ -393,6 +413,9 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
     return out
 
 
+BY_YEAR_RE = regex.compile(r"đến|cuối")  # 'đến năm 2025', 'cuối năm 2025': a deadline
+
+
 def _kind(text: str, f: _Figure, s: int, e: int, clause: str, section_kind: Optional[str]) -> str:
     before = text[s:f.start]
     after = text[f.tail:e]
@@ -405,7 +428,7 @@ def _kind(text: str, f: _Figure, s: int, e: int, clause: str, section_kind: Opti
     if ACTUAL_CUE.search(clause):
         return "actual"
     m = YEAR_RE.search(clause)
-    if m and regex.search(r"đến|cuối", clause[max(0, m.start() - 12):m.start()]):
+    if m and BY_YEAR_RE.search(clause[max(0, m.start() - 12):m.start()]):
         return "target"
     return "other"
 
@@ -418,7 +441,7 @@ def _as_of(text: str, f: _Figure, clause_start: int, sections: "_Sections") -> O
         for m in AS_OF_RE.finditer(text, lo, f.start):
             found = m
         if found:
-            return regex.sub(r"\s+", " ", found.group("date")).replace(" /", "/").replace("/ ", "/")
+            return SPACES_RE.sub(" ", found.group("date")).replace(" /", "/").replace("/ ", "/")
     return None
 
 
@@ -467,14 +490,17 @@ def _levels(segment: str) -> Optional[str]:
         return None
     if len(phrases) == 1:
         return phrases[0]
-    named = {lvl for p in phrases for lvl in LEVEL_ORDER if regex.search(rf"\b{lvl}\b", p)}
+    named = {lvl for p in phrases for lvl in LEVEL_ORDER if LEVEL_WORD_RE[lvl].search(p)}
     return ", ".join(f"cấp {lvl}" for lvl in LEVEL_ORDER if lvl in named)
+
+
+SCOPE_LINK_RE = regex.compile(r"\s+(?:tại|ở|của)\s*(?=\s|$)")  # left over once the levels are cut out
 
 
 def _strip_scope(phrase: str) -> str:
     phrase = LEVEL_LIST_RE.sub("", phrase)
-    phrase = regex.sub(r"\s+(?:tại|ở|của)\s*(?=\s|$)", " ", phrase)
-    return regex.sub(r"\s+", " ", phrase).strip(" ,")
+    phrase = SCOPE_LINK_RE.sub(" ", phrase)
+    return SPACES_RE.sub(" ", phrase).strip(" ,")
 
 
 # What a metric never starts with: articles and linking words.
@@ -483,6 +509,18 @@ _METRIC_END = regex.compile(r"\s*(?:\(|,\s*(?:trong đó|gồm|với|bao gồm|n
 _METRIC_BEFORE_TRIM = regex.compile(
     r"(?:^.*?\b(?:tính đến|tính tới|trong đó|hiện nay|đến nay)[^,]*,\s*)|"
     r"^(?:tỷ lệ|tỉ lệ)\s+", regex.I)
+# After a percentage: a word opens its metric, unless it is one of these.
+WORD_AFTER_RE = regex.compile(r"\s*(?:các\s+|những\s+)?[^\W\d_]")
+NOT_METRIC_AFTER_RE = regex.compile(
+    r"\s*(?:trở lên|vào|trên tổng|so với|tổng|trong|năm|đến|theo|và|hoặc|là|thì|của)\b")
+# Before a figure: the verb, the figure itself and its unit, which end the subject.
+VERB_AND_FIGURE_RE = regex.compile(
+    r"\s*(?:đạt tỷ lệ|đạt|là|bằng|chiếm|lên trên|lên|khoảng|tối thiểu|ít nhất|trên)?\s*[:\s]*"
+    r"(?:\d[\d.,]*\s*[^\W\d_]*\s*,?\s*(?:đạt tỷ lệ|đạt)?\s*)?$", regex.I)
+TRAILING_VERB_RE = regex.compile(r"\s+(?:đạt|là)\s*:?\s*$")
+VERB_THEN_FIGURE_RE = regex.compile(r"\s+(?:là|đạt)\s*:?\s*\d[\d.,]*.*$")
+UP_TO_RATE_RE = regex.compile(r"^.*\b(?:tỷ lệ|tỉ lệ)\s+")
+TRAILING_LINK_RE = regex.compile(r"\s+(?:và|hoặc)$")  # the link to the next figure
 
 
 def _metric(text: str, f: _Figure, s: int, e: int) -> str:
@@ -494,26 +532,24 @@ def _metric(text: str, f: _Figure, s: int, e: int) -> str:
     if f.unit != "%":
         return _metric_before(text[s:f.start]) or f.unit
     after = text[f.tail:e]
-    if regex.match(r"\s*(?:các\s+|những\s+)?[^\W\d_]", after) and not regex.match(
-            r"\s*(?:trở lên|vào|trên tổng|so với|tổng|trong|năm|đến|theo|và|hoặc|là|thì|của)\b", after):
+    if WORD_AFTER_RE.match(after) and not NOT_METRIC_AFTER_RE.match(after):
         phrase = after[:_METRIC_END.search(after).start()]
         return _clean_metric(phrase)
     return _metric_before(text[s:f.start])
 
 
 def _metric_before(before: str) -> str:
-    before = regex.sub(r"\s*(?:đạt tỷ lệ|đạt|là|bằng|chiếm|lên trên|lên|khoảng|tối thiểu|ít nhất|trên)?\s*[:\s]*"
-                       r"(?:\d[\d.,]*\s*[^\W\d_]*\s*,?\s*(?:đạt tỷ lệ|đạt)?\s*)?$", "", before, flags=regex.I)
-    before = regex.sub(r"\s+(?:đạt|là)\s*:?\s*$", "", before)
-    before = regex.sub(r"\s+(?:là|đạt)\s*:?\s*\d[\d.,]*.*$", "", before)
+    before = VERB_AND_FIGURE_RE.sub("", before)
+    before = TRAILING_VERB_RE.sub("", before)
+    before = VERB_THEN_FIGURE_RE.sub("", before)
     before = _METRIC_BEFORE_TRIM.sub("", before.strip(" ,:"))
-    before = regex.sub(r"^.*\b(?:tỷ lệ|tỉ lệ)\s+", "", before)
+    before = UP_TO_RATE_RE.sub("", before)
     return _clean_metric(before)
 
 
 def _clean_metric(phrase: str) -> str:
-    phrase = regex.sub(r"\s+", " ", phrase.replace("*", "")).strip(" ,;:.-")
-    phrase = regex.sub(r"\s+(?:và|hoặc)$", "", phrase)  # the link to the next figure
+    phrase = SPACES_RE.sub(" ", phrase.replace("*", "")).strip(" ,;:.-")
+    phrase = TRAILING_LINK_RE.sub("", phrase)
     phrase = _METRIC_LEAD.sub("", phrase)
     words = phrase.split()
     if len(words) > 30:
@@ -533,7 +569,7 @@ def _shared_metric(metrics: list[str]) -> Optional[str]:
 
 
 def _quote(text: str, s: int, e: int) -> str:
-    return regex.sub(r"\s+", " ", text[s:e].replace("*", "")).strip(" ,;")
+    return SPACES_RE.sub(" ", text[s:e].replace("*", "")).strip(" ,;")
 
 
 # ---------------------------------------------------------------------------
@@ -555,13 +591,19 @@ def find_headings(text: str) -> list[tuple[int, str]]:
     return out
 
 
+ROMAN_LABEL_RE = regex.compile(r"[IVXLC]+\s*[.\-]?$")
+DIGIT_RE = regex.compile(r"\d")
+PART_ALONE_RE = regex.compile(r"\s*(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVXLC\d]+\s*")
+FOLDED_YEAR_RE = regex.compile(r"nam\s+((?:19|20)\d\d)")  # 'năm 2025' in a folded heading
+
+
 def _heading_level(heading: str) -> int:
     label = heading.split()[0] if heading.split() else ""
     if label.lower() in ("phần", "chương"):
         return 0
-    if regex.match(r"[IVXLC]+\s*[.\-]?$", label):
+    if ROMAN_LABEL_RE.match(label):
         return 1
-    if regex.match(r"\d", label):
+    if DIGIT_RE.match(label):
         return 1 + label.rstrip(".").count(".") + 1
     return 5
 
@@ -573,7 +615,7 @@ class _Sections:
         self.entries = []
         for offset, heading in headings:
             title = heading
-            if regex.fullmatch(r"\s*(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVXLC\d]+\s*", heading):
+            if PART_ALONE_RE.fullmatch(heading):
                 # 'Phần I' on its own line: its name is the next line.
                 nxt = text[offset:].split("\n", 2)
                 title = heading + " " + (nxt[1] if len(nxt) > 1 else "")
@@ -593,7 +635,7 @@ class _Sections:
                 elif any(cue in title for cue in REVIEW_HEADING):
                     kind = "actual"
             if year is None:
-                m = regex.search(r"nam\s+((?:19|20)\d\d)", title)
+                m = FOLDED_YEAR_RE.search(title)
                 if m:
                     year = int(m.group(1))
         return kind, year

@@ -15,6 +15,8 @@ import regex
 # are filtered by parse_number, not here).
 NUMBER = r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])"
 NUMBER_RE = regex.compile(NUMBER)
+# The whole of a figure parse_number reads, with no look-arounds: the caller cut it out.
+FIGURE_RE = regex.compile(r"\d+(?:[.,]\d+)*")
 
 # Scale words of money amounts; `tỉ` is a common spelling of `tỷ`.
 SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
@@ -28,7 +30,7 @@ def parse_number(text: str) -> Optional[float]:
     (198431057000.0, 55.82, None)
     """
     text = text.strip()
-    if not regex.fullmatch(r"\d+(?:[.,]\d+)*", text):
+    if not FIGURE_RE.fullmatch(text):
         return None
     if "," in text:
         whole, _, decimals = text.rpartition(",")

@@ -58,6 +58,16 @@ SPACES_RE = regex.compile(r"\s*")
 TITLE_FIRST_RE = regex.compile(r"[^\W\d_]|[“\"]")
 LIST_WORD_RE = regex.compile(r"(?:và|hoặc|cùng)\s")  # '… 468/QĐ-TTg và Nghị định số …': a list, no title
 LIST_GAP_RE = regex.compile(r"\s*(?:,|;|và|,\s*và)?\s*(?:các\s+)?(?:số|Số)?\s*[:.]?\s*")
+LAW_NAME_TAIL_RE = regex.compile(r"[\s,]*(?:số|Số)?\s*[:.]?\s*$")  # ', số:' between a law's name and its number
+HYPHEN_RE = regex.compile(r"-")
+LEVEL_LAST_RE = regex.compile(r"(?:tỉnh|thành phố)$")  # 'Công an tỉnh': the province name goes right after
+PEOPLES_COMMITTEE_RE = regex.compile(r"(?i:ủy|uỷ|UBND)")  # Ủy ban nhân dân, not Hội đồng nhân dân
+NAME_PUNCTUATION_RE = regex.compile(r"[\s,–-]")  # 'Bộ Văn hóa - Thể thao …' is also written with a comma
+LOCAL_ISSUER_RE = regex.compile(r"\b(?:tỉnh|Tỉnh ủy|huyện|Sở|Công an tỉnh)\b")
+CENTRAL_ISSUER_RE = regex.compile(r"(?:Bộ|Tổng cục|Cục|Văn phòng Chính phủ|Ủy ban Quốc gia|Ban Chỉ đạo quốc gia)\b")
+LAW_NUMBER_AFTER_RE = regex.compile(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?QH")  # cited by its number too
+AMENDING_LAW_RE = regex.compile(r"(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)(?:\s+(?i:của))?\s*$")
+NEWLINE_RE = regex.compile(r"\n")
 
 
 @dataclass
@@ -190,7 +200,7 @@ def _law_before(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> None:
         return
     cite.type = "Bộ luật" if m.group(0).startswith("Bộ") else "Luật"
     cite.type_written = True
-    name = regex.sub(r"[\s,]*(?:số|Số)?\s*[:.]?\s*$", "", ctx.text[m.start():cite.number_start])
+    name = LAW_NAME_TAIL_RE.sub("", ctx.text[m.start():cite.number_start])
     if len(name) > len(m.group(0)) + 1:
         cite.title = NON_SPACE.sub(" ", name)
     cite.start = m.start()
@@ -221,7 +231,7 @@ def _type_from_symbol(symbol: str, party: bool, nyear: Optional[str]) -> Optiona
 
 def _issuer_pieces(symbol: str, party: bool) -> list[str]:
     if party:
-        return regex.split(r"-", symbol.split("/", 1)[1])
+        return HYPHEN_RE.split(symbol.split("/", 1)[1])
     pieces = symbol.split("-")
     if pieces[0].upper() in type_by_abbreviation():
         return pieces[1:]
@@ -263,7 +273,7 @@ def _issuer_from_symbol(symbol: str, party: bool, province: Optional[str]) -> Op
 def _localise(name: str, province: str) -> str:
     """'Ủy ban nhân dân' → 'Ủy ban nhân dân tỉnh Tuyên Quang'; 'Công an tỉnh' → '… tỉnh Tuyên Quang'."""
     kind = "thành phố" if province in ("Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế") else "tỉnh"
-    if regex.search(r"(?:tỉnh|thành phố)$", name) or name.startswith("Tỉnh ủy"):
+    if LEVEL_LAST_RE.search(name) or name.startswith("Tỉnh ủy"):
         return f"{name} {province}"
     return f"{name} {kind} {province}"
 
@@ -309,7 +319,7 @@ def _read_issuer(m: regex.Match, province: Optional[str]) -> tuple[Optional[str]
     """Normalise an issuer phrase and say whose it is: ('Ủy ban nhân dân tỉnh Lạng Sơn', 'Lạng Sơn')."""
     place = m.group("place")
     if m.group("body"):
-        body = "Ủy ban nhân dân" if regex.match(r"(?i:ủy|uỷ|UBND)", m.group("body")) else "Hội đồng nhân dân"
+        body = "Ủy ban nhân dân" if PEOPLES_COMMITTEE_RE.match(m.group("body")) else "Hội đồng nhân dân"
         level = NON_SPACE.sub(" ", m.group("level"))
         where = place or province
         if level in ("tỉnh", "thành phố") and where:
@@ -322,20 +332,20 @@ def _read_issuer(m: regex.Match, province: Optional[str]) -> tuple[Optional[str]
     if m.group("listed"):
         name = NON_SPACE.sub(" ", m.group("listed"))
         agency = next(a for a in agencies().values() if NON_SPACE.sub("", a.name) == NON_SPACE.sub("", name)
-                      or regex.sub(r"[\s,–-]", "", a.name) == regex.sub(r"[\s,–-]", "", name))
+                      or NAME_PUNCTUATION_RE.sub("", a.name) == NAME_PUNCTUATION_RE.sub("", name))
         if agency.level == NATIONAL:
             return agency.name, NATIONAL
         return _localise(agency.name, province) if province else agency.name, province
     if m.group("national"):
         return NON_SPACE.sub(" ", m.group("national")), NATIONAL
     name = NON_SPACE.sub(" ", m.group("generic")).strip()
-    if regex.search(r"\b(?:tỉnh|Tỉnh ủy|huyện|Sở|Công an tỉnh)\b", name) or name.startswith("Sở "):
+    if LOCAL_ISSUER_RE.search(name) or name.startswith("Sở "):
         found = next((p for p in provinces() if name.endswith(p)), None)
         where = found or province
         if name.endswith(" tỉnh") and province:
             name = f"{name} {province}"
         return name, where
-    if regex.match(r"(?:Bộ|Tổng cục|Cục|Văn phòng Chính phủ|Ủy ban Quốc gia|Ban Chỉ đạo quốc gia)\b", name):
+    if CENTRAL_ISSUER_RE.match(name):
         return name, NATIONAL
     return name, None
 
@@ -362,10 +372,10 @@ def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue  # already cited with its number
         after = text[m.end():m.end() + 40]
-        if regex.match(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?QH", after):
+        if LAW_NUMBER_AFTER_RE.match(after):
             continue
         clause = text[max(0, m.start() - 60):m.start()]
-        if regex.search(r"(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)(?:\s+(?i:của))?\s*$", clause):
+        if AMENDING_LAW_RE.search(clause):
             continue  # 'Luật sửa đổi … của Luật X' cites the amending law, not X
         name = "Luật " + NON_SPACE.sub(" ", m.group("name"))
         cite = _Cite("", m.start(), m.end(), type="Bộ luật" if m.group("kw").startswith("Bộ") else "Luật",
@@ -451,7 +461,7 @@ def _standard_cites(text: str) -> list[_Cite]:
 
 def _context(text: str, province: Optional[str]) -> _Context:
     ctx = _Context(text, province)
-    starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+    starts = [0] + [m.end() for m in NEWLINE_RE.finditer(text)]
     ctx.para_starts = starts
     section = None  # (start, rank)
     for i, s in enumerate(starts):

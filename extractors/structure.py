@@ -42,6 +42,8 @@ ADDRESSEE = regex.compile(r"\s*Kính\s+gửi\s*:?\s*.*$")
 NUMBER_IN_LINE = regex.compile(r"(?:^|\s)S[ốôỐÔ]\s*[:.]?\s*\S{0,6}\s*[/-]\s*\p{Lu}")
 TYPE_LINE_NOISE = regex.compile(r"[\s*#:.,\"'“”]+")
 APPENDIX = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục|BIÊN\s+BẢN|DANH\s+MỤC|QUY\s+CHẾ|QUY\s+ĐỊNH|ĐIỀU\s+LỆ)\b")
+# With no type line the header runs on only over 'V/v …' / 'Về việc …' lines and the place and date
+TITLE_WITHOUT_TYPE = regex.compile(r"^(?:V[/íi]v|Về việc|[^,]{0,40},\s*ngày)")
 
 
 def without_motto(line: str) -> str:
@@ -104,7 +106,7 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
         text = paragraphs[i][2]
         if BODY_OPENING.match(text) or level_of(text)[0] or len(text) > 400 or text.endswith((";", ":")):
             break
-        if type_at is None and not regex.match(r"^(?:V[/íi]v|Về việc|[^,]{0,40},\s*ngày)", text):
+        if type_at is None and not TITLE_WITHOUT_TYPE.match(text):
             break
         i += 1
     return i
