@@ -52,7 +52,8 @@ def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int = 300) -> Image.Im
     """Page `index` (0-based) as a grayscale image at `dpi`; tesseract binarises it itself.
 
     A scanner's page is one upright image over the whole page: that image is taken as
-    it is (decoding costs a tenth of rendering), when it has at least MIN_SCAN_DPI.
+    it is (decoding costs a tenth of rendering), when it has at least MIN_SCAN_DPI and
+    shades of grey.
     """
     page = pdf[index]
     scan = _page_scan(page)
@@ -72,6 +73,12 @@ def _page_scan(page: pdfium.PdfPage) -> Image.Image | None:
     a, b, c, d, _, _ = images[0].get_matrix().get()
     if b or c or a <= 0 or d <= 0 or (right - left) * (top - bottom) < 0.95 * width * height:
         return None  # rotated, flipped or partial: rendering puts it right
+    if images[0].get_metadata().bits_per_pixel == 1:
+        # A black-and-white (fax-coded) scan: pdfium's rendering smooths its edges into grey,
+        # which Tesseract reads better. On the four such Quảng Ngãi/Đà Nẵng scans in
+        # /work/shared/external, rendering recovered two dates and a signer that the raw
+        # bitmap lost, and lost one signer; on colour/grey scans it was a draw.
+        return None
     try:
         image = images[0].get_bitmap(render=False).to_pil()
     except Exception:  # an image format pdfium decodes only while rendering

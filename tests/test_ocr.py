@@ -99,3 +99,13 @@ def test_scanner_pages_are_taken_as_embedded_not_rendered(scanned_seed, tmp_path
     assert ocr.render_page(pdf, 0).size == image.size
     text_pdf = pdfium.PdfDocument(str(scanned_seed.parent / "text.pdf"))
     assert ocr._page_scan(text_pdf[0]) is None  # born-digital: rendered
+
+
+def test_black_and_white_scans_are_rendered_for_grey_edges(scanned_seed, tmp_path):
+    pdf = pdfium.PdfDocument(str(scanned_seed))
+    fax_like = tmp_path / "bilevel.pdf"
+    ocr._page_scan(pdf[0]).convert("1").save(fax_like, "PDF", resolution=300)
+    bilevel = pdfium.PdfDocument(str(fax_like))
+    assert ocr._page_scan(bilevel[0]) is None  # 1 bit per pixel: pdfium renders it
+    rendered = ocr.render_page(bilevel, 0)
+    assert rendered.mode == "L" and len(rendered.getcolors(256)) > 2  # smoothed into greys
