@@ -20,6 +20,10 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
     missing+=(tesseract-ocr-vie)
 fi
+# English data reads the digits an e-signature stamps into a header (pipeline/esign.py)
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
+    missing+=(tesseract-ocr-eng)
+fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
     || missing+=(fonts-dejavu-core)
 # headless Chromium renders the HTML reports in the tests

@@ -42,10 +42,16 @@ def check_tesseract() -> str:
     binary = shutil.which("tesseract")
     if not binary:
         raise OcrUnavailable(f"scanned pages need OCR but tesseract is not installed; {INSTALL_HINT}")
-    langs = subprocess.run([binary, "--list-langs"], capture_output=True, text=True).stdout.split()
-    if LANG not in langs:
+    if LANG not in languages(binary):
         raise OcrUnavailable(f"tesseract has no Vietnamese data ('{LANG}' not in --list-langs); {INSTALL_HINT}")
     return binary
+
+
+@functools.lru_cache(maxsize=1)
+def languages(binary: str = "tesseract") -> frozenset:
+    """The languages this tesseract has data for ('vie', 'eng', …)."""
+    listed = subprocess.run([binary, "--list-langs"], capture_output=True, text=True).stdout.split()
+    return frozenset(listed)
 
 
 def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int = 300) -> Image.Image:
@@ -103,8 +109,10 @@ def parse_tsv(tsv: str) -> float:
     return round(sum(confidences) / len(confidences), 1) if confidences else 0.0
 
 
-def ocr_image(image: Image.Image | Path, psm: int = 3) -> tuple[str, float]:
+def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge: bool = True) -> tuple[str, float]:
     """Text and mean word confidence (0-100) of one page image, in one tesseract call.
+
+    `enlarge=False` hands a small image over at its own size (see `prepare`).
 
     >>> text, confidence = ocr_image(Path("scan-page-1.png"))  # doctest: +SKIP
     >>> text.splitlines()[0], confidence
@@ -116,12 +124,12 @@ def ocr_image(image: Image.Image | Path, psm: int = 3) -> tuple[str, float]:
         if isinstance(image, Image.Image):
             # uncompressed PGM: PNG encoding of a 300 dpi A4 page costs 0.3 s, PGM 0.005 s
             source = Path(tmp) / "page.pgm"
-            prepare(image).save(source)
+            (prepare(image) if enlarge else image.convert("L")).save(source)
         else:
             source = Path(image)
         base = Path(tmp) / "out"
         # `txt tsv`: tesseract writes the text and the word table from a single recognition
-        result = subprocess.run([binary, str(source), str(base), "-l", LANG, "--psm", str(psm), "txt", "tsv"],
+        result = subprocess.run([binary, str(source), str(base), "-l", lang, "--psm", str(psm), "txt", "tsv"],
                                 capture_output=True, text=True, env=env)
         if result.returncode != 0:
             raise UnreadableFile(f"tesseract failed: {result.stderr.strip()[-300:]}")

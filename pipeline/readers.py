@@ -24,6 +24,7 @@ import regex
 from PIL import Image
 
 from models.records import Page, UnreadableFile
+from pipeline import esign
 from pipeline.legacy_encodings import detect_legacy, repair_text
 from pipeline.ocr import ocr_image, ocr_pdf_pages
 from pipeline.text_quality import quality
@@ -212,7 +213,26 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str]) -> li
         for reason in sorted(set(reasons.values())):
             numbers = ", ".join(str(n) for n, r in reasons.items() if r == reason)
             notes.append(f"OCR on page(s) {numbers}: {reason}")
+    if pages[0].method == "text":
+        pages[0] = _fill_stamped_blanks(path, pages[0], notes)
     return pages
+
+
+def _fill_stamped_blanks(path: Path, page: Page, notes: list[str]) -> Page:
+    """Page 1 with the number/day an e-signature stamped over its header blanks (see pipeline.esign)."""
+    blanks = esign.header_blanks(page.text)
+    if not blanks:
+        return page
+    try:
+        stamps = [stamp for stamp in esign.read_stamps(path) if stamp.role in blanks]
+    except (UnreadableFile, pdfium.PdfiumError, OSError) as exc:  # no tesseract, an odd annotation
+        notes.append(f"page 1: header blanks ({', '.join(sorted(blanks))}) left empty: stamps unreadable ({exc})")
+        return page
+    if not stamps:
+        return page
+    read = ", ".join(f"{stamp.role} {stamp.digits}" for stamp in stamps)
+    notes.append(f"page 1: {read} read by OCR from the e-signature stamps over the header blanks")
+    return Page(page.number, esign.fill_blanks(page.text, stamps), page.method, page.ocr_confidence)
 
 
 # --- other types ----------------------------------------------------------------------

@@ -75,8 +75,10 @@ def test_ocr_image_of_a_png(tmp_path, scanned_seed):
 @pytest.fixture
 def fresh_check():
     ocr.check_tesseract.cache_clear()
+    ocr.languages.cache_clear()
     yield
     ocr.check_tesseract.cache_clear()
+    ocr.languages.cache_clear()
 
 
 def test_missing_tesseract_says_how_to_install(monkeypatch, fresh_check):
