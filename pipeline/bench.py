@@ -49,6 +49,23 @@ def raw_pdfium_text(pdfs: list[Path]) -> dict:
     return {"pages": pages, "seconds": round(seconds, 3), "pages_per_s": round(pages / seconds, 1), "chars": chars}
 
 
+def raw_pdfplumber_text(pdfs: list[Path], max_pages: int = 20) -> dict:
+    """pdfplumber's extract_text on the first `max_pages` pages: the layout-aware alternative
+    that readers.py measured and left off the text path."""
+    import pdfplumber
+
+    start, pages = time.perf_counter(), 0
+    for path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages[:max_pages - pages]:
+                page.extract_text()
+                pages += 1
+        if pages >= max_pages:
+            break
+    seconds = time.perf_counter() - start
+    return {"pages": pages, "seconds": round(seconds, 3), "pages_per_s": round(pages / seconds, 1)}
+
+
 def load_models() -> float:
     """Seconds to load underthesea's models, which an ingest worker does once, not per page."""
     start = time.perf_counter()
@@ -175,7 +192,7 @@ def run_bench(corpus: Path = Path("corpus"), jobs: int = 2, ocr_pages: int = 12,
     if pdfs:
         raw, ours = best_of_rounds(pdfs, rounds)
         parallel = vanban_parallel_ingest(pdfs, jobs)
-        report["text_layer"] = {"raw_pypdfium2": raw, "vanban_ingest": ours,
+        report["text_layer"] = {"raw_pypdfium2": raw, "vanban_ingest": ours, "raw_pdfplumber": raw_pdfplumber_text(pdfs),
                                 "ratio": round(ours["pages_per_s"] / raw["pages_per_s"], 3),
                                 "vanban_ingest_parallel": parallel,
                                 "parallel_ratio": round(parallel["pages_per_s"] / raw["pages_per_s"], 3)}
@@ -206,7 +223,9 @@ def render(report: dict) -> str:
                   f"  read + repair + structure + identity + store alone: {t['vanban_ingest']['core_pages_per_s']} pages/s, "
                   f"ratio {t['vanban_ingest']['core_pages_per_s'] / t['raw_pypdfium2']['pages_per_s']:.2f}",
                   "  per stage (pages/s): " + ", ".join(f"{k} {v}" for k, v in t["vanban_ingest"]["stages_pages_per_s"].items()),
-                  f"  (underthesea models load once per worker: {t['vanban_ingest']['model_load_seconds']} s, not counted)"]
+                  f"  (underthesea models load once per worker: {t['vanban_ingest']['model_load_seconds']} s, not counted)",
+                  f"  pdfplumber extract_text, for comparison: {t['raw_pdfplumber']['pages_per_s']} pages/s"
+                  f" ({t['raw_pdfplumber']['pages']} pages): not used on the text path"]
     if "extractors" in report:
         e = report["extractors"]
         lines.append(f"extractors   references {e['references_mb_per_s']} MB/s   measures {e['measures_mb_per_s']} MB/s"

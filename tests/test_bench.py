@@ -19,4 +19,5 @@ def test_bench_reports_text_layer_figures_side_by_side(tmp_path):
     assert set(text["vanban_ingest"]["stages_pages_per_s"]) >= {"read", "normalise", "structure", "identity", "store"}
     assert text["vanban_ingest"]["model_load_seconds"] > 0
     out = render(report)
-    assert "raw pypdfium2" in out and "best of 2 rounds" in out and "peak RSS" in out
+    assert text["raw_pdfplumber"]["pages"] > 0
+    assert "raw pypdfium2" in out and "best of 2 rounds" in out and "pdfplumber" in out and "peak RSS" in out
