@@ -217,8 +217,11 @@ FILED_COPY = regex.compile(r"^-\s*Lưu")  # '- Lưu: VT', the last recipient lin
 SIGNED_MARK = regex.compile(r"\s*\(?(?:đã ký|Đã ký|ký)\)?\s*")
 
 
-def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+def _signature(passages: list[Passage], ocr: bool = False) -> tuple[Optional[str], Optional[str], Optional[str]]:
     """(signer, signer_title, the 'TM. …' line) from the end of the document.
+
+    With `ocr`, a misread family name is forgiven in a name written in title case
+    ('Trân Ngọc Căng'); capitals lines are headings and roles too often for that.
 
     'KT. CHỦ TỊCH' alone means a deputy signed for the chairman: Phó Chủ tịch.
     In scans the two columns share lines ('Nơi nhận: KT. CHỦ TỊCH'), so every line
@@ -249,10 +252,49 @@ def _signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], O
         if not m:
             continue
         name = m.group("name")
-        if name.split()[0].lower() in surnames() and not ROLE_WORDS.search(name.upper()):
-            signer = name if not name.isupper() else " ".join(w.capitalize() for w in name.lower().split())
+        family = known_surname(name.split()[0], forgive_ocr=ocr and not name.isupper())
+        if family and not ROLE_WORDS.search(name.upper()):
+            words = name.split() if not name.isupper() else [w.capitalize() for w in name.lower().split()]
+            signer = " ".join([family.capitalize(), *words[1:]])
             break
     return signer, (_title_case_role(role) if role else None), on_behalf
+
+
+@lru_cache(maxsize=None)
+def _surnames_by_fold() -> dict[str, frozenset[str]]:
+    by_fold: dict[str, set[str]] = {}
+    for name in surnames():
+        by_fold.setdefault(fold(name), set()).add(name)
+    return {key: frozenset(names) for key, names in by_fold.items()}
+
+
+def known_surname(word: str, forgive_ocr: bool = False) -> Optional[str]:
+    """The family name `word` spells, lower-cased; None if it is not one.
+
+    With `forgive_ocr`, a diacritic lost or changed ('Trân' → trần) or, in names of five
+    letters or more, one letter misread ('Xguyến' → nguyễn) is forgiven when only one
+    family name fits.
+
+    >>> known_surname("Trần"), known_surname("Trân"), known_surname("Trân", forgive_ocr=True)
+    ('trần', None, 'trần')
+    >>> known_surname("Xguyến", forgive_ocr=True), known_surname("Luong", forgive_ocr=True)
+    ('nguyễn', None)
+    """
+    lower = word.lower()
+    if lower in surnames():
+        return lower
+    if not forgive_ocr:
+        return None
+    folded = fold(word)
+    candidates = _surnames_by_fold().get(folded, frozenset())
+    if not candidates and len(folded) >= 5:
+        candidates = frozenset().union(*(names for key, names in _surnames_by_fold().items()
+                                          if len(key) == len(folded) and _one_letter_apart(key, folded)))
+    return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b)) == 1
 
 
 # "Tổng Bí thư Tô Lâm đã ký ban hành …": who signed, in a news-style lead
@@ -333,8 +375,8 @@ CLOSING_TITLE = regex.compile(
     r"Trên đây là\s+(?P<type>\p{Lu}\p{Ll}*\s+\p{Ll}+)\s+(?P<title>[^;.]{10,300}?)\s*(?:[;.]|, đề nghị)")
 
 
-def extract_identity(text: str, passages: list[Passage]) -> Identity:
-    """Identity of a document from its cleaned text and segmented passages.
+def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> Identity:
+    """Identity of a document from its cleaned text and segmented passages (`ocr`: read by OCR).
 
     >>> from extractors.structure import segment
     >>> t = "Số: 187 /KH-UBND\\nTuyên Quang, ngày 03 tháng 10 năm 2022\\nKẾ HOẠCH\\nNâng cao chỉ số chuyển đổi số"
@@ -453,7 +495,7 @@ def extract_identity(text: str, passages: list[Passage]) -> Identity:
                     issuer += f" tỉnh {province}"
                 ident.notes["issuer"] = "stated in the opening paragraph (no header in the text)"
                 break
-    signer, role, on_behalf = _signature(passages)
+    signer, role, on_behalf = _signature(passages, ocr)
     if not issuer and on_behalf:
         name = _caps_to_name(ON_BEHALF_PREFIX.sub("", on_behalf))
         issuer = f"{name} tỉnh {province}" if province and not _province_in(name) else name

@@ -73,7 +73,7 @@ def build_document(source: str, pages: list[Page], timings: Optional[dict] = Non
         for passage in passages:
             passage.page, passage.page_start = clean.map.locate(passage.start)
     with _timed(timings, "identity"):
-        identity = extract_identity(clean.text, passages)
+        identity = extract_identity(clean.text, passages, ocr=any(page.method == "ocr" for page in pages))
         use_file_name_number(identity, Path(source.split("#")[0]).name, bool(pages) and pages[0].method == "ocr")
     with _timed(timings, "references"):
         references = find_references(clean.text, province=identity.province, own_id=identity.id,

@@ -118,3 +118,36 @@ def test_news_style_lead_without_header():
     assert ident.title.startswith("đột phá phát triển khoa học")
     assert (ident.signer, ident.signer_title) == ("Tô Lâm", "Tổng Bí thư")
     assert "lead" in ident.notes["id"]
+
+
+OCR_SIGNATURE_TAIL = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số: 08/CT-UBND
+Quảng Ngãi, ngày 03 tháng 4 năm 2018
+CHỈ THỊ
+Về việc tăng cường công tác quản lý nhà nước
+Yêu cầu các sở, ngành thực hiện nghiêm túc Chỉ thị này./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT, P.ThhtlvanS4.
+{name}
+"""
+
+
+def _from_ocr(text):
+    from extractors.identity import extract_identity
+    from extractors.structure import segment
+
+    return extract_identity(text, segment(text), ocr=True)
+
+
+def test_ocr_misread_family_name_is_forgiven_only_in_ocr_text():
+    text = OCR_SIGNATURE_TAIL.format(name='"Trân Ngọc Căng')
+    assert _from_ocr(text).signer == "Trần Ngọc Căng"  # 'Trân' is no family name; trần is the one that fits
+    assert identity(text).signer is None  # typed text: a misspelt name is not guessed at
+    assert _from_ocr(OCR_SIGNATURE_TAIL.format(name="Xguyến Quốc Việt")).signer == "Nguyễn Quốc Việt"
+
+
+def test_capitals_are_not_forgiven_into_names():
+    # 'CHỦ NGHĨA VIỆT NAM' folds to a family name (Chu): a heading, not a signer
+    assert _from_ocr(OCR_SIGNATURE_TAIL.format(name="CHỦ NGHĨA VIỆT NAM")).signer is None
