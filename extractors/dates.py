@@ -21,11 +21,16 @@ NUMERIC_DATE = rf"{DAY}{SEP}{MONTH}{SEP}{YEAR}(?!\d)"
 # ngày 24 tháng 6 năm 2022; the day may be blank in a header (ngày  tháng 5 năm 2022)
 # In scans the day is often handwritten or stamped over: OCR reads 'Ø3' (03), or junk
 # ('|3', '{') that is dropped, leaving a month date.
+# It also reads 1 as a letter: 'l6' (16), 'tháng 0I' (01), 'tháng II' (11); not '|', which
+# is a stamp's edge as often as a 1.
 OCR_ZERO = "OoØø"
-WORDED_DATE = (rf"(?:ngày|Ngày|NGÀY)\s*(?:(?P<day>[0-9{OCR_ZERO}]?[\d{OCR_ZERO}])(?=[\s,]|tháng|THÁNG)|[^\s\d]{{1,3}}|\S{{1,3}}(?=\s*(?:tháng|THÁNG)))?"
-               rf"\s*(?:tháng|THÁNG)\s*{MONTH}\s*(?:năm|NĂM)\s*{YEAR}(?!\d)")
+OCR_ONE = "Il"
+OCR_DAY = rf"(?P<day>[0-3{OCR_ZERO}{OCR_ONE}]?[\d{OCR_ZERO}])"
+WORDED_MONTH = rf"(?P<month>[01{OCR_ZERO}{OCR_ONE}]?[\d{OCR_ONE}])"
+WORDED_DATE = (rf"(?:ngày|Ngày|NGÀY)\s*(?:{OCR_DAY}(?=[\s,]|tháng|THÁNG)|[^\s\d]{{1,3}}|\S{{1,3}}(?=\s*(?:tháng|THÁNG)))?"
+               rf"\s*(?:tháng|THÁNG)\s*{WORDED_MONTH}\s*(?:năm|NĂM)\s*{YEAR}(?!\d)")
 
-_ZEROS = str.maketrans({c: "0" for c in OCR_ZERO})
+_OCR_DIGITS = str.maketrans({**{c: "0" for c in OCR_ZERO}, **{c: "1" for c in OCR_ONE}})
 DATE_RE = regex.compile(rf"(?:{WORDED_DATE})|(?:(?<!\d){NUMERIC_DATE})", regex.V1)
 
 
@@ -39,8 +44,8 @@ class DateMatch:
 
 def to_iso(day: Optional[str], month: str, year: str) -> Optional[str]:
     """('24', '6', '2022') → '2022-06-24'; None for an impossible date like 31/2."""
-    y, m = int(year), int(month)
-    day = day.translate(_ZEROS) if day else day
+    y, m = int(year), int(month.translate(_OCR_DIGITS))
+    day = day.translate(_OCR_DIGITS) if day else day
     if not 1 <= m <= 12:
         return None
     if not day:

@@ -37,6 +37,10 @@ def test_impossible_month():
     ("Quảng Ngãi, ngày Ø3 tháng 4 năm 2018", "2018-04-03"),  # OCR's Ø for 0
     ("Đà Nẵng, ngày 26tháng 7 năm 2020", "2020-07-26"),  # glued
     ("Đà Nẵng, ngày 84 tháng 5 năm 2019", "2019-05"),  # impossible day: the month stays
+    ("Quảng Ngãi, ngày @3 tháng 0I năm 2025", "2025-01"),  # OCR's I for 1 in the month
+    ("Quảng Ngãi, ngày /Š tháng II năm 2024", "2024-11"),
+    ("Chỉ thị số 11/CT-TTg ngày l6 tháng 4 năm 2021", "2021-04-16"),  # and l for 1 in the day
+    ("Quảng Ngãi, ngày tháng | năm 2020", None),  # a lone '|' is no month: a stamp's edge
 ])
 def test_scanned_header_dates(text, iso):
     assert parse_date(text) == iso
