@@ -230,6 +230,15 @@ def _signature(passages: list[Passage], ocr: bool = False) -> tuple[Optional[str
     tail = [p.text for p in passages if p.kind in ("recipients", "signature")]
     if not tail:
         tail = [p.text for p in passages[-12:] if p.kind != "footnote"]
+    return read_signature_block(tail, ocr)
+
+
+def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """(signer, signer_title, the 'TM. …' line) from the lines of a signature block.
+
+    >>> read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Hoàng Tuấn"])
+    ('Trần Hoàng Tuấn', 'Phó Chủ tịch', None)
+    """
     role = acting_for = on_behalf = None
     for line in tail:
         behalf = ON_BEHALF.search(line)

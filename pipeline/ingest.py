@@ -22,6 +22,7 @@ from pipeline import store
 from pipeline.extract import build_document
 from pipeline.graph import build_graph
 from pipeline.readers import read_documents
+from pipeline.signature_ocr import rescue_signer
 
 
 @dataclass
@@ -71,6 +72,8 @@ def process_file(path: str, ocr_jobs: int = 1) -> tuple[list[Document], list[str
     for label, pages, notes in read_documents(Path(path), ocr_jobs=ocr_jobs):
         doc = build_document(label, pages)
         doc.warnings += notes
+        if doc.ocr_pages:
+            rescue_signer(Path(path), doc)  # a red seal over the name: look again without it
         documents.append(doc)
     return documents, warnings
 
