@@ -13,7 +13,7 @@ import regex
 
 DAY = r"(?P<day>[0-3]?\d)"
 MONTH = r"(?P<month>[01]?\d)"
-YEAR = r"(?P<year>(?:19|20)\d\d)"
+YEAR = r"(?P<year>(?:19|20)\d ?\d)"  # 'năm 202 5': a year cut in two by the page's markup
 SEP = r"\s*[/\-.]\s*"
 
 # 24/6/2022, 23/11/ 2020, 24-6-2022; the year must not run on into more digits.
@@ -44,7 +44,7 @@ class DateMatch:
 
 def to_iso(day: Optional[str], month: str, year: str) -> Optional[str]:
     """('24', '6', '2022') → '2022-06-24'; None for an impossible date like 31/2."""
-    y, m = int(year), int(month.translate(_OCR_DIGITS))
+    y, m = int(year.replace(" ", "")), int(month.translate(_OCR_DIGITS))
     day = day.translate(_OCR_DIGITS) if day else day
     if not 1 <= m <= 12:
         return None
@@ -68,7 +68,7 @@ def find_dates(text: str, start: int = 0, end: Optional[int] = None) -> Iterator
             # a worded date whose day OCR misread ('ngày 84 tháng 5 năm 2019'): keep the month
             iso = to_iso(None, m.group("month"), m.group("year"))
         if iso:
-            yield DateMatch(iso, m.start(), m.end(), int(m.group("year")))
+            yield DateMatch(iso, m.start(), m.end(), int(iso[:4]))
 
 
 def parse_date(text: str) -> Optional[str]:

@@ -30,6 +30,8 @@ NUMBER_LINE = regex.compile(
     rf"(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?)?\s*(?P<junk>[^\s\d/\-–\p{{Lu}}][^\s/]{{0,2}}\s*)?"
     rf"(?:(?P<year>/\s*(?:19|20)\d\d)\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL_PART})"
 )
+# the breaks inside a number printed in pieces: 'Số:\n18 /202 5\n/TT-BCA' → 'Số:18/2025/TT-BCA'
+DIGIT_FRAGMENT_GAP = regex.compile(r"(?<=[\d/:])\s+(?=[\d/])")
 SYMBOL_SEPARATOR = regex.compile(r"[-/]")  # between the pieces of a ký hiệu: KH-UBND, NQ/TW
 PLACE_DATE = regex.compile(r"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{Lu}Đ][\p{L}.]*(?:\s+[\p{Lu}Đ][\p{L}.]*){0,3})\s*,\s*ngày")
 ROLE = (r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|"
@@ -54,12 +56,22 @@ def _clean_title(title: str) -> Optional[str]:
     return title.strip() or None
 
 
+def _agency_key(name: str) -> str:
+    """Folded words only: 'BỘ VĂN HOÁ, THỂ THAO VÀ DU LỊCH' and 'Bộ Văn hóa, Thể thao và Du lịch' meet."""
+    return " ".join(NOT_WORD.sub(" ", fold(name)).split())
+
+
+def _known_agency(caps: str) -> Optional[str]:
+    key = _agency_key(caps)
+    return next((a.name for a in agencies().values() if _agency_key(a.name) == key), None)
+
+
 def _caps_to_name(caps: str) -> str:
     """'SỞ THÔNG TIN VÀ TRUYỀN THÔNG' → 'Sở Thông tin và Truyền thông' using the knowledge bases."""
     folded = fold(" ".join(caps.split()))
-    for agency in agencies().values():
-        if fold(agency.name) == folded:
-            return agency.name
+    known = _known_agency(caps)
+    if known:
+        return known
     province = _province_in(caps)
     if province:
         # the province name closes the line: 'TỈNH LẠNG SƠN', OCR's 'TINH QUANG NGAÀI'
@@ -158,6 +170,8 @@ SO_LABEL = regex.compile(r"(?<!\p{L})S[ốỐô]\s*:")
 ISSUER_END = regex.compile(r",\s*ngày|^[\d/]|^[SsŚ][ốỐ]\s*:?$")
 RULE_MARKS = regex.compile(r"[-_*#]{2,}")  # the rule drawn under the issuer, markdown emphasis
 FOLDED_LEVEL_START = regex.compile(r"^(?:tinh|thanh pho)\b")
+NAME_CONTINUES = regex.compile(r"(?:\sVÀ|[,\-–&])\s*$")  # an issuer line that ends mid-name
+NOT_WORD = regex.compile(r"[^\w]+")
 
 
 def _issuer_from_header(lines: list[str]) -> Optional[str]:
@@ -175,14 +189,14 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
             break
         head = RULE_MARKS.sub(" ", head).strip(" -–_*\"'“”")
         if head and any(c.isalpha() for c in head):
-            if not is_caps(head):  # issuer lines are in capitals; anything else ends them
+            if not (is_caps(head) or head.isupper()):  # issuer lines are in capitals ('Ủ' too); anything else ends them
                 break
             parts.append(head)
         if number:
             break
     if not parts:
         return None
-    names = [_caps_to_name(p) for p in parts]
+    names = [_caps_to_name(p) for p in _join_continued(parts)]
     if len(names) >= 2 and FOLDED_LEVEL_START.match(fold(names[1])):
         names = [names[0] + " " + names[1]] + names[2:]
     # 'UBND TỈNH TUYÊN QUANG / SỞ THÔNG TIN …' → the Sở of that province
@@ -193,6 +207,21 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
             return f"{child} {'thành phố' if 'thanh pho' in fold(names[0]) else 'tỉnh'} {parent_province}"
         return child
     return names[0]
+
+
+def _join_continued(parts: list[str]) -> list[str]:
+    """Issuer lines that are one name broken in two: 'BỘ KHOA HỌC VÀ' / 'CÔNG NGHỆ',
+    'NGÂN HÀNG NHÀ NƯỚC' / 'VIỆT NAM', 'CHÍNH PH' / 'Ủ'; a parent and its child stay apart."""
+    joined = [parts[0]]
+    for part in parts[1:]:
+        previous = joined[-1]
+        if len(part) <= 2:
+            joined[-1] = previous + part
+        elif NAME_CONTINUES.search(previous) or _known_agency(f"{previous} {part}"):
+            joined[-1] = f"{previous} {part}"
+        else:
+            joined.append(part)
+    return joined
 
 
 def _issuer_from_symbol(symbol: Optional[str], province: Optional[str]) -> Optional[str]:
@@ -413,6 +442,12 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
             ident.spans["id"] = (head_offset + m.start(), head_offset + m.end())
         else:
             ident.notes["id"] = "the header leaves the number blank (Số: /" + symbol + ")"
+    elif (m := NUMBER_LINE.search(DIGIT_FRAGMENT_GAP.sub("", head_text))) and m.group("number"):
+        # 'Số:' / '18 /202 5' / '/TT-BVHTTDL': a number some web pages print in pieces
+        ident.number, ident.symbol = m.group("number"), fix_d(WHITESPACE.sub("", m.group("symbol")))
+        year = NON_DIGIT.sub("", m.group("year") or "")
+        ident.id = f"{ident.number}/{year}/{ident.symbol}" if year else f"{ident.number}{m.group('sep')}{ident.symbol}"
+        ident.notes["id"] = "number joined from pieces on several lines"
     else:
         ident.notes["id"] = "no 'Số:' line in the header" if header else "header not found in the text"
 

@@ -39,7 +39,7 @@ RECIPIENTS = regex.compile(r"^Nơi\s+nhận\s*:?", regex.I)
 SIGNATURE_START = regex.compile(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG)\b")
 # "Kính gửi:" may trail the trích yếu on the same OCR line
 ADDRESSEE = regex.compile(r"\s*Kính\s+gửi\s*:?\s*.*$")
-NUMBER_IN_LINE = regex.compile(r"(?:^|\s)S[ốôỐÔ]\s*[:.]?\s*\S{0,6}\s*[/-]\s*\p{Lu}")
+NUMBER_IN_LINE = regex.compile(r"(?:^|\s)S[ốôỐÔ]\s*[:.]?\s*\S{0,6}\s*(?:/\s*(?:19|20)\d\d\s*)?[/-]\s*\p{Lu}")
 TYPE_LINE_NOISE = regex.compile(r"[\s*#:.,\"'“”]+")
 APPENDIX = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục|BIÊN\s+BẢN|DANH\s+MỤC|QUY\s+CHẾ|QUY\s+ĐỊNH|ĐIỀU\s+LỆ)\b")
 # With no type line the header runs on only over 'V/v …' / 'Về việc …' lines and the place and date
@@ -69,7 +69,7 @@ def type_line(text: str) -> Optional[str]:
     """
     if len(text) > 40:
         return None  # the longest type name in capitals, with markdown, is shorter
-    bare = TYPE_LINE_NOISE.sub(" ", text).strip()
+    bare = TYPE_LINE_NOISE.sub(" ", text).strip()  # the noise class takes line breaks too: 'NGHỊ\nĐỊNH'
     if not is_caps(bare):
         return None
     return _folded_type_names().get(fold(bare))
@@ -112,6 +112,15 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
     return i
 
 
+def _join_split_type_line(text: str, paras: list[tuple]) -> list[tuple]:
+    """A type line broken in two ('NGHỊ' / 'ĐỊNH', as some HTML pages print it) as one paragraph."""
+    for i in range(min(len(paras), 25) - 1):
+        (start, _, first, note), (_, end, second, _) = paras[i], paras[i + 1]
+        if len(first) < 20 and not type_line(first) and not type_line(second) and type_line(f"{first} {second}"):
+            return paras[:i] + [(start, end, text[start:end], note)] + paras[i + 2:]
+    return paras
+
+
 def segment(text: str, paragraphs: Optional[list] = None) -> list[Passage]:
     """Classify each paragraph of cleaned text into header / heading / item / paragraph /
     recipients / signature / footnote, with its depth in the body hierarchy.
@@ -124,7 +133,7 @@ def segment(text: str, paragraphs: Optional[list] = None) -> list[Passage]:
         for line in text.split("\n"):
             paragraphs.append((pos, pos + len(line), False))
             pos += len(line) + 1
-    paras = [(s, e, text[s:e], note) for s, e, note in paragraphs]
+    paras = _join_split_type_line(text, [(s, e, text[s:e], note) for s, e, note in paragraphs])
     header_end = _header_end([(s, e, t) for s, e, t, _ in paras])
     passages: list[Passage] = []
     zone = "header" if header_end else "body"

@@ -49,8 +49,12 @@ def type_by_abbreviation() -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def agencies() -> dict[str, Agency]:
-    """Agency abbreviations as they appear in ký hiệu: 'BTTTT' → Bộ Thông tin và Truyền thông."""
-    return {r["abbreviation"].upper(): Agency(r["abbreviation"], r["name"], r["level"])
+    """Agency abbreviations as they appear in ký hiệu: 'BTTTT' → Bộ Thông tin và Truyền thông.
+
+    A body that signs with no abbreviation of its own (Bộ Chính trị: '-NQ/TW') is keyed by
+    its name in capitals, which no piece of a ký hiệu can equal.
+    """
+    return {(r["abbreviation"] or r["name"]).upper(): Agency(r["abbreviation"], r["name"], r["level"])
             for r in read_csv("agencies.csv")}
 
 

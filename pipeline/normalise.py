@@ -35,6 +35,8 @@ _DROP_LETTERS = {ord(c): None for c in _LATIN if c.isalpha()}
 _DROP_LOWER = {ord(c): None for c in _LATIN if c.islower()}
 COMMON_LOWER = "nhtcgiao"  # the commonest small letters of Vietnamese prose
 NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*\d*\s*[/-]")
+# The quốc hiệu's motto closes its line: 'Luật số: 117/2025/QH15' after it starts anew.
+MOTTO_END = re.compile(r"Hạnh\s+phúc\s*$", re.IGNORECASE)
 SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
 # What _clean_runs has to deal with: markdown marks, or spaces to collapse.
 NEEDS_CLEANING = re.compile(r"[*_#\t\u00a0]|  ")
@@ -121,7 +123,7 @@ def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
         return True
     if BLOCK_START.match(line.text) or line.heading or prev.heading:
         return True
-    if prev.text[-1] in TERMINAL or NUMBER_LINE.match(prev.text):
+    if prev.text[-1] in TERMINAL or NUMBER_LINE.match(prev.text) or MOTTO_END.search(prev.text):
         return True
     # After a blank line, a capital starts a new paragraph unless the previous line
     # ran to the right margin, i.e. it was wrapped ("Kiến trúc / Chính quyền điện tử").

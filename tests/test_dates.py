@@ -41,6 +41,7 @@ def test_impossible_month():
     ("Quảng Ngãi, ngày /Š tháng II năm 2024", "2024-11"),
     ("Chỉ thị số 11/CT-TTg ngày l6 tháng 4 năm 2021", "2021-04-16"),  # and l for 1 in the day
     ("Quảng Ngãi, ngày tháng | năm 2020", None),  # a lone '|' is no month: a stamp's edge
+    ("Hà Nội, ngày 29 tháng 8 năm 202 5", "2025-08-29"),  # a year a web page printed in two pieces
 ])
 def test_scanned_header_dates(text, iso):
     assert parse_date(text) == iso

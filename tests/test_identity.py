@@ -151,3 +151,25 @@ def test_ocr_misread_family_name_is_forgiven_only_in_ocr_text():
 def test_capitals_are_not_forgiven_into_names():
     # 'CHỦ NGHĨA VIỆT NAM' folds to a family name (Chu): a heading, not a signer
     assert _from_ocr(OCR_SIGNATURE_TAIL.format(name="CHỦ NGHĨA VIỆT NAM")).signer is None
+
+
+def test_central_headers_printed_in_pieces():
+    # HTML pages of vbpl.vn: a number in fragments, an issuer broken over two lines, a type in two
+    pieces = identity("BỘ CÔNG AN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố:\n78\n/202\n5\n"
+                      "/TT-BCA\nHà Nội, ngày\n29\ntháng\n8\nnăm 202\n5\nTHÔNG TƯ\nSửa đổi một số điều\nCăn cứ Luật;")
+    assert (pieces.id, pieces.date, pieces.issuer) == ("78/2025/TT-BCA", "2025-08-29", "Bộ Công an")
+    split_issuer = identity("BỘ KHOA HỌC VÀ\nCÔNG NGHỆ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                            "Số: 45/2025/TT-BKHCN\nHà Nội, ngày 10 tháng 12 năm 2025\nTHÔNG TƯ\nQuy định\nCăn cứ Luật;")
+    assert split_issuer.issuer == "Bộ Khoa học và Công nghệ"
+    bank = identity("NGÂN HÀNG NHÀ NƯỚC\nVIỆT NAM\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                    "Số: 77/2025/TT-NHNN\nHà Nội, ngày 31 tháng 12 năm 2025\nTHÔNG TƯ\nQuy định\nCăn cứ Luật;")
+    assert bank.issuer == "Ngân hàng Nhà nước Việt Nam"
+    law = identity("QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLuật số: 117/2025/QH15\n"
+                   "LUẬT\nBẢO VỆ BÍ MẬT NHÀ NƯỚC\nCăn cứ Hiến pháp;")
+    assert (law.type, law.id, law.issuer) == ("Luật", "117/2025/QH15", "Quốc hội")
+
+
+def test_a_parent_and_its_child_stay_apart():
+    ident = identity("UBND TỈNH TUYÊN QUANG\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\nSố: 12/KH-STTTT\n"
+                     "Tuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\nChuyển đổi số\nCăn cứ;")
+    assert ident.issuer == "Sở Thông tin và Truyền thông tỉnh Tuyên Quang"

@@ -69,3 +69,8 @@ def test_markdown_heading_is_its_own_paragraph():
 def test_markdown_list_items_and_code_fences():
     c = clean("**Nơi nhận:**\n\n*   Ban Bí thư (để b/c),\n*   Lưu VT.\n\n**BÍ THƯ**\n\nTrần Thanh Mẫn\n```\n")
     assert c.text.split("\n") == ["Nơi nhận:", "- Ban Bí thư (để b/c),", "- Lưu VT.", "BÍ THƯ", "Trần Thanh Mẫn"]
+
+
+def test_the_motto_closes_its_line():
+    c = clean("QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLuật số: 117/2025/QH15\n")
+    assert "Luật số: 117/2025/QH15" in c.text.split("\n")

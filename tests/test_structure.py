@@ -29,3 +29,10 @@ def test_header_less_document_starts_in_the_body(seed_text):
     c = normalise([Page(1, seed_text("000"), "plain")])
     passages = segment(c.text, c.paragraphs)
     assert passages[0].kind == "heading" and passages[0].text == "Phần I"
+
+
+def test_a_type_line_printed_in_two_pieces_is_one_header_line():
+    text = "CHÍNH PHỦ\nSố: 274/2025/NĐ-CP\nHà Nội, ngày 16 tháng 10 năm 2025\nNGHỊ\nĐỊNH\nQuy định chi tiết\nCăn cứ Luật Tổ chức Chính phủ;"
+    passages = segment(text)
+    assert [p.text for p in passages if p.kind == "header"][-2:] == ["NGHỊ\nĐỊNH", "Quy định chi tiết"]
+    assert type_line("NGHỊ\nĐỊNH") == "Nghị định"
