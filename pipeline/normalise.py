@@ -27,7 +27,8 @@ MARKDOWN_BULLET = re.compile(r"^\s*\*\s+(?=\S)")  # '*   Ban Bí thư …' is a 
 MARKDOWN_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")
 BLOCK_START = re.compile(
     r"^(?:[-+•–*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s+\S|[IVXLC]+[.)]\s|[a-zđ]\)\s|(?:Phần|PHẦN|Chương|CHƯƠNG|Điều|Mục)\s+[\dIVXLC]"
-    r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Kính gửi|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.))"
+    r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Kính gửi|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.)"
+    r"|Ngày\s+\d)"  # 'Ngày 03/01/2025, Phó Chủ tịch …': a capital Ngày and a date open a sentence
 )
 TERMINAL = ".;:!?"
 _LATIN = [chr(c) for c in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))]

@@ -4,8 +4,9 @@ The seal (con dấu) is stamped over the signature and often over the signer's p
 name; in a grey image its red ring is as dark as the letters and Tesseract loses the
 name. In the red channel red ink is nearly white, while black print and blue
 signatures stay dark. When a scanned document's OCR gave no signer, the signature
-column of its last pages (right part, lower two thirds) is OCRed again from the red
-channel alone and read as a signature block.
+column (right part, lower two thirds) of the page holding 'Nơi nhận' or the signature
+block, else of the last pages, is OCRed again from the red channel alone and read as a
+signature block.
 """
 from __future__ import annotations
 
@@ -33,8 +34,7 @@ def rescue_signer(path: Path, doc: Document) -> bool:
     ident = doc.identity
     if ident.signer or not doc.pages:
         return False
-    last_pages = [page.number for page in doc.pages[-PAGES_FROM_END:] if page.method == "ocr"]
-    for number in reversed(last_pages):
+    for number in _signature_pages(doc):
         try:
             text = ocr_image(_signature_column(_page_image(path, number)))[0]
         except (UnreadableFile, pdfium.PdfiumError, OSError):
@@ -46,6 +46,15 @@ def rescue_signer(path: Path, doc: Document) -> bool:
             ident.notes["signer"] = f"read from page {number}'s signature column OCRed again without the red seal"
             return True
     return False
+
+
+def _signature_pages(doc: Document) -> list[int]:
+    """OCRed pages that may hold the signature: where 'Nơi nhận' / the signature block was
+    found, else the last pages (an appendix may follow the signature page)."""
+    found = sorted({p.page for p in doc.passages if p.kind in ("recipients", "signature") and p.page})
+    candidates = found[-PAGES_FROM_END:] or [page.number for page in doc.pages[-PAGES_FROM_END:]]
+    ocr_pages = {page.number for page in doc.pages if page.method == "ocr"}
+    return [number for number in reversed(candidates) if number in ocr_pages]
 
 
 def without_red(image: Image.Image) -> Image.Image:

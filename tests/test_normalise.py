@@ -74,3 +74,10 @@ def test_markdown_list_items_and_code_fences():
 def test_the_motto_closes_its_line():
     c = clean("QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLuật số: 117/2025/QH15\n")
     assert "Luật số: 117/2025/QH15" in c.text.split("\n")
+
+
+def test_a_dated_sentence_opens_a_paragraph_after_an_unpunctuated_title():
+    c = clean("THÔNG BÁO\nKết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp nghe\nbáo cáo trong thời gian đến\n"
+              "Ngày 03/01/2025, Phó Chủ tịch UBND tỉnh chủ trì họp nghe báo cáo.\n")
+    assert c.text.split("\n")[1:] == ["Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp nghe báo cáo trong thời gian đến",
+                                      "Ngày 03/01/2025, Phó Chủ tịch UBND tỉnh chủ trì họp nghe báo cáo."]
