@@ -27,23 +27,24 @@ PAGES_FROM_END = 2  # an appendix may follow the signature page
 
 
 def rescue_signer(path: Path, doc: Document) -> bool:
-    """Fill doc's missing signer (and title) from its last OCRed pages' signature column, seal removed.
+    """Fill doc's missing signer (and signer title, if missing too) from its signature column, seal removed.
 
     True when a signer was found; the identity's notes say how.
     """
     ident = doc.identity
     if ident.signer or not doc.pages:
-        return False
+        return False  # a title alone is not worth another OCR: on the external scans it never came back
     for number in _signature_pages(doc):
         try:
             text = ocr_image(_signature_column(_page_image(path, number)))[0]
         except (UnreadableFile, pdfium.PdfiumError, OSError):
             return False
         signer, title, _ = read_signature_block([line for line in text.splitlines() if line.strip()], ocr=True)
+        how = f"read from page {number}'s signature column OCRed again without the red seal"
+        if title and not ident.signer_title:
+            ident.signer_title, ident.notes["signer_title"] = title, how
         if signer:
-            ident.signer = signer
-            ident.signer_title = ident.signer_title or title
-            ident.notes["signer"] = f"read from page {number}'s signature column OCRed again without the red seal"
+            ident.signer, ident.notes["signer"] = signer, how
             return True
     return False
 
