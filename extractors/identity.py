@@ -289,13 +289,25 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
         m = TRAILING_NAME.search(clean)
         if not m:
             continue
-        name = m.group("name")
-        family = known_surname(name.split()[0], forgive_ocr=ocr and not name.isupper())
-        if family and not ROLE_WORDS.search(name.upper()):
-            words = name.split() if not name.isupper() else [w.capitalize() for w in name.lower().split()]
-            signer = " ".join([family.capitalize(), *words[1:]])
+        signer = _name_from(m.group("name"), ocr)
+        if signer:
             break
     return signer, (_title_case_role(role) if role else None), on_behalf
+
+
+def _name_from(words_at_end: str, ocr: bool) -> Optional[str]:
+    """The longest run of the capitalised words closing a line that is a person's name:
+    'Đốc Phạm Thanh Hà' (a role run into the name) → 'Phạm Thanh Hà'."""
+    words = words_at_end.split()
+    # a line in capitals is taken whole or not at all: 'HỘI ĐỒNG NHÂN DÂN' holds a family name
+    starts = range(len(words) - 1) if not words_at_end.isupper() else [0]
+    for start in starts:
+        name = " ".join(words[start:])
+        family = known_surname(words[start], forgive_ocr=ocr and not name.isupper())
+        if family and not ROLE_WORDS.search(name.upper()):
+            rest = words[start + 1:] if not name.isupper() else [w.capitalize() for w in words[start + 1:]]
+            return " ".join([family.capitalize(), *rest])
+    return None
 
 
 @lru_cache(maxsize=None)

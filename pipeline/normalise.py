@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from models.records import Page
 from pipeline.offsets import CleanTextBuilder, OffsetMap
+from pipeline.text_quality import is_syllable
 
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$")
 # The rule above a page's footnotes: a long run of underscores, or of spaces in text
@@ -39,6 +40,8 @@ NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*\d*\s*[/-]")
 # The quốc hiệu's motto closes its line: 'Luật số: 117/2025/QH15' after it starts anew.
 MOTTO_END = re.compile(r"Hạnh\s+phúc\s*$", re.IGNORECASE)
 SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
+WORD_END = re.compile(r"(?<![^\W\d_])[^\W\d_]+$")  # the letters closing a line, a whole word
+WORD_START = re.compile(r"^[^\W\d_]+")
 # What _clean_runs has to deal with: markdown marks, or spaces to collapse.
 NEEDS_CLEANING = re.compile(r"[*_#\t\u00a0]|  ")
 
@@ -119,9 +122,23 @@ def _is_heading(text: str) -> bool:
     return letters >= 4 and lower / letters < 0.2
 
 
+def _splits_word(prev: _Line, line: _Line) -> bool:
+    """'Tr' / 'ần Hồng Hà', 'Chính ph' / 'ủ': a syllable some web pages break after its
+    first letters (the accented vowel sits in another element). Joined, it reads as one."""
+    if line.text[0].isascii():
+        return False  # the common case, decided before any pattern runs
+    tail = WORD_START.match(line.text)
+    head = tail and WORD_END.search(prev.text[-4:])
+    if not head or len(head.group()) > 3:
+        return False
+    return not is_syllable(head.group()) and is_syllable(head.group() + tail.group())
+
+
 def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
     if prev.markdown_heading or line.markdown_heading:
         return True
+    if _splits_word(prev, line):
+        return False
     if BLOCK_START.match(line.text) or line.heading or prev.heading:
         return True
     if prev.text[-1] in TERMINAL or NUMBER_LINE.match(prev.text) or MOTTO_END.search(prev.text):
@@ -230,9 +247,8 @@ def _emit_line(builder: CleanTextBuilder, line: _Line, cuts: list) -> None:
 def _emit_paragraph(builder: CleanTextBuilder, paragraph: list[_Line], numbers: set) -> tuple[int, int]:
     start = builder.length
     for i, line in enumerate(paragraph):
-        if i:
-            prev = paragraph[i - 1]
-            last = prev.runs[-1]
+        if i and not _splits_word(paragraph[i - 1], line):
+            last = paragraph[i - 1].runs[-1]
             builder.insert(" ", last[1], max(last[2], 0) + len(last[0]))
         _emit_line(builder, line, _marker_cuts(line.text, numbers) if numbers else [])
     return start, builder.length

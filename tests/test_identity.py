@@ -173,3 +173,11 @@ def test_a_parent_and_its_child_stay_apart():
     ident = identity("UBND TỈNH TUYÊN QUANG\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\nSố: 12/KH-STTTT\n"
                      "Tuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\nChuyển đổi số\nCăn cứ;")
     assert ident.issuer == "Sở Thông tin và Truyền thông tỉnh Tuyên Quang"
+
+
+def test_a_name_run_on_after_the_role():
+    from extractors.identity import read_signature_block
+
+    assert read_signature_block(["THỐNG ĐỐC Phó Thống Đốc (đã ký) Phạm Thanh Hà"])[0] == "Phạm Thanh Hà"
+    # capitals are a name whole or not at all: 'HỘI ĐỒNG NHÂN DÂN' is no 'Đồng Nhân Dân'
+    assert read_signature_block(["TM. HỘI ĐỒNG NHÂN DÂN"])[0] is None

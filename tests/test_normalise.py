@@ -81,3 +81,9 @@ def test_a_dated_sentence_opens_a_paragraph_after_an_unpunctuated_title():
               "Ngày 03/01/2025, Phó Chủ tịch UBND tỉnh chủ trì họp nghe báo cáo.\n")
     assert c.text.split("\n")[1:] == ["Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp nghe báo cáo trong thời gian đến",
                                       "Ngày 03/01/2025, Phó Chủ tịch UBND tỉnh chủ trì họp nghe báo cáo."]
+
+
+def test_a_syllable_broken_after_its_first_letters_is_joined():
+    c = clean("TM. CHÍNH PH\nỦ\nKT. TH\nỦ TƯỚNG\nPHÓ TH\nỦ TƯỚNG\nTr\nần Hồng Hà\n")
+    assert c.text.split("\n") == ["TM. CHÍNH PHỦ", "KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "Trần Hồng Hà"]
+    assert clean("Bộ Tư pháp và\nỦy ban nhân dân\n").text == "Bộ Tư pháp và Ủy ban nhân dân"  # words, not pieces
