@@ -67,17 +67,14 @@ def read_stamps(path: Path, page_index: int = 0) -> list[Stamp]:
     try:
         pdf.init_forms()  # signature fields are drawn only with the form environment
         page = pdf[page_index]
-        boxes = _line_annotations(page)
-        if not boxes:
-            return []
-        ink = _annotation_ink(page)
         textpage = page.get_textpage()
+        named = [(box, role) for box in _line_annotations(page) if (role := _role(textpage, box))]
+        if not named:
+            return []  # nothing stamped beside 'Số:' or 'ngày': no need to render
+        ink = _annotation_ink(page)
         _, height = page.get_size()
         stamps, scale = [], DPI / 72
-        for box in boxes:
-            role = _role(textpage, box)
-            if not role:
-                continue
+        for box, role in named:
             left, bottom, right, top = box
             crop = ink.crop((int(left * scale), int((height - top) * scale), int(right * scale), int((height - bottom) * scale)))
             digits = read_digits(crop)
