@@ -185,6 +185,8 @@ def show(doc, db_path, as_json, as_html, output):
     for key, value in record["identity"].items():
         note = record["identity_notes"].get(key)
         click.echo(f"  {key:13} {value if value is not None else '—'}" + (f"   ({note})" if note else ""))
+    for warning in record["warnings"]:
+        click.echo(f"  note: {warning}")
     click.echo(f"references: {len(record['references'])}")
     for r in record["references"]:
         click.echo(f"  {r['relation']:12} {r['id']:24} {r['year'] or '':5} {r['jurisdiction'] or ''}")

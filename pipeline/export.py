@@ -25,6 +25,7 @@ def document_record(db: sqlite_utils.Database, row: dict) -> dict:
         "source": row["source"], "sha256": row["sha256"], "pages": row["pages"], "ocr_pages": row["ocr_pages"],
         "identity": {k: row[col] for k, col in IDENTITY_FIELDS.items()},
         "identity_notes": json.loads(row["identity_notes"] or "{}"),
+        "warnings": json.loads(row["warnings"] or "[]"),  # how it was read: OCR, stamps, a misnamed file
         "references": refs, "measures": measures,
     }
 
