@@ -61,9 +61,13 @@ def _agency_key(name: str) -> str:
     return " ".join(NOT_WORD.sub(" ", fold(name)).split())
 
 
+@lru_cache(maxsize=None)
+def _agencies_by_key() -> dict[str, str]:
+    return {_agency_key(a.name): a.name for a in agencies().values()}
+
+
 def _known_agency(caps: str) -> Optional[str]:
-    key = _agency_key(caps)
-    return next((a.name for a in agencies().values() if _agency_key(a.name) == key), None)
+    return _agencies_by_key().get(_agency_key(caps))
 
 
 def _caps_to_name(caps: str) -> str:
@@ -441,6 +445,9 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
 
     # số / ký hiệu
     m = NUMBER_LINE.search(head_text)
+    pieced = None if m else NUMBER_LINE.search(DIGIT_FRAGMENT_GAP.sub("", head_text))
+    if pieced and pieced.group("number"):
+        m = pieced  # 'Số:' / '18 /202 5' / '/TT-BVHTTDL': a number some web pages print in pieces
     if m:
         symbol = fix_d(WHITESPACE.sub("", m.group("symbol"))).rstrip(".").replace("TƯ", "TW")
         ident.symbol = symbol
@@ -451,15 +458,12 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         elif number:
             ident.number = number
             ident.id = f"{number}/{year}/{symbol}" if year else f"{number}{m.group('sep')}{symbol}"
-            ident.spans["id"] = (head_offset + m.start(), head_offset + m.end())
+            if m is pieced:  # its offsets are into the joined text, not the document's
+                ident.notes["id"] = "number joined from pieces on several lines"
+            else:
+                ident.spans["id"] = (head_offset + m.start(), head_offset + m.end())
         else:
             ident.notes["id"] = "the header leaves the number blank (Số: /" + symbol + ")"
-    elif (m := NUMBER_LINE.search(DIGIT_FRAGMENT_GAP.sub("", head_text))) and m.group("number"):
-        # 'Số:' / '18 /202 5' / '/TT-BVHTTDL': a number some web pages print in pieces
-        ident.number, ident.symbol = m.group("number"), fix_d(WHITESPACE.sub("", m.group("symbol")))
-        year = NON_DIGIT.sub("", m.group("year") or "")
-        ident.id = f"{ident.number}/{year}/{ident.symbol}" if year else f"{ident.number}{m.group('sep')}{ident.symbol}"
-        ident.notes["id"] = "number joined from pieces on several lines"
     else:
         ident.notes["id"] = "no 'Số:' line in the header" if header else "header not found in the text"
 

@@ -42,16 +42,18 @@ def check_tesseract() -> str:
     binary = shutil.which("tesseract")
     if not binary:
         raise OcrUnavailable(f"scanned pages need OCR but tesseract is not installed; {INSTALL_HINT}")
-    if LANG not in languages(binary):
+    if LANG not in languages():
         raise OcrUnavailable(f"tesseract has no Vietnamese data ('{LANG}' not in --list-langs); {INSTALL_HINT}")
     return binary
 
 
 @functools.lru_cache(maxsize=1)
-def languages(binary: str = "tesseract") -> frozenset:
-    """The languages this tesseract has data for ('vie', 'eng', …)."""
-    listed = subprocess.run([binary, "--list-langs"], capture_output=True, text=True).stdout.split()
-    return frozenset(listed)
+def languages() -> frozenset:
+    """The languages the installed tesseract has data for ('vie', 'eng', …); empty without it."""
+    binary = shutil.which("tesseract")
+    if not binary:
+        return frozenset()
+    return frozenset(subprocess.run([binary, "--list-langs"], capture_output=True, text=True).stdout.split())
 
 
 def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int = 300) -> Image.Image:

@@ -19,6 +19,7 @@ from PIL import Image
 from extractors.identity import read_signature_block
 from models.records import Document, UnreadableFile
 from pipeline.ocr import ocr_image
+from pipeline.readers import HEAD_BYTES, sniff
 
 DPI = 300
 # The signature column: right of 40% of the width, below 30% of the height.
@@ -72,8 +73,8 @@ def _signature_column(image: Image.Image) -> Image.Image:
 def _page_image(path: Path, number: int) -> Image.Image:
     """Page `number` (1-based) in colour: rendered from a PDF, or a frame of an image file."""
     with open(path, "rb") as fh:
-        is_pdf = b"%PDF-" in fh.read(1024)
-    if is_pdf:
+        kind = sniff(path, fh.read(HEAD_BYTES))
+    if kind == "pdf":
         pdf = pdfium.PdfDocument(str(path))
         try:
             return pdf[number - 1].render(scale=DPI / 72).to_pil()

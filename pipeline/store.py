@@ -20,6 +20,7 @@ from models.vietnamese import fold
 
 DEFAULT_DB = Path("outputs/vanban.db")
 SCHEMA_VERSION = 1
+MEASURE_COLUMNS = tuple(f.name for f in fields(Measure))  # the measures table mirrors the record
 MAX_VARIABLES = 999  # bound parameters per statement, the limit of older SQLite builds
 
 
@@ -124,9 +125,8 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
                    r.jurisdiction, r.relation, r.title,
                    json.dumps([asdict(m) for m in r.mentions], ensure_ascii=False), len(r.mentions))
                   for i, r in enumerate(doc.references)))
-    measure_fields = [f.name for f in fields(Measure)]
-    _insert_rows(db, "measures", ("doc_id", "seq", *measure_fields),
-                 ((key, i, *(getattr(m, name) for name in measure_fields)) for i, m in enumerate(doc.measures)))
+    _insert_rows(db, "measures", ("doc_id", "seq", *MEASURE_COLUMNS),
+                 ((key, i, *(getattr(m, name) for name in MEASURE_COLUMNS)) for i, m in enumerate(doc.measures)))
     return key
 
 
