@@ -248,7 +248,11 @@ def _read_image(path: Path, max_pages: int) -> list[Page]:
         raise UnreadableFile(f"image has {frames} frames, more than the limit of {max_pages}")
     pages = []
     for index in range(frames):
-        image.seek(index)
+        try:
+            image.seek(index)
+            image.load()  # Pillow decodes lazily: a truncated file fails here, not at open
+        except OSError as exc:
+            raise UnreadableFile(f"corrupt or truncated image, frame {index + 1} ({exc})") from exc
         text, confidence = ocr_image(image.convert("L"))
         pages.append(Page(index + 1, repair_text(text), "ocr", confidence))
     return pages

@@ -256,3 +256,14 @@ def test_tcvn3_bytes_are_not_read_as_cp1258():
     text, warning = decode_text("KÕ ho¹ch chuyÓn ®æi sè n¨m 2022 cña UBND tØnh Tuyªn Quang\n".encode("latin-1"))
     assert repair_text(text).startswith("Kế hoạch chuyển đổi số năm 2022 của UBND tỉnh Tuyên Quang")
     assert "TCVN3" in warning
+
+
+def test_truncated_image_is_a_clear_error(tmp_path):
+    from PIL import Image
+
+    whole = tmp_path / "whole.jpg"
+    Image.new("L", (400, 300), 255).save(whole, quality=95)
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(whole.read_bytes()[:400])  # the header survives, the picture does not
+    with pytest.raises(UnreadableFile, match="corrupt or truncated image"):
+        read_file(cut)
