@@ -20,7 +20,7 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
     missing+=(tesseract-ocr-vie)
 fi
-# English data reads the digits an e-signature stamps into a header (pipeline/esign.py)
+# English data reads the digits an e-signature stamps into a header (pipeline/reading/esign.py)
 if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
     missing+=(tesseract-ocr-eng)
 fi
@@ -39,6 +39,6 @@ fi
     || "$PYTHON" -m pip install -q --break-system-packages -e ".[test]"
 
 if ! ls corpus/pdf/*.pdf >/dev/null 2>&1 || ! ls corpus/scanned/*.pdf >/dev/null 2>&1; then
-    "$PYTHON" -m pipeline.make_corpus
+    "$PYTHON" -m vanban.pipeline.dev.make_corpus
 fi
 echo "setup.sh: ready (tesseract $(tesseract --version 2>/dev/null | head -1 | cut -d' ' -f2), corpus in corpus/pdf and corpus/scanned)"

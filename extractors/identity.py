@@ -14,12 +14,12 @@ from typing import Optional
 
 import regex
 
-from extractors.dates import find_dates
-from extractors.references import find_references
-from extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
-from models.knowledge import agencies, doc_types, provinces, surnames, type_by_abbreviation
-from models.records import Identity, Passage
-from models.vietnamese import fix_d, fold
+from vanban.extractors.dates import find_dates
+from vanban.extractors.references import find_references
+from vanban.extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
+from vanban.models.knowledge import agencies, doc_types, provinces, surnames, type_by_abbreviation
+from vanban.models.records import Identity, Passage
+from vanban.models.vietnamese import fix_d, fold
 
 # Số: 187 /KH-UBND · Số 3260-KH/ĐĐQH15 · Số: 370/2025/NĐ-CP · Số: /BC-STTTT
 SYMBOL_PART = r"[A-ZĐƯ][\wĐđƯư&.]*(?:\s*[-/]\s*[A-ZĐƯ\d][\wĐđƯư&.]*)*"
@@ -432,7 +432,7 @@ CLOSING_TITLE = regex.compile(
 def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> Identity:
     """Identity of a document from its cleaned text and segmented passages (`ocr`: read by OCR).
 
-    >>> from extractors.structure import segment
+    >>> from vanban.extractors.structure import segment
     >>> t = "Số: 187 /KH-UBND\\nTuyên Quang, ngày 03 tháng 10 năm 2022\\nKẾ HOẠCH\\nNâng cao chỉ số chuyển đổi số"
     >>> extract_identity(t, segment(t)).id
     '187/KH-UBND'

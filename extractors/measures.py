@@ -16,9 +16,9 @@ from typing import Iterator, Optional
 
 import regex
 
-from extractors.numbers import NUMBER, SCALE, parse_number, scale_of
-from models.records import Measure
-from models.vietnamese import fold
+from vanban.extractors.numbers import NUMBER, SCALE, parse_number, scale_of
+from vanban.models.records import Measure
+from vanban.models.vietnamese import fold
 
 # ---------------------------------------------------------------------------
 # Figures

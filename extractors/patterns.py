@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-from models.knowledge import agencies, doc_types, laws, provinces
+from vanban.models.knowledge import agencies, doc_types, laws, provinces
 
 # -- the number and its ký hiệu ------------------------------------------------
 NUMBER = r"\d{1,5}(?:\.\d{1,3})?[a-z]?"  # 742, 66.13 (vbpl), 16a

@@ -22,14 +22,14 @@ from typing import Optional
 
 import regex
 
-from extractors.dates import find_dates, to_iso
-from extractors.patterns import (ACTION_TRIGGERS, CAN_CU_HEADING_RE, CAN_CU_START_RE, CLAUSE_END_RE,
+from vanban.extractors.dates import find_dates, to_iso
+from vanban.extractors.patterns import (ACTION_TRIGGERS, CAN_CU_HEADING_RE, CAN_CU_START_RE, CLAUSE_END_RE,
                                  DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE, IMPLEMENTS_START_RE,
                                  ISSUER_GAP_RE, LABEL_RANKS, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE, STANDARD_RE,
                                  issuer_re, law_name_re, prefix_re, type_words)
-from models.knowledge import Law, agencies, laws, provinces, type_by_abbreviation
-from models.records import Mention, Reference
-from models.vietnamese import fix_d, nfc
+from vanban.models.knowledge import Law, agencies, laws, provinces, type_by_abbreviation
+from vanban.models.records import Mention, Reference
+from vanban.models.vietnamese import fix_d, nfc
 
 NATIONAL = "national"
 RELATION_RANK = {"amends": 6, "replaces": 6, "repeals": 6, "legal_basis": 4, "implements": 3,

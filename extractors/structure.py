@@ -12,9 +12,9 @@ from typing import Optional
 
 import regex
 
-from models.knowledge import doc_types
-from models.vietnamese import fold
-from models.records import Passage
+from vanban.models.knowledge import doc_types
+from vanban.models.vietnamese import fold
+from vanban.models.records import Passage
 
 # Body hierarchy markers, shallowest first; the level is the index.
 LEVELS = [

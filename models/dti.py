@@ -19,8 +19,8 @@ from typing import Optional
 
 import regex
 
-from models.knowledge import read_csv
-from models.vietnamese import fold, nfc
+from vanban.models.knowledge import read_csv
+from vanban.models.vietnamese import fold, nfc
 
 FIGURE_KINDS = ("percentage", "count", "money")
 

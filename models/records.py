@@ -2,7 +2,7 @@
 
 Every fact carries character offsets into the text it was found in. Extractors
 return offsets into the *cleaned* text they were given; the pipeline maps them
-back to (page, offset) of the source page with `pipeline.offsets.OffsetMap`.
+back to (page, offset) of the source page with `vanban.extractors.cleaning.offsets.OffsetMap`.
 """
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-from models.records import Document, Identity, Measure, Mention, Page, Passage, Reference
-from pipeline import store
+from vanban.models.records import Document, Identity, Measure, Mention, Page, Passage, Reference
+from vanban.pipeline import store
 
 TQ = "Tuyên Quang"
 PLAN_TITLE = "Phát triển Chính quyền số tỉnh Tuyên Quang năm 2022"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from models.records import Page
-from pipeline.extract import build_document
+from vanban.models.records import Page
+from vanban.pipeline.reading.analyse import build_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"

@@ -1,4 +1,4 @@
-"""pipeline.audit: small corpora that must, and must not, raise each kind of finding."""
+"""vanban.pipeline.corpus.audit: small corpora that must, and must not, raise each kind of finding."""
 from __future__ import annotations
 
 import json
@@ -6,12 +6,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from models.records import Document, Identity, Mention, Page, Reference
-from pipeline import store
-from pipeline.audit import KINDS, _after, audit, carried_type, same_subject, symbol_disagrees
-from pipeline.audit_bench import bench_audit, synthetic_store
-from pipeline.audit_report import to_csv, to_html, to_table
-from pipeline.cli import main
+from vanban.models.records import Document, Identity, Mention, Page, Reference
+from vanban.pipeline import store
+from vanban.pipeline.corpus.audit import KINDS, _after, audit, carried_type, same_subject, symbol_disagrees
+from vanban.pipeline.dev.audit_bench import bench_audit, synthetic_store
+from vanban.pipeline.reports.audit import to_csv, to_html, to_table
+from vanban.pipeline.cli.main import main
 
 TQ = "Tuyên Quang"
 UBND_TQ = "Ủy ban nhân dân tỉnh Tuyên Quang"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench import render, run_bench
+from vanban.pipeline.dev.bench import render, run_bench
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 

@@ -5,7 +5,7 @@ import json
 import networkx as nx
 from click.testing import CliRunner
 
-from pipeline.cli import main
+from vanban.pipeline.cli.main import main
 from tests.citation_store import make_store
 
 

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from pipeline.cli import main
-from pipeline.ingest import ingest
+from vanban.pipeline.cli.main import main
+from vanban.pipeline.reading.ingest import ingest
 from tests.conftest import SEEDS
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.dates import find_dates, parse_date, to_iso
+from vanban.extractors.dates import find_dates, parse_date, to_iso
 
 
 @pytest.mark.parametrize("text, iso", [

@@ -1,5 +1,5 @@
 """The DTI catalogue as data: versions by year, hints, abbreviations, matching keys."""
-from models.dti import (Term, abbreviations, catalogue, catalogue_year_for, catalogue_years, contains_term,
+from vanban.models.dti import (Term, abbreviations, catalogue, catalogue_year_for, catalogue_years, contains_term,
                         expand_abbreviations, match_key)
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import store
-from pipeline.evaluation.run import evaluate
-from pipeline.ingest import ingest
+from vanban.pipeline import store
+from vanban.pipeline.dev.evaluation.run import evaluate
+from vanban.pipeline.reading.ingest import ingest
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus"
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def scanned_db(tmp_path_factory):
     if not list((CORPUS / "scanned").glob("*.pdf")):
-        pytest.skip("corpus/scanned is empty: run setup.sh (python -m pipeline.make_corpus)")
+        pytest.skip("corpus/scanned is empty: run setup.sh (python -m vanban.pipeline.dev.make_corpus)")
     path = tmp_path_factory.mktemp("e2e") / "v.db"
     summary = ingest([CORPUS / "scanned"], path, jobs=2, progress=False)
     assert not summary.failures

@@ -1,4 +1,4 @@
-"""pipeline.esign: the number and day an e-signature stamps over a born-digital header."""
+"""vanban.pipeline.reading.esign: the number and day an e-signature stamps over a born-digital header."""
 from __future__ import annotations
 
 import ctypes
@@ -9,10 +9,10 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import esign
-from pipeline.extract import build_document
-from pipeline.make_corpus import find_font, write_text_pdf
-from pipeline.readers import read_documents
+from vanban.pipeline.reading import esign
+from vanban.pipeline.reading.analyse import build_document
+from vanban.pipeline.dev.make_corpus import find_font, write_text_pdf
+from vanban.pipeline.reading.readers import read_documents
 
 HEADER = ["ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
           "TỈNH QUẢNG NGÃI                    Độc lập - Tự do - Hạnh phúc",

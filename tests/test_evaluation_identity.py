@@ -1,7 +1,7 @@
 import json
 
-from pipeline.evaluation.identity import score_identity
-from pipeline.evaluation.run import render, variant_of
+from vanban.pipeline.dev.evaluation.identity import score_identity
+from vanban.pipeline.dev.evaluation.run import render, variant_of
 
 
 def test_field_scores(tmp_path):

@@ -1,7 +1,7 @@
-"""Tests for pipeline.evaluation.references.score_references."""
+"""Tests for vanban.pipeline.dev.evaluation.references.score_references."""
 import json
 
-from pipeline.evaluation.references import score_references
+from vanban.pipeline.dev.evaluation.references import score_references
 
 
 def test_score_matches_on_id_and_year_and_skips_optional(tmp_path):

@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from models.dti import catalogue
-from pipeline import store
-from pipeline.cli import main
-from pipeline.evaluation.evidence import matches, score_evidence
-from pipeline.evidence import THRESHOLD, candidates_for, find_evidence, fts_match, restates
-from pipeline.ingest import ingest
+from vanban.models.dti import catalogue
+from vanban.pipeline import store
+from vanban.pipeline.cli.main import main
+from vanban.pipeline.dev.evaluation.evidence import matches, score_evidence
+from vanban.pipeline.corpus.evidence import THRESHOLD, candidates_for, find_evidence, fts_match, restates
+from vanban.pipeline.reading.ingest import ingest
 from tests.conftest import SEEDS, make_document
 
 GOLD = Path(__file__).parent / "fixtures" / "evidence_gold.json"

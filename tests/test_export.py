@@ -1,9 +1,9 @@
-"""pipeline.export and `vanban show`: how a document was read travels with it."""
+"""vanban.pipeline.store.export and `vanban show`: how a document was read travels with it."""
 import json
 
 from click.testing import CliRunner
 
-from pipeline.cli import main
+from vanban.pipeline.cli.main import main
 
 PLAN = "ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\nSố: 206/KH-UBND\nLạng Sơn, ngày 20 tháng 10 năm 2021\nKẾ HOẠCH\nChuyển đổi số\n"
 

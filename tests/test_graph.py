@@ -2,7 +2,7 @@ import json
 
 import networkx as nx
 
-from pipeline.graph import build_graph, cited_by, cites, draw, export_graph, find_nodes, load_graph, node_key, type_filter
+from vanban.pipeline.corpus.graph import build_graph, cited_by, cites, draw, export_graph, find_nodes, load_graph, node_key, type_filter
 from tests.citation_store import make_store
 
 A, B, C = "10/KH-UBND|2021|Tuyên Quang", "20/KH-UBND|2021|Tuyên Quang", "30/QĐ-UBND|2022|Tuyên Quang"

@@ -85,8 +85,8 @@ def test_scanned_two_column_header_with_ocr_damage():
 
 
 def test_number_from_a_scans_file_name():
-    from pipeline.extract import build_document
-    from models.records import Page
+    from vanban.pipeline.reading.analyse import build_document
+    from vanban.models.records import Page
 
     doc = build_document("scans/2352 ( 07-CT-UBND).signed.pdf", [Page(1, SCANNED_HEADER, "ocr")])
     assert doc.identity.id == "07/CT-UBND" and "file name" in doc.identity.notes["id"]
@@ -105,7 +105,7 @@ def test_number_from_a_scans_file_name():
     ("vht534.signed.pdf", "TB-UBND", None),
 ])
 def test_file_name_number_needs_the_symbol_beside_it(name, symbol, number):
-    from extractors.identity import number_from_file_name
+    from vanban.extractors.identity import number_from_file_name
 
     assert number_from_file_name(name, symbol) == number
 
@@ -135,8 +135,8 @@ Nơi nhận:
 
 
 def _from_ocr(text):
-    from extractors.identity import extract_identity
-    from extractors.structure import segment
+    from vanban.extractors.identity import extract_identity
+    from vanban.extractors.structure import segment
 
     return extract_identity(text, segment(text), ocr=True)
 
@@ -176,7 +176,7 @@ def test_a_parent_and_its_child_stay_apart():
 
 
 def test_a_name_run_on_after_the_role():
-    from extractors.identity import read_signature_block
+    from vanban.extractors.identity import read_signature_block
 
     assert read_signature_block(["THỐNG ĐỐC Phó Thống Đốc (đã ký) Phạm Thanh Hà"])[0] == "Phạm Thanh Hà"
     # capitals are a name whole or not at all: 'HỘI ĐỒNG NHÂN DÂN' is no 'Đồng Nhân Dân'

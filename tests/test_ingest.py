@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import store
-from pipeline.ingest import discover, ingest
+from vanban.pipeline import store
+from vanban.pipeline.reading.ingest import discover, ingest
 
 PLAN = ("ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\nSố: {n} /KH-UBND\nTuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
         "Chuyển đổi số năm 2022\nCăn cứ Quyết định số 742/QĐ-UBND ngày 24/6/2022 của Ủy ban nhân dân tỉnh;\n"
@@ -75,7 +75,7 @@ def test_discover_skips_hidden_files(tmp_path):
 
 
 def run_cli(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, **kwargs)
+    return subprocess.run([sys.executable, "-m", "vanban.pipeline.cli.main", *args], capture_output=True, text=True, **kwargs)
 
 
 def test_cli_exit_codes(tmp_path):
@@ -96,7 +96,7 @@ def test_cli_exit_codes(tmp_path):
 def test_killed_batch_resumes_without_loss(tmp_path):
     write_plans(tmp_path / "in", 60)
     db_path = tmp_path / "v.db"
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "in"), "--db", str(db_path),
+    proc = subprocess.Popen([sys.executable, "-m", "vanban.pipeline.cli.main", "ingest", str(tmp_path / "in"), "--db", str(db_path),
                              "-q", "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     done = 0

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.vietnamese import nfc
-from pipeline.legacy_encodings import (TCVN3_TO_UNICODE, UNICODE_TO_VNI, convert_legacy, detect_legacy,
+from vanban.models.vietnamese import nfc
+from vanban.extractors.cleaning.legacy_encodings import (TCVN3_TO_UNICODE, UNICODE_TO_VNI, convert_legacy, detect_legacy,
                                        repair_text)
 
 PARAGRAPH = ("Ủy ban nhân dân tỉnh ban hành Kế hoạch nâng cao chỉ số đánh giá, cải thiện vị trí xếp hạng "

@@ -1,4 +1,4 @@
-"""pipeline.make_corpus: whole text-layer PDFs and whole image-only scans, built the same every time."""
+"""vanban.pipeline.dev.make_corpus: whole text-layer PDFs and whole image-only scans, built the same every time."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import ImageFont
 
-from pipeline.make_corpus import A4, MARGIN_X, find_font, layout, make_corpus, seed_lines, wrap
+from vanban.pipeline.dev.make_corpus import A4, MARGIN_X, find_font, layout, make_corpus, seed_lines, wrap
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 

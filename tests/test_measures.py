@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.measures import find_headings, find_measures
-from extractors.numbers import parse_number
-from models.records import Page
+from vanban.extractors.measures import find_headings, find_measures
+from vanban.extractors.numbers import parse_number
+from vanban.models.records import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
@@ -169,7 +169,7 @@ def test_find_headings():
 
 @pytest.fixture(scope="module")
 def seed_measures() -> dict:
-    from pipeline.normalise import normalise
+    from vanban.extractors.cleaning.normalise import normalise
 
     out = {}
     for path in sorted(SEEDS.glob("*.txt")):
@@ -180,7 +180,7 @@ def seed_measures() -> dict:
 
 @pytest.mark.skipif(not (GOLD / "targets").is_dir(), reason="shared gold not mounted")
 def test_seed_percentages_meet_the_gold(seed_measures):
-    from pipeline.evaluation.measures import score_measures
+    from vanban.pipeline.dev.evaluation.measures import score_measures
 
     predicted = {name: [asdict(m) for m in ms] for name, (_, ms) in seed_measures.items()}
     score = score_measures(GOLD, predicted)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from pipeline import store
-from pipeline.ingest import ingest
-from pipeline.measures_query import (comparison_rows, compare_measures, draw_comparison, format_value,
+from vanban.pipeline import store
+from vanban.pipeline.reading.ingest import ingest
+from vanban.pipeline.corpus.measures import (comparison_rows, compare_measures, draw_comparison, format_value,
                                      list_measures, metric_key)
 from tests.conftest import SEEDS
 

@@ -1,5 +1,5 @@
-from models.records import Page
-from pipeline.normalise import normalise
+from vanban.models.records import Page
+from vanban.extractors.cleaning.normalise import normalise
 
 
 def clean(text: str, pages=None):

@@ -1,4 +1,4 @@
-"""pipeline.ocr with the real tesseract on a scanned page made from a seed."""
+"""vanban.pipeline.reading.ocr with the real tesseract on a scanned page made from a seed."""
 from __future__ import annotations
 
 import random
@@ -8,9 +8,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from pipeline.make_corpus import find_font, layout, scan_page, seed_lines, write_scanned_pdf, write_text_pdf
-from pipeline import ocr
-from pipeline.readers import read_documents
+from vanban.pipeline.dev.make_corpus import find_font, layout, scan_page, seed_lines, write_scanned_pdf, write_text_pdf
+from vanban.pipeline.reading import ocr
+from vanban.pipeline.reading.readers import read_documents
 from PIL import ImageFont
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"

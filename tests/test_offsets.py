@@ -1,4 +1,4 @@
-from pipeline.offsets import CleanTextBuilder
+from vanban.extractors.cleaning.offsets import CleanTextBuilder
 
 
 def test_copied_runs_map_back():

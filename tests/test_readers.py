@@ -1,4 +1,4 @@
-"""pipeline.readers: every file type by content, and every kind of bad input, on fixtures made here."""
+"""vanban.pipeline.reading.readers: every file type by content, and every kind of bad input, on fixtures made here."""
 from __future__ import annotations
 
 import os
@@ -9,10 +9,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.make_corpus import find_font, write_text_pdf
-from models.records import UnreadableFile
-from pipeline.readers import decode_text, ocr_reason, read_documents, read_file, sniff
-from pipeline.text_quality import split_tone
+from vanban.pipeline.dev.make_corpus import find_font, write_text_pdf
+from vanban.models.records import UnreadableFile
+from vanban.pipeline.reading.readers import decode_text, ocr_reason, read_documents, read_file, sniff
+from vanban.extractors.cleaning.text_quality import split_tone
 
 HEADER = ["ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG", "Số: 187 /KH-UBND", "Tuyên Quang, ngày 03 tháng 10 năm 2022",
           "KẾ HOẠCH nâng cao chỉ số đánh giá, cải thiện vị trí xếp hạng chuyển đổi số tỉnh Tuyên Quang"]
@@ -251,7 +251,7 @@ def test_ocr_reason(text, coverage, reason):
 
 def test_tcvn3_bytes_are_not_read_as_cp1258():
     """0xD5 is 'ế' in TCVN3 but 'Ơ' in cp1258: both read as Vietnamese, the legacy reading wins."""
-    from pipeline.legacy_encodings import repair_text
+    from vanban.extractors.cleaning.legacy_encodings import repair_text
 
     text, warning = decode_text("KÕ ho¹ch chuyÓn ®æi sè n¨m 2022 cña UBND tØnh Tuyªn Quang\n".encode("latin-1"))
     assert repair_text(text).startswith("Kế hoạch chuyển đổi số năm 2022 của UBND tỉnh Tuyên Quang")

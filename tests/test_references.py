@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import patterns
-from extractors.references import find_references
-from models.knowledge import laws
+from vanban.extractors import patterns
+from vanban.extractors.references import find_references
+from vanban.models.knowledge import laws
 
 TQ = "Tuyên Quang"
 

@@ -2,8 +2,8 @@ import html
 
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.render_html import anchor, locate, render_document_html
+from vanban.pipeline.cli.main import main
+from vanban.pipeline.reports.annotate import anchor, locate, render_document_html
 from tests.citation_store import make_store
 
 

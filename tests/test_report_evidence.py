@@ -6,11 +6,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline import store
-from pipeline.cli import main
-from pipeline.evidence import THRESHOLD, find_evidence
-from pipeline.ingest import ingest
-from pipeline.report_evidence import render_html, write_xlsx
+from vanban.pipeline import store
+from vanban.pipeline.cli.main import main
+from vanban.pipeline.corpus.evidence import THRESHOLD, find_evidence
+from vanban.pipeline.reading.ingest import ingest
+from vanban.pipeline.reports.evidence import render_html, write_xlsx
 from tests.conftest import SEEDS
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from models.records import Identity
-from pipeline.resolve import id_tokens, match_id, resolve_corpus, title_similarity
+from vanban.models.records import Identity
+from vanban.pipeline.corpus.resolve import id_tokens, match_id, resolve_corpus, title_similarity
 from tests.citation_store import PLAN_TITLE, TQ, cite, document, documents, make_store, plan
 
 NODES = ["45/2020/NĐ-CP|2020|national", "45/2016/QĐ-TTg|2016|national", "14/CT-TTg|2018|national",

@@ -1,5 +1,5 @@
-from pipeline import store
-from pipeline.search import find_document, fts_query, search
+from vanban.pipeline import store
+from vanban.pipeline.store.search import find_document, fts_query, search
 from tests.conftest import make_document
 
 

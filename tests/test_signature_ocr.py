@@ -1,4 +1,4 @@
-"""pipeline.signature_ocr: the signer's name found again under a red seal."""
+"""vanban.pipeline.reading.signature_ocr: the signer's name found again under a red seal."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from models.records import Page
-from pipeline.extract import build_document
-from pipeline.make_corpus import find_font
-from pipeline.signature_ocr import rescue_signer, without_red
+from vanban.models.records import Page
+from vanban.pipeline.reading.analyse import build_document
+from vanban.pipeline.dev.make_corpus import find_font
+from vanban.pipeline.reading.signature_ocr import rescue_signer, without_red
 
 LINES = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: 23/BC-UBND", "BÁO CÁO",
          "Tình hình thực hiện công tác cải cách thủ tục hành chính", "Trên đây là kết quả thực hiện./."]
@@ -45,7 +45,7 @@ def sealed_scan(tmp_path) -> Path:
 
 
 def test_signer_under_a_red_seal_is_read_again_without_it(sealed_scan):
-    from pipeline.readers import read_file
+    from vanban.pipeline.reading.readers import read_file
 
     pages = read_file(sealed_scan)
     doc = build_document(str(sealed_scan), pages)
@@ -62,7 +62,7 @@ def test_nothing_is_looked_at_again_when_the_signer_is_known(tmp_path):
 
 
 def test_ingest_looks_again_under_the_seal(sealed_scan):
-    from pipeline.ingest import process_file
+    from vanban.pipeline.reading.ingest import process_file
 
     [doc], _ = process_file(str(sealed_scan))
     assert doc.identity.signer == "Trần Hoàng Tuấn"  # the grey OCR alone loses it under the ring

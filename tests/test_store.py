@@ -1,7 +1,7 @@
 import pytest
 
-from models.records import Mention, Reference
-from pipeline import store
+from vanban.models.records import Mention, Reference
+from vanban.pipeline import store
 from tests.conftest import make_document
 
 TEXT = ("Số: 187 /KH-UBND\nTuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"

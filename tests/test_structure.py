@@ -1,6 +1,6 @@
-from extractors.structure import level_of, segment, type_line
-from pipeline.normalise import normalise
-from models.records import Page
+from vanban.extractors.structure import level_of, segment, type_line
+from vanban.extractors.cleaning.normalise import normalise
+from vanban.models.records import Page
 
 
 def test_type_line():

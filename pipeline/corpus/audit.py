@@ -1,0 +1,585 @@
+"""Audit the store: missing, conflicting and malformed references across the corpus.
+
+Reads the `documents`, `pages` and `refs` tables and returns `Finding`s, each naming the
+documents involved and quoting where they say it:
+
+    >>> [f.id for f in audit(store.open_db("outputs/vanban.db"), kinds=["conflicting_date"])]
+    ['17/NQ-CP']          # cited as 'ngày 09/3/2019' and as 'ngày 07/3/2019'
+
+A cited document's identity is (id, year, jurisdiction): 14/CT-TTg of 2018 and 14/CT-TTg
+of 2019 are two documents, so neither a conflict nor a year typo. SQLite picks each check's
+candidates set-wise (json_each over the cited dates, group by identity); Python only judges
+those rows, so 10,000 documents and 100,000 references are audited in about 3 seconds.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import regex
+import sqlite_utils
+
+from vanban.models.knowledge import agencies, doc_types, type_by_abbreviation
+from vanban.models.vietnamese import fold
+
+NATIONAL = "national"
+
+KINDS = ("conflicting_date", "suspected_year_typo", "type_symbol_mismatch", "missing_number", "missing_date",
+         "cites_future", "unresolved", "missing_document")
+
+# Evidence kept per finding: enough to see the problem, bounded for documents cited a thousand times.
+MAX_EVIDENCE = 6
+
+# Types whose name is not a type of document in its own right: 'văn bản số 447/SNV-…' says nothing of the type.
+GENERIC_TYPES = frozenset({"Văn bản"})
+# Party regulations are numbered '205-QĐ/TW' as well as '08-QĐi/TW'.
+ALSO_CARRIED = {"Quy định": frozenset({"QĐ"})}
+
+SYMBOL_PIECE_RE = regex.compile(r"[-/]")
+WORD_RE = regex.compile(r"\w+")
+LEADING_ABOUT_RE = regex.compile(r"^(?:ve viec|ve)\s+")
+
+# Header lines as the page shows them: 'Số: /BC-STTTT', 'Tuyên Quang, ngày   tháng 5 năm 2022'.
+NUMBER_LINE = r"Số\s*:?[^\n]{0,20}?"
+DATE_LINE_RE = regex.compile(r"[^\n]{0,40}ngày[\s.…_]{0,20}tháng[\s.…_]*\d{0,2}[\s.…_]*năm\s*\d{4}")
+
+
+@dataclass
+class Evidence:
+    """Where a finding stands: the source file, its page and the words as written."""
+
+    source: str
+    page: Optional[int]
+    quote: str
+
+
+@dataclass
+class Finding:
+    """One problem worth a person's attention, with the documents and quotes that show it."""
+
+    kind: str  # one of KINDS
+    id: Optional[str]  # the số hiệu concerned: '17/NQ-CP'
+    year: Optional[int]
+    documents: list  # source files involved
+    detail: str  # one sentence a person can act on
+    evidence: list = field(default_factory=list)  # list[Evidence]
+    facts: dict = field(default_factory=dict)  # the same, as data: dates, types, counts …
+
+    def export(self) -> dict:
+        return {"kind": self.kind, "id": self.id, "year": self.year, "documents": self.documents,
+                "detail": self.detail, "evidence": [vars(e) for e in self.evidence], "facts": self.facts}
+
+
+# -- the corpus as the audit sees it ----------------------------------------------------------
+
+@dataclass
+class _Corpus:
+    db: sqlite_utils.Database  # for the page texts header quotes come from
+    docs: dict  # doc_id -> row of documents
+    by_identity: dict  # (so_hieu, year, jurisdiction) -> doc_id
+    by_number: dict  # (so_hieu, year) -> [doc_id], for documents whose jurisdiction is unknown
+
+
+def _load(db: sqlite_utils.Database) -> _Corpus:
+    docs = {row["doc_id"]: row for row in db.query(
+        "select doc_id, source, source_name, type, so_hieu, number, symbol, date, year, issuer, province,"
+        " title, identity_notes from documents")}
+    by_identity, by_number = {}, defaultdict(list)
+    for doc in docs.values():
+        if doc["so_hieu"]:
+            by_identity[(doc["so_hieu"], doc["year"], document_jurisdiction(doc))] = doc["doc_id"]
+            by_number[(doc["so_hieu"], doc["year"])].append(doc["doc_id"])
+    db.conn.create_function("symbol_disagrees", 2, symbol_disagrees, deterministic=True)
+    return _Corpus(db, docs, by_identity, dict(by_number))
+
+
+def _refs(corpus: _Corpus, sql: str, params: tuple = ()) -> list[dict]:
+    """The refs rows a check needs, picked by SQL so that only candidates reach Python."""
+    rows = list(corpus.db.query(sql, params))
+    for row in rows:
+        row["dates"] = _decode_dates(row["dates"])
+    return rows
+
+
+# Each check's candidates, found set-wise by SQLite; Python then judges the few rows they name.
+# Full dates of every citation: one row per (reference, date).
+_DATED = ("select r.ref_id, r.year, r.jurisdiction, r.number, r.symbol, j.value as d"
+          " from refs r, json_each(r.dates) j where length(j.value) = 10")
+CONFLICT_SQL = f"""
+with dated as ({_DATED} and r.year is not null),
+keys as (select ref_id, year, jurisdiction from dated group by 1, 2, 3 having count(distinct d) > 1
+         union select dated.ref_id, dated.year, dated.jurisdiction from dated join documents o
+           on o.so_hieu = dated.ref_id and o.year = dated.year where length(o.date) = 10 and o.date != dated.d)
+select r.* from refs r join keys k on r.ref_id = k.ref_id and r.year = k.year and r.jurisdiction is k.jurisdiction
+"""
+YEAR_TYPO_SQL = f"""
+with dated as ({_DATED} and r.number is not null and r.symbol is not null),
+keys as (select number, symbol, jurisdiction, substr(d, 6) as md from dated group by 1, 2, 3, 4
+         having count(distinct substr(d, 1, 4)) > 1)
+select distinct r.* from refs r, json_each(r.dates) j join keys k on r.number = k.number and r.symbol = k.symbol
+  and r.jurisdiction is k.jurisdiction and substr(j.value, 6) = k.md where length(j.value) = 10
+"""
+# later than the citing document at the precision both give: '2022-05-19' is not after '2022-05'
+FUTURE_SQL = """
+select r.* from refs r join documents d on d.doc_id = r.doc_id where d.date is not null and (
+  exists (select 1 from json_each(r.dates) j where substr(j.value, 1, min(length(j.value), length(d.date)))
+                                                   > substr(d.date, 1, min(length(j.value), length(d.date))))
+  or (r.dates = '[]' and r.year is not null and cast(r.year as text) > substr(d.date, 1, 4)))
+"""
+MISSING_SQL = """
+select ref_id, year, jurisdiction, group_concat(distinct doc_id) as doc_ids, max(issuer) as issuer,
+  max(type) as type, group_concat(distinct date) as dates, max(printf('%05d', length(title)) || title) as title,
+  group_concat(json_extract(mentions, '$[0].page') || char(31) || json_extract(mentions, '$[0].text')
+               || char(31) || doc_id, char(30)) as quotes
+from refs where year is not null group by ref_id, year, jurisdiction
+"""
+
+
+ONE_DATE_RE = regex.compile(r'\["(\d{4}-\d{2}(?:-\d{2})?)"\]')
+
+
+def _decode_dates(raw: Optional[str]) -> list[str]:
+    """The refs.dates column: '["2019-03-09", "2019-03-07"]' → a list; one date, the common case, without json."""
+    if not raw or raw == "[]":
+        return []
+    one = ONE_DATE_RE.fullmatch(raw)
+    return [one.group(1)] if one else json.loads(raw)
+
+
+def document_jurisdiction(doc: dict) -> Optional[str]:
+    """'national' for a document a central body issued, else its province.
+
+    >>> document_jurisdiction({"issuer": "Thủ tướng Chính phủ", "province": None})
+    'national'
+    """
+    if doc.get("issuer") in _national_issuers():
+        return NATIONAL
+    return doc.get("province") or (NATIONAL if doc.get("issuer") is None and doc.get("so_hieu") else None)
+
+
+@lru_cache(maxsize=None)
+def _national_issuers() -> frozenset:
+    return frozenset(a.name for a in agencies().values() if a.level == NATIONAL)
+
+
+def _mentions(ref: dict) -> list[dict]:
+    return json.loads(ref["mentions"]) if ref["mentions"] else []
+
+
+def _ref_evidence(corpus: _Corpus, refs: Iterable[dict], date: Optional[str] = None) -> list[Evidence]:
+    """The mentions of these references; with `date`, those written with that date first."""
+    out = []
+    for ref in refs:
+        source = corpus.docs[ref["doc_id"]]["source"]
+        for m in _mentions(ref):
+            out.append(Evidence(source, m.get("page"), m.get("text", "")))
+    if date:
+        written = _written_forms(date)
+        out.sort(key=lambda e: not any(w in e.quote for w in written))
+    return out[:MAX_EVIDENCE]
+
+
+def _written_forms(date: str) -> tuple[str, ...]:
+    """'2019-03-07' → ('7/3/2019', '07/3/2019', '7/03/2019', '07/03/2019')."""
+    y, m, d = date.split("-")
+    return tuple({f"{dd}/{mm}/{y}" for dd in (d, d.lstrip("0")) for mm in (m, m.lstrip("0"))})
+
+
+def _sources(corpus: _Corpus, doc_ids: Iterable[str]) -> list[str]:
+    return sorted({corpus.docs[d]["source"] for d in doc_ids})
+
+
+def _full(date: Optional[str]) -> bool:
+    return bool(date) and len(date) == 10
+
+
+def _title_words(title: Optional[str]) -> list[str]:
+    folded = LEADING_ABOUT_RE.sub("", fold(title or "").strip())
+    return WORD_RE.findall(folded)
+
+
+def same_subject(a: Optional[str], b: Optional[str]) -> bool:
+    """Two trích yếu about the same thing: the shorter's words (numbers included) are in the longer.
+
+    One citation may run on past the title, so the test is containment, not equality;
+    'năm 2021' against 'năm 2022' is a different subject.
+
+    >>> same_subject("triển khai thực hiện Nghị định số 47/2020/NĐ-CP", "Triển khai thực hiện Nghị định số 47/2020/NĐ-CP ngày 09/4/2020")
+    True
+    """
+    wa, wb = _title_words(a), _title_words(b)
+    short, long_ = sorted((set(wa), set(wb)), key=len)
+    if len(short) < 4:
+        return False
+    numbers = {w for w in short if w.isdigit()}
+    return numbers <= long_ and len(short & long_) / len(short) >= 0.8
+
+
+# -- the checks ---------------------------------------------------------------------------------
+
+def _resolved_years(corpus: _Corpus) -> dict:
+    """(id, jurisdiction) → the years the corpus knows for it, for the ids some citation gives no year."""
+    years = defaultdict(set)
+    for row in corpus.db.query("select distinct ref_id, jurisdiction, year from refs where year is not null"
+                               " and ref_id in (select ref_id from refs where year is null)"):
+        years[(row["ref_id"], row["jurisdiction"])].add(row["year"])
+    for (so_hieu, year, jurisdiction) in corpus.by_identity:
+        if year:
+            years[(so_hieu, jurisdiction)].add(year)
+    return years
+
+
+def _year_of(ref: dict, corpus: _Corpus, known: dict) -> Optional[int]:
+    """The year written, else the only year the corpus knows for this id that is not after the citing document."""
+    if ref["year"]:
+        return ref["year"]
+    citing_year = corpus.docs[ref["doc_id"]]["year"]
+    candidates = {y for y in known.get((ref["ref_id"], ref["jurisdiction"]), ()) if not citing_year or y <= citing_year}
+    return candidates.pop() if len(candidates) == 1 else None
+
+
+def check_conflicting_dates(corpus: _Corpus) -> list[Finding]:
+    """One document (id, year, jurisdiction) cited with different full dates, or dated otherwise by its own header.
+
+    Nghị quyết số 17/NQ-CP ngày 09/3/2019 … Nghị quyết số 17/NQ-CP ngày 07/3/2019.
+    """
+    groups = defaultdict(list)
+    for ref in _refs(corpus, CONFLICT_SQL):
+        if ref["year"] and any(_full(d) for d in ref["dates"]):
+            groups[(ref["ref_id"], ref["year"], ref["jurisdiction"])].append(ref)
+    findings = []
+    for key, refs in groups.items():
+        by_date = defaultdict(set)  # date -> citing doc_ids
+        for ref in refs:
+            for d in ref["dates"]:
+                if _full(d):
+                    by_date[d].add(ref["doc_id"])
+        own = corpus.by_identity.get(key)
+        if own and _full(corpus.docs[own]["date"]):
+            by_date[corpus.docs[own]["date"]].add(own)
+        if len(by_date) < 2:
+            continue
+        doc_ids = {d for ids in by_date.values() for d in ids}
+        evidence = []
+        for date in sorted(by_date):
+            evidence += _ref_evidence(corpus, refs, date)[:1]
+        if own and corpus.docs[own]["date"] in by_date:
+            evidence += _header_evidence(corpus, own, DATE_LINE_RE)
+        dates = sorted(by_date)
+        findings.append(Finding(
+            "conflicting_date", key[0], key[1], _sources(corpus, doc_ids),
+            f"{key[0]} ({key[2]}) is dated " + " and ".join(dates) + f" in {len(doc_ids)} document(s)",
+            _dedupe(evidence), {"dates": dates, "jurisdiction": key[2],
+                                "cited_with": {d: _sources(corpus, ids) for d, ids in sorted(by_date.items())},
+                                "in_corpus": corpus.docs[own]["source"] if own else None}))
+    return findings
+
+
+def check_year_typos(corpus: _Corpus) -> list[Finding]:
+    """Same number, ký hiệu, day and month, same subject, different years: one of them is a typo.
+
+    Kế hoạch số 04/KH-UBND ngày 11/01/2021 and ngày 11/01/2022, both 'triển khai thực hiện
+    Nghị định số 47/2020/NĐ-CP'. Two real documents differ in day and month or in subject
+    (Chỉ thị 14/CT-TTg of 25/5/2018 and of 07/6/2019).
+    """
+    groups = defaultdict(list)
+    for ref in _refs(corpus, YEAR_TYPO_SQL):
+        for d in {d for d in ref["dates"] if _full(d)}:
+            if ref["number"] and ref["symbol"]:
+                groups[(ref["number"], ref["symbol"], ref["jurisdiction"], d[5:])].append((d, ref))
+    findings = []
+    for (number, symbol, jurisdiction, _), dated in groups.items():
+        years = {d[:4] for d, _ in dated}
+        if len(years) < 2:
+            continue
+        one = {}  # year -> a reference cited with it
+        for d, ref in dated:
+            one.setdefault(d[:4], (d, ref))
+        pairs = sorted(one.values(), key=lambda p: p[0])
+        if not all(same_subject(pairs[0][1]["title"], r["title"]) for _, r in pairs[1:]):
+            continue
+        dates = [d for d, _ in pairs]
+        refs = [r for _, r in dated]
+        title = min((r["title"] for _, r in pairs), key=len)  # one citation's title may run on
+        evidence = [e for d, r in pairs for e in _ref_evidence(corpus, [r], d)[:1]]
+        findings.append(Finding(
+            "suspected_year_typo", refs[0]["ref_id"], None, _sources(corpus, {r["doc_id"] for r in refs}),
+            f"{number}/{symbol} is cited as " + " and as ".join(dates)
+            + f" with the same subject ('{title}'): one year is probably mistyped",
+            evidence, {"dates": dates, "jurisdiction": jurisdiction, "title": title}))
+    return findings
+
+
+def carried_type(symbol: Optional[str]) -> Optional[str]:
+    """The type abbreviation a ký hiệu starts with, if any: 'QĐ-UBND' → 'QĐ', 'NQ/TU' → 'NQ', 'BTTTT-THH' → None."""
+    if not symbol:
+        return None
+    first = SYMBOL_PIECE_RE.split(symbol)[0].upper()
+    return first if first in type_by_abbreviation() else None
+
+
+@lru_cache(maxsize=4096)
+def symbol_disagrees(doc_type: Optional[str], symbol: Optional[str]) -> Optional[str]:
+    """Why a written type and a ký hiệu cannot belong together, or None when they can.
+
+    >>> symbol_disagrees("Quyết định", "BTTTT-THH")
+    'a Quyết định carries QĐ in its ký hiệu; BTTTT-THH carries no type'
+    """
+    expected = _abbreviation_of()
+    if not symbol or doc_type not in expected or doc_type in GENERIC_TYPES:
+        return None
+    carried = carried_type(symbol)
+    want = expected[doc_type]
+    if want:
+        if carried == want or carried in ALSO_CARRIED.get(doc_type, ()):
+            return None
+        has = f"{symbol} says {type_by_abbreviation()[carried]}" if carried else f"{symbol} carries no type"
+        return f"a {doc_type} carries {want} in its ký hiệu; {has}"
+    if carried:
+        return f"a {doc_type} has no type in its ký hiệu; {symbol} says {type_by_abbreviation()[carried]}"
+    return None
+
+
+@lru_cache(maxsize=None)
+def _abbreviation_of() -> dict:
+    """'Quyết định' → 'QĐ', 'Công văn' → ''."""
+    return {t.name: t.abbreviation.upper() for t in doc_types()}
+
+
+def check_type_symbols(corpus: _Corpus) -> list[Finding]:
+    """The written type disagrees with the ký hiệu: 'Quyết định số 2323/BTTTT-THH', 'Kế hoạch số 01/QĐ-BCĐ'."""
+    groups = defaultdict(list)
+    for ref in _refs(corpus, "select * from refs where symbol_disagrees(type, symbol) is not null"):
+        reason = symbol_disagrees(ref["type"], ref["symbol"])
+        if reason:
+            groups[(ref["ref_id"], ref["type"], reason)].append(ref)
+    findings = []
+    for (ref_id, doc_type, reason), refs in groups.items():
+        years = {r["year"] for r in refs}
+        findings.append(Finding(
+            "type_symbol_mismatch", ref_id, years.pop() if len(years) == 1 else None,
+            _sources(corpus, {r["doc_id"] for r in refs}), f"{doc_type} số {ref_id}: {reason}",
+            _ref_evidence(corpus, refs), {"type": doc_type, "symbol": refs[0]["symbol"], "cited": True}))
+    for doc in corpus.docs.values():
+        notes = json.loads(doc["identity_notes"] or "{}")
+        reason = None if "type" in notes else symbol_disagrees(doc["type"], doc["symbol"])
+        if reason:
+            findings.append(Finding(
+                "type_symbol_mismatch", doc["so_hieu"] or f"/{doc['symbol']}", doc["year"], [doc["source"]],
+                f"the header of this {doc['type']}: {reason}", _header_evidence(corpus, doc["doc_id"], _number_re(doc)),
+                {"type": doc["type"], "symbol": doc["symbol"], "cited": False}))
+    return findings
+
+
+def _number_re(doc: dict) -> regex.Pattern:
+    return regex.compile(NUMBER_LINE + regex.escape(doc["symbol"] or "\uffff"))
+
+
+def check_header_blanks(corpus: _Corpus) -> list[Finding]:
+    """Headers that leave the number or the day blank: 'Số: /BC-STTTT', 'ngày   tháng 5 năm 2022'."""
+    findings = []
+    for doc in corpus.docs.values():
+        notes = json.loads(doc["identity_notes"] or "{}")
+        blank_number = (not doc["number"] and bool(doc["symbol"])) or "blank" in notes.get("id", "")
+        if blank_number:
+            findings.append(Finding(
+                "missing_number", f"/{doc['symbol']}" if doc["symbol"] else None, doc["year"], [doc["source"]],
+                notes.get("id") or f"the header of this {doc['type'] or 'document'} leaves the number blank",
+                _header_evidence(corpus, doc["doc_id"], _number_re(doc)), {"symbol": doc["symbol"]}))
+        date = doc["date"] or ""
+        if (date and len(date) < 10) or "blank" in notes.get("date", ""):
+            findings.append(Finding(
+                "missing_date", doc["so_hieu"] or (f"/{doc['symbol']}" if doc["symbol"] else None), doc["year"],
+                [doc["source"]], f"the header gives only {date or 'part of the date'}: the day is blank",
+                _header_evidence(corpus, doc["doc_id"], DATE_LINE_RE), {"date": doc["date"]}))
+    return findings
+
+
+def _after(cited: str, citing: str) -> bool:
+    """Is `cited` later than `citing`, at the precision both give? ('2022-05-19' is not after '2022-05')."""
+    n = min(len(cited), len(citing))
+    return cited[:n] > citing[:n]
+
+
+def check_future_citations(corpus: _Corpus) -> list[Finding]:
+    """A citation dated after the document that cites it: a typo in one of the two dates."""
+    findings = []
+    for ref in _refs(corpus, FUTURE_SQL):
+        citing = corpus.docs[ref["doc_id"]]
+        if not citing["date"]:
+            continue
+        cited = [d for d in ref["dates"] if d] or ([str(ref["year"])] if ref["year"] else [])
+        late = [d for d in cited if _after(d, citing["date"])]
+        if late:
+            findings.append(Finding(
+                "cites_future", ref["ref_id"], ref["year"], [citing["source"]],
+                f"cited as of {late[0]}, after the citing document's own date {citing['date']}",
+                _ref_evidence(corpus, [ref], late[0] if _full(late[0]) else None)[:2]
+                + _header_evidence(corpus, ref["doc_id"], DATE_LINE_RE),
+                {"cited_date": late[0], "citing_date": citing["date"]}))
+    return findings
+
+
+def check_unresolved(corpus: _Corpus, known: dict) -> list[Finding]:
+    """Citations whose year or jurisdiction neither the text nor the rest of the corpus settles."""
+    findings = []
+    for ref in _refs(corpus, "select * from refs where year is null or jurisdiction is null"):
+        year = _year_of(ref, corpus, known)
+        if year and ref["jurisdiction"]:
+            continue
+        missing = [what for what, value in (("year", year), ("jurisdiction", ref["jurisdiction"])) if not value]
+        candidates = sorted(known.get((ref["ref_id"], ref["jurisdiction"]), ()))
+        findings.append(Finding(
+            "unresolved", ref["ref_id"], ref["year"], [corpus.docs[ref["doc_id"]]["source"]],
+            f"the {' and '.join(missing)} of {ref['ref_id']} cannot be determined"
+            + (f" (the corpus knows it in {', '.join(map(str, candidates))})" if candidates else ""),
+            _ref_evidence(corpus, [ref]), {"missing": missing, "candidate_years": candidates}))
+    return findings
+
+
+def check_missing_documents(corpus: _Corpus, known: dict) -> list[Finding]:
+    """Documents cited but not ingested: what to go and collect, most cited first, grouped by issuer and type."""
+    groups = {}
+    for row in corpus.db.query(MISSING_SQL):
+        key = (row["ref_id"], row["year"], row["jurisdiction"])
+        row["doc_ids"] = set(row["doc_ids"].split(","))
+        row["dates"] = set(row["dates"].split(",")) if row["dates"] else set()
+        row["title"] = row["title"][5:] if row["title"] else None
+        row["quotes"] = [q.split("\x1f") for q in (row["quotes"] or "").split("\x1e")[:3]]
+        groups[key] = row
+    for ref in _refs(corpus, "select * from refs where year is null"):
+        _add_yearless(groups, ref, _year_of(ref, corpus, known), known)
+    headerless = _headerless_index(corpus)
+    findings = []
+    for (ref_id, year, jurisdiction), group in groups.items():
+        if (ref_id, year, jurisdiction) in corpus.by_identity or \
+                (jurisdiction is None and (ref_id, year) in corpus.by_number):
+            continue
+        dates = sorted(group["dates"])
+        likely = _likely_headerless(corpus, headerless, group["type"], jurisdiction, group["title"], dates)
+        detail = (f"{group['type'] or 'document'} {ref_id}" + (f" of {dates[0] if dates else year}" if year else "")
+                  + f" ({group['issuer'] or 'issuer unknown'}) is cited by {len(group['doc_ids'])} document(s)"
+                  + " but not in the corpus")
+        if likely:
+            detail += f"; probably {likely}, whose header was lost"
+        evidence = [Evidence(corpus.docs[q[2]]["source"], int(q[0]) if q[0] else None, q[1])
+                    for q in group["quotes"] if len(q) == 3]
+        findings.append(Finding(
+            "missing_document", ref_id, year, _sources(corpus, group["doc_ids"]), detail, evidence,
+            {"n_citing": len(group["doc_ids"]), "issuer": group["issuer"], "type": group["type"],
+             "jurisdiction": jurisdiction, "dates": dates, "title": group["title"], "likely_in_corpus": likely}))
+    return _rank_missing(findings)
+
+
+def _add_yearless(groups: dict, ref: dict, year: Optional[int], known: dict) -> None:
+    """Count a citation without a year under the year the corpus settles, or as its own document when none is known."""
+    if year is None and known.get((ref["ref_id"], ref["jurisdiction"])):
+        return  # ambiguous between known years: reported as unresolved, not as one more document
+    key = (ref["ref_id"], year, ref["jurisdiction"])
+    group = groups.setdefault(key, {"doc_ids": set(), "dates": set(), "issuer": ref["issuer"], "type": ref["type"],
+                                    "title": ref["title"], "quotes": []})
+    group["doc_ids"].add(ref["doc_id"])
+    group["dates"].update(d for d in ref["dates"] if d)
+    group["quotes"] += [[m.get("page"), m.get("text", ""), ref["doc_id"]] for m in _mentions(ref)[:1]][:3 - len(group["quotes"])]
+
+
+def _rank_missing(findings: list[Finding]) -> list[Finding]:
+    """Issuer-and-type groups with the most citations first; within a group, the most cited document first."""
+    group_total = Counter()
+    for f in findings:
+        group_total[(f.facts["issuer"] or "", f.facts["type"] or "")] += f.facts["n_citing"]
+
+    def key(f: Finding):
+        group = (f.facts["issuer"] or "", f.facts["type"] or "")
+        return (-group_total[group], group, -f.facts["n_citing"], f.id or "", f.year or 0)
+    return sorted(findings, key=key)
+
+
+def _title_key(title: Optional[str]) -> tuple:
+    # six words fit in the first 80 characters; folding only those keeps this cheap
+    return tuple(_title_words((title or "")[:80])[:6])
+
+
+def _headerless_index(corpus: _Corpus) -> dict:
+    """Documents whose header was lost, by (type, jurisdiction, first title words): a citation may name them."""
+    index = defaultdict(lambda: defaultdict(list))
+    for doc in corpus.docs.values():
+        if not doc["so_hieu"] and doc["title"] and len(_title_key(doc["title"])) >= 6:
+            index[(doc["type"], document_jurisdiction(doc))][_title_key(doc["title"])].append(doc)
+    return index
+
+
+def _likely_headerless(corpus: _Corpus, index: dict, doc_type, jurisdiction, title, dates) -> Optional[str]:
+    by_title = index.get((doc_type, jurisdiction))
+    if not by_title or not title:
+        return None
+    for doc in by_title.get(_title_key(title), ()):
+        dated_alike = not doc["date"] or any(d.startswith(doc["date"]) or doc["date"].startswith(d) for d in dates)
+        if dated_alike and same_subject(doc["title"], title):
+            return doc["source"]
+    return None
+
+
+# -- header quotes ----------------------------------------------------------------------------------
+
+def _header_evidence(corpus: _Corpus, doc_id: str, pattern: regex.Pattern) -> list[Evidence]:
+    """The first line of the document matching `pattern`, with its page: 'Số: /BC-STTTT'."""
+    for row in corpus.db.query("select page, text from pages where doc_id = ? order by page", [doc_id]):
+        m = pattern.search(row["text"] or "")
+        if m:
+            return [Evidence(corpus.docs[doc_id]["source"], row["page"], m.group(0).strip())]
+    return []
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    seen, out = set(), []
+    for e in evidence:
+        if (e.source, e.page, e.quote) not in seen:
+            seen.add((e.source, e.page, e.quote))
+            out.append(e)
+    return out
+
+
+# -- entry point ------------------------------------------------------------------------------------
+
+def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None) -> list[Finding]:
+    """Every finding of the asked kinds (all by default), inconsistencies first, then what to collect.
+
+    >>> audit(store.open_db("/tmp/a.db"), ["missing_number"])[0].evidence[0].quote
+    'Số: /BC-STTTT'
+    """
+    wanted = set(kinds or KINDS)
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown finding kind(s) {sorted(unknown)}; choose from {', '.join(KINDS)}")
+    corpus = _load(db)
+    known = _resolved_years(corpus) if wanted & {"unresolved", "missing_document"} else {}
+    checks = [
+        (("conflicting_date",), lambda: check_conflicting_dates(corpus)),
+        (("suspected_year_typo",), lambda: check_year_typos(corpus)),
+        (("type_symbol_mismatch",), lambda: check_type_symbols(corpus)),
+        (("missing_number", "missing_date"), lambda: check_header_blanks(corpus)),
+        (("cites_future",), lambda: check_future_citations(corpus)),
+        (("unresolved",), lambda: check_unresolved(corpus, known)),
+        (("missing_document",), lambda: check_missing_documents(corpus, known)),
+    ]
+    findings = []
+    for produces, check in checks:
+        if wanted & set(produces):
+            findings += [f for f in check() if f.kind in wanted]
+    if "missing_document" in wanted:
+        typos = [f for f in findings if f.kind == "suspected_year_typo"] or check_year_typos(corpus)
+        _mark_typo_years(findings, typos)
+    return findings
+
+
+def _mark_typo_years(findings: list[Finding], typos: list[Finding]) -> None:
+    """04/KH-UBND of 2021 and of 2022 may be one document: say so before someone hunts for both."""
+    suspect = {(t.id, d[:4]) for t in typos for d in t.facts["dates"]}
+    for f in findings:
+        if f.kind == "missing_document" and (f.id, str(f.year)) in suspect:
+            f.facts["suspected_year_typo"] = True
+            f.detail += "; its year may be a typo (see suspected_year_typo)"

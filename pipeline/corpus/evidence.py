@@ -1,0 +1,550 @@
+"""Evidence for DTI indicators: for a province (and year), rank what the corpus offers.
+
+Three kinds of candidate, each scored in [0, 1] and ranked together:
+- documents: ingested documents and the documents they cite (refs), e.g. for 2.1 the
+  Nghị quyết 48-NQ/TU of the Ban Chấp hành Đảng bộ tỉnh Tuyên Quang về chuyển đổi số;
+- measures: figures the extractors found, e.g. for 6.8 "số dịch vụ công đang cung cấp
+  mức độ 4 là: 1.044, đạt tỷ lệ 55,82%";
+- passages: sentences retrieved from the FTS index, e.g. for 6.20 "Thí điểm triển khai
+  Trợ lý ảo (Chatbot) để hỗ trợ cho mỗi CBCCVC".
+
+A candidate's relevance is the share of the indicator's concepts (models/data hints) it
+mentions, after diacritic folding and abbreviation expansion; it is then weighed by how
+well its form fits the indicator (document type and issuer, unit and kind of a figure,
+a deployed fact rather than a plan) and penalised when it merely restates the indicator
+or sits in a section that lists criteria (Kế hoạch 187/KH-UBND restates every indicator).
+
+Only candidates scoring at least THRESHOLD are reported; an indicator without one is
+reported as having no evidence.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import regex
+import sqlite_utils
+
+from vanban.models.dti import Catalogue, Indicator, abbreviations, catalogue, contains_term, has_diacritics, match_key
+from vanban.models.vietnamese import fold
+
+# Chosen on the seed corpus (tests/fixtures/evidence_gold.json, checked by
+# tests/test_evidence.py::test_threshold_separates): every gold evidence item scores
+# >= 0.54 (a full match with a small year or form discount) while the best candidate of
+# indicators known to have none (Tuyên Quang 1.4, 2.9) scores about 0.3, and a full match
+# in a section of aims (0.6 × 0.55) or a half match (≤ 0.47) stays below; 0.5 sits between.
+THRESHOLD = 0.5
+
+# How far a figure's sentence reaches around it when judging what it counts.
+CONTEXT_BEFORE = 250
+CONTEXT_AFTER = 160
+
+# Form fit: how well each kind of candidate can answer each kind of indicator.
+DOCUMENT_FIT = {"document": 1.0, "boolean": 0.8}  # a document is weak evidence of a figure
+DOCUMENT_FIT_OTHER = 0.4
+PASSAGE_FIT = {"boolean": 0.85, "document": 0.6}  # a sentence about a document is not the document
+PASSAGE_FIT_OTHER = 0.6  # figures: a sentence without an extracted value
+MEASURE_KIND_FIT = {"actual": 1.0, "other": 0.7, "target": 0.45}  # a target is not an achievement
+
+COVERAGE_POWER = 1.5
+WIDE_SENTENCE = 0.9  # a figure matched only through the rest of its sentence
+TYPE_MISMATCH = 0.5
+ISSUER_MISMATCH = 0.6
+ISSUER_UNKNOWN = 0.8
+EXCLUDED = 0.5  # the candidate names a neighbouring indicator's subject (6.19 vs 6.20)
+RESTATEMENT = 0.15  # "+ Tỷ lệ DVCTT mức độ 4 hoặc toàn trình." under "Các tiêu chí đạt điểm"
+CRITERIA_SECTION = 0.3
+PLANNING = 0.75  # a plan cue in the sentence
+PLAN_SECTION = 0.55  # under "Mục tiêu", "Nhiệm vụ, giải pháp": what is wanted, not what is
+NEGATED = 0.6
+DEPLOYED = 1.1
+
+# A blank line ends a sentence only before a list mark or a numbered heading: text read
+# from PDFs also puts blank lines inside sentences.
+_NEW_BLOCK = r"|\n\s*\n(?=\s*(?:[-+•*]\s|[IVX]+\.\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s))"
+_SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)" + _NEW_BLOCK)
+_FULL_STOP = regex.compile(r"[.!?](?=\s|$)" + _NEW_BLOCK)
+
+
+class Cue:
+    """Words that mark a sentence or heading, matched with diacritics ('đạt' is not 'đất',
+    'sẽ' is not 'chia sẻ'), and folded only in text typed without them."""
+
+    def __init__(self, *words: str):
+        self.accented = regex.compile(r"(?<![\p{L}\p{N}])(" + "|".join(words) + r")(?![\p{L}\p{N}])")
+        self.folded = regex.compile(r"(?<![\p{L}\p{N}])(" + "|".join(fold(w) for w in words) + r")(?![\p{L}\p{N}])")
+
+    def search(self, key: str) -> bool:
+        """key is a models.dti.match_key."""
+        return bool((self.accented if has_diacritics(key) else self.folded).search(key))
+
+
+# Sections that list or describe the index itself ("Các tiêu chí đạt điểm", "Giới thiệu
+# tổng quan về bộ chỉ số"): restating the index is not evidence of meeting it.
+_CRITERIA = Cue("tiêu chí", "bộ chỉ số", "chỉ số chính", "chỉ số thành phần")
+# The sentence states something done or reached.
+_DEPLOYED = Cue("đã triển khai", "đã ban hành", "đã hoàn thành", "đã cấp", "đã thực hiện", "đã kết nối", "đã đầu tư",
+                "đã phục vụ", "đã xây dựng", "hoàn thành", "chính thức hoạt động", "đi vào hoạt động",
+                "đưa vào sử dụng", "duy trì", "thí điểm", "đạt tỷ lệ", "đạt")
+# The sentence asks for something to be done.
+_PLANNING = Cue("phấn đấu", "dự kiến", "sẽ", "tham mưu", "nghiên cứu", "đề xuất", "xem xét", "nhằm", "tăng tỷ lệ", "tăng cường",
+                "đẩy mạnh", "khuyến nghị", "kiến nghị", "sớm", "chủ trì")
+_NEGATED = Cue("chưa", "không có")
+# Headings that frame what follows as a plan, a list of shortcomings, or a report of results.
+_PLAN_SECTION = Cue("mục tiêu", "nhiệm vụ", "giải pháp", "nội dung kế hoạch", "tổ chức thực hiện", "phương hướng",
+                    "kiến nghị", "đề xuất", "danh mục nhiệm vụ")
+_PROBLEM_SECTION = Cue("tồn tại", "hạn chế", "nguyên nhân", "khó khăn", "vướng mắc")
+_RESULT_SECTION = Cue("kết quả", "hiện trạng", "tình hình", "môi trường pháp lý", "căn cứ pháp lý")
+_STOPWORDS = frozenset(fold(w) for w in (
+    "của các và về cho có được là trong với tại theo đến từ này đó những một hoặc tỉnh thành phố "
+    "số lượng tỷ lệ triển khai").split())
+
+
+@dataclass
+class Evidence:
+    """One ranked piece of evidence for an indicator, with where it stands."""
+
+    indicator: str
+    kind: str  # "document", "measure" or "passage"
+    document: str  # số hiệu of the document that establishes or states it, else its file name
+    source: str  # file the text was read from (the citing file for a cited document)
+    doc_id: str
+    page: Optional[int]
+    quote: str
+    score: float
+    reason: str
+    value: Optional[float] = None
+    unit: Optional[str] = None
+    as_of: Optional[str] = None
+    year: Optional[int] = None
+
+
+@dataclass
+class IndicatorEvidence:
+    indicator: Indicator
+    evidence: list = field(default_factory=list)  # list[Evidence], best first, all >= threshold
+    status: str = "none"  # "found", "none", or "unnamed" (the catalogue could not name it)
+
+    def as_dict(self) -> dict:
+        i = self.indicator
+        return {"indicator": i.code, "name": i.name or None, "main_index": i.main_index_name,
+                "evidence_kind": i.evidence_kind or None, "status": self.status,
+                "evidence": [asdict(e) for e in self.evidence]}
+
+
+@dataclass
+class Match:
+    """How a text matches an indicator: share of concepts met and the wordings found."""
+
+    coverage: float
+    terms: list
+    excluded: bool
+    weight: float = 1.0  # < 1 when the terms were found only in a wider context
+
+    @property
+    def factor(self) -> float:
+        # Superlinear in coverage: half the concepts is a topic match, not evidence.
+        return self.coverage ** COVERAGE_POWER * self.weight * (EXCLUDED if self.excluded else 1.0)
+
+
+def match(indicator: Indicator, key: str) -> Match:
+    """Share of the indicator's concepts that key (a match_key) mentions."""
+    found = [c.find(key) for c in indicator.concepts]
+    terms = [t.text for t in found if t]
+    coverage = len(terms) / len(indicator.concepts) if indicator.concepts else 0.0
+    return Match(coverage, terms, any(contains_term(key, t) for t in indicator.excludes))
+
+
+# --- word-level restatement -------------------------------------------------------------
+
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> frozenset:
+    """Folded words of text by underthesea's word segmentation, without function words.
+
+    >>> sorted(content_words("Tỷ lệ DVCTT mức độ 4"))
+    ['4', 'dvctt', 'muc do']
+    """
+    from underthesea import word_tokenize  # offline, bundled model; imported late: it is slow to load
+
+    words = (" ".join(_words(fold(w))) for w in word_tokenize(text))
+    return frozenset(w for w in words if w and w not in _STOPWORDS)
+
+
+def _words(text: str) -> list:
+    return [p for p in regex.split(r"[^\p{L}\p{N}]+", text) if p]
+
+
+def restates(indicator: Indicator, text: str) -> bool:
+    """True when text is (nearly) the indicator's own name: little besides its words.
+
+    '+ Tỷ lệ DVCTT mức độ 4 hoặc toàn trình.' restates 6.8; a sentence with a figure does not.
+    """
+    words = content_words(text)
+    if not words:
+        return False
+    name = content_words(indicator.name)
+    if any(w[0].isdigit() for w in words - name):
+        return False  # "Số lượng hệ thống thông tin đã được phê duyệt cấp độ: 01." gives a value
+    return len(words & name) / len(words) >= 0.7 and len(words) <= len(name) + 4
+
+
+# --- the corpus of one province ------------------------------------------------------------
+
+class ProvinceCorpus:
+    """The documents of one province in the store, loaded lazily as candidates need them."""
+
+    def __init__(self, db: sqlite_utils.Database, province: str):
+        self.db = db
+        self.province = province
+        wanted = fold(province)
+        self.docs = {r["doc_id"]: r for r in db.query(
+            "select doc_id, so_hieu, source_name, type, issuer, province, year, date, title from documents")
+            if fold(r["province"] or "") == wanted}
+        self._pages: dict = {}
+        self._passages: dict = {}
+
+    def doc_label(self, doc_id: str) -> str:
+        d = self.docs[doc_id]
+        return d["so_hieu"] or d["source_name"]
+
+    def page_text(self, doc_id: str, page: Optional[int]) -> str:
+        if (doc_id, page) not in self._pages:
+            row = next(self.db.query("select text from pages where doc_id = ? and page = ?", [doc_id, page]), None)
+            self._pages[(doc_id, page)] = row["text"] if row else ""
+        return self._pages[(doc_id, page)]
+
+    def passages(self, doc_id: str) -> list:
+        if doc_id not in self._passages:
+            self._passages[doc_id] = list(self.db.query(
+                "select seq, kind, level, label, page, text from passages where doc_id = ? order by seq", [doc_id]))
+        return self._passages[doc_id]
+
+    def in_criteria_section(self, doc_id: str, seq: int) -> bool:
+        """True when the passage sits under a heading or lead-in that lists criteria (tiêu chí)."""
+        rows = self.passages(doc_id)
+        own = rows[seq]
+        for row in reversed(rows[:seq + 1]):
+            lead_in = row["kind"] == "heading" or row["seq"] == seq or \
+                (row["kind"], row["level"]) != (own["kind"], own["level"])
+            if lead_in and _CRITERIA.search(match_key(row["text"])):
+                return True
+            if row["kind"] == "heading":
+                return False
+        return False
+
+    def section_path(self, doc_id: str, seq: int) -> list:
+        """Headings above a passage, nearest first, each of a higher rank than the last."""
+        path, level = [], None
+        for row in reversed(self.passages(doc_id)[:seq]):
+            if row["kind"] == "heading" and (level is None or row["level"] < level):
+                path.append(row["text"])
+                level = row["level"]
+        return path
+
+    def section_kind(self, doc_id: str, seq: int) -> str:
+        """'plan', 'problems', 'results' or '': what the nearest telling heading above says."""
+        for heading in self.section_path(doc_id, seq):
+            key = match_key(heading)
+            for kind, cue in (("problems", _PROBLEM_SECTION), ("plan", _PLAN_SECTION), ("results", _RESULT_SECTION)):
+                if cue.search(key):
+                    return kind
+        return ""
+
+    def seq_of(self, doc_id: str, page: Optional[int], text: str) -> Optional[int]:
+        """The passage holding text (a figure's quote) on page, for its section."""
+        probe = " ".join(_words(fold(text)))[:40]
+        for row in self.passages(doc_id):
+            starts_before = page is None or row["page"] is None or row["page"] <= page
+            if starts_before and probe and probe in " ".join(_words(fold(row["text"]))):
+                return row["seq"]
+        return None
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+def _year_fit(item_year: Optional[int], year: Optional[int], standing: bool) -> float:
+    """Evidence of the assessed year counts fully; a standing document issued before it too."""
+    if year is None:
+        return 1.0
+    if item_year is None:
+        return 0.9
+    if item_year == year or (standing and item_year < year):
+        return 1.0
+    return 0.85 if abs(item_year - year) == 1 else 0.6
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The clause (between '.' or ';') holding text[start:end], within the context limits."""
+    lo = max(0, start - CONTEXT_BEFORE)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    lo = ends[-1] if ends else lo
+    after = _SENTENCE_END.search(text, end, min(len(text), end + CONTEXT_AFTER))
+    hi = after.start() + 1 if after else min(len(text), end + CONTEXT_AFTER)
+    return " ".join(text[lo:hi].split())
+
+
+def _citation_around(text: str, start: int, end: int) -> str:
+    """The sentence of a citation; from the start of its line when the sentence runs on
+    (a letterhead has no full stop before the first 'Căn cứ …')."""
+    sentence = _sentence_around(text, start, end)
+    if len(sentence) <= 200:
+        return sentence
+    line_start = text.rfind("\n", 0, start) + 1
+    return _sentence_around(text[line_start:], start - line_start, end - line_start)
+
+
+def _sentence_before(text: str, start: int, end: int) -> str:
+    """From the start of the sentence (at '.') up to the figure: what it can refer back to."""
+    lo = max(0, start - CONTEXT_BEFORE)
+    ends = [m.end() for m in _FULL_STOP.finditer(text, lo, start)]
+    return " ".join(text[ends[-1] if ends else lo:end].split())
+
+
+def _clip(text: str, limit: int = 320) -> str:
+    """A quote for the report: Markdown emphasis dropped, at most limit characters."""
+    text = " ".join(text.replace("**", "").replace("#", "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _document_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int]) -> list:
+    """Ingested documents of the province and the provincial documents they cite."""
+    found: dict = {}
+    for doc_id, d in corpus.docs.items():
+        if d["so_hieu"] or d["title"]:
+            found[_id_key(d["so_hieu"] or d["source_name"])] = dict(
+                document=corpus.doc_label(doc_id), type=d["type"], issuer=d["issuer"], title=d["title"] or "",
+                year=d["year"], doc_id=doc_id, source=d["source_name"], page=1,
+                quote=f"{d['type'] or ''} {d['so_hieu'] or ''} {d['title'] or ''}".strip(), ingested=True)
+    wanted = fold(corpus.province)
+    for r in corpus.db.query("select doc_id, ref_id, type, year, issuer, jurisdiction, title, mentions from refs"):
+        if fold(r["jurisdiction"] or "") != wanted or r["doc_id"] not in corpus.docs:
+            continue
+        key = _id_key(r["ref_id"])
+        old = found.get(key)
+        if old and (old.get("ingested") or len(old["title"]) >= len(r["title"] or "")):
+            continue
+        mentions = json.loads(r["mentions"] or "[]")
+        m = mentions[0] if mentions else None
+        quote = _citation_around(corpus.page_text(r["doc_id"], m["page"]), m["start"], m["end"]) if m else ""
+        found[key] = dict(document=r["ref_id"], type=r["type"], issuer=r["issuer"], title=r["title"] or "",
+                          year=r["year"], doc_id=r["doc_id"], source=corpus.docs[r["doc_id"]]["source_name"],
+                          page=m["page"] if m else None, quote=quote or f"{r['type']} {r['ref_id']} {r['title'] or ''}")
+    out = []
+    for c in found.values():
+        hit = match(indicator, match_key(f"{c['type'] or ''} {c['title']}"))
+        if not hit.coverage:
+            continue
+        type_fit = 1.0 if not indicator.doc_types or c["type"] in indicator.doc_types else TYPE_MISMATCH
+        issuer_key = match_key(c["issuer"] or "")
+        issuer_fit = 1.0 if not indicator.issuers else ISSUER_UNKNOWN if not issuer_key else \
+            1.0 if any(contains_term(issuer_key, t) for t in indicator.issuers) else ISSUER_MISMATCH
+        form = DOCUMENT_FIT.get(indicator.evidence_kind, DOCUMENT_FIT_OTHER)
+        score = hit.factor * type_fit * issuer_fit * form * _year_fit(c["year"], year, standing=True)
+        reason = f"{c['type'] or 'document'} of {c['issuer'] or 'unknown issuer'}, title contains " + \
+            ", ".join(f"'{t}'" for t in hit.terms)
+        if type_fit < 1:
+            reason += f"; type is not {'/'.join(indicator.doc_types)}"
+        if issuer_fit < 1:
+            reason += "; issuer not the expected one"
+        out.append(Evidence(indicator.code, "document", c["document"], c["source"], c["doc_id"], c["page"],
+                            _clip(c["quote"]), round(score, 3), reason, year=c["year"]))
+    return out
+
+
+def _id_key(doc_id: str) -> str:
+    return regex.sub(r"\s+", "", fold(doc_id or ""))
+
+
+def _unit_fit(indicator: Indicator, unit: str) -> float:
+    """How well a figure's unit answers the indicator's kind (a rate, a count, an amount)."""
+    kind = indicator.evidence_kind
+    if kind == "money":
+        return 1.0 if unit == "VND" else 0.1
+    if unit == "VND":
+        return 0.1
+    if kind == "percentage":
+        return 1.0 if unit == "%" else 0.5
+    if kind == "count":
+        if unit == "%":
+            return 0.6  # DTI scores many counts as rates of a population
+        unit_key = match_key(unit)
+        return 1.0 if not indicator.units or any(contains_term(unit_key, t) or f" {unit_key} " in f" {t.key} "
+                                                 for t in indicator.units) else 0.8
+    return 0.6  # a figure can support a deployment (boolean) indicator: "213 điểm cầu"
+
+
+def _measure_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int]) -> list:
+    if not corpus.docs or indicator.evidence_kind == "document":
+        return []
+    marks = ",".join("?" * len(corpus.docs))
+    rows = corpus.db.query(f"select * from measures where doc_id in ({marks})", list(corpus.docs))
+    out = []
+    for m in rows:
+        page_text = corpus.page_text(m["doc_id"], m["page"]) or m["quote"]
+        start, end = (m["start"], m["end"]) if page_text != m["quote"] else (0, len(page_text))
+        sentence = _sentence_around(page_text, start, end)
+        hit = match(indicator, match_key(f"{m['metric'] or ''} {m['quote']} {sentence}"))
+        if hit.coverage < 1:
+            # "…trong đó mức độ 3 là 18,4%; mức độ 4 là 56,5%": the subject is earlier in the sentence
+            wide = _sentence_before(page_text, start, end)
+            wide_hit = match(indicator, match_key(f"{m['metric'] or ''} {wide}"))
+            wide_hit.weight = WIDE_SENTENCE
+            if wide_hit.factor > hit.factor:
+                sentence, hit = wide, wide_hit
+        if not hit.coverage:
+            continue
+        unit_fit = _unit_fit(indicator, m["unit"])
+        score = hit.factor * unit_fit * MEASURE_KIND_FIT.get(m["kind"], 0.7) * \
+            _year_fit(m["year"], year, standing=False)
+        notes = []
+        seq = corpus.seq_of(m["doc_id"], m["page"], m["quote"])
+        if seq is not None and corpus.in_criteria_section(m["doc_id"], seq):
+            score *= CRITERIA_SECTION
+            notes.append("in a list of criteria")
+        value = f"{m['value']:g} {m['unit']}"
+        reason = f"{m['kind']} figure {value}" + (f" as of {m['as_of']}" if m["as_of"] else "") + \
+            "; mentions " + ", ".join(f"'{t}'" for t in hit.terms)
+        if unit_fit < 1:
+            reason += f"; unit {m['unit']} fits a {indicator.evidence_kind} indicator loosely"
+        out.append(Evidence(indicator.code, "measure", corpus.doc_label(m["doc_id"]),
+                            corpus.docs[m["doc_id"]]["source_name"], m["doc_id"], m["page"], _clip(sentence),
+                            round(score, 3), reason + "".join(f"; {n}" for n in notes),
+                            value=m["value"], unit=m["unit"], as_of=m["as_of"], year=m["year"]))
+    return out
+
+
+def fts_match(indicator: Indicator) -> str:
+    """FTS5 query for any wording of any concept, abbreviations both ways.
+
+    >>> fts_match(catalogue(2021).get("6.20"))
+    '"tro ly ao" OR "chatbot" OR "cong chuc" OR "cbccvc" OR "can bo cong chuc vien chuc" OR "can bo"'
+    """
+    expansions = abbreviations()
+    by_expansion = {fold(v): k for k, v in expansions.items()}
+    phrases: list = []
+    for concept in indicator.concepts:
+        for term in concept.terms:
+            forms = [term.text] + ([expansions[term.text]] if term.text in expansions else []) + \
+                ([by_expansion[fold(term.text)]] if fold(term.text) in by_expansion else [])
+            for form in forms:
+                words = " ".join(_words(fold(form)))
+                if words and f'"{words}"' not in phrases:
+                    phrases.append(f'"{words}"')
+    return " OR ".join(phrases)
+
+
+def _sentences(text: str) -> list:
+    """Sentences of a passage (split at '.' and ';'), with the passage itself if it is one."""
+    parts, pos = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        parts.append(text[pos:m.end()].strip())
+        pos = m.end()
+    parts.append(text[pos:].strip())
+    return [p for p in parts if len(p) > 3]
+
+
+def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int],
+                        limit: int = 200) -> list:
+    query = fts_match(indicator)
+    if not query or not corpus.docs:
+        return []
+    marks = ",".join("?" * len(corpus.docs))
+    rows = corpus.db.query(
+        f"""select p.doc_id, p.seq, p.page, p.text from passages_fts join passages p on p.rowid = passages_fts.rowid
+            where passages_fts match ? and p.doc_id in ({marks}) order by bm25(passages_fts) limit ?""",
+        [query, *corpus.docs, limit])
+    form = PASSAGE_FIT.get(indicator.evidence_kind, PASSAGE_FIT_OTHER)
+    out = []
+    for r in rows:
+        if r["text"].lstrip().startswith(("Căn cứ", "- Căn cứ")):
+            continue  # a legal basis line: the cited document is the candidate, not the line
+        best = None
+        for sentence in _sentences(r["text"]):
+            key = match_key(sentence)
+            hit = match(indicator, key)
+            if hit.coverage and (best is None or hit.factor > best[1].factor):
+                best = (sentence, hit, key)
+        if not best:
+            continue
+        sentence, hit, key = best
+        score, notes = hit.factor * form * _year_fit(corpus.docs[r["doc_id"]]["year"], year, standing=False), []
+        if restates(indicator, sentence):
+            score *= RESTATEMENT
+            notes.append("restates the indicator")
+        if corpus.in_criteria_section(r["doc_id"], r["seq"]):
+            score *= CRITERIA_SECTION
+            notes.append("in a list of criteria")
+        section = corpus.section_kind(r["doc_id"], r["seq"])
+        if section == "plan":
+            score *= PLAN_SECTION
+            notes.append("in a section of aims or tasks")
+        elif section == "problems":
+            score *= NEGATED
+            notes.append("in a section of shortcomings")
+        if _PLANNING.search(key):
+            score *= PLANNING
+            notes.append("a plan, not a fact")
+        if _NEGATED.search(key):
+            score *= NEGATED
+            notes.append("negated ('chưa')")
+        elif _DEPLOYED.search(key):
+            score = min(1.0, score * DEPLOYED)
+            notes.insert(0, "states it as done")
+        reason = "passage mentions " + ", ".join(f"'{t}'" for t in hit.terms) + "".join(f"; {n}" for n in notes)
+        out.append(Evidence(indicator.code, "passage", corpus.doc_label(r["doc_id"]),
+                            corpus.docs[r["doc_id"]]["source_name"], r["doc_id"], r["page"], _clip(sentence),
+                            round(score, 3), reason, year=corpus.docs[r["doc_id"]]["year"]))
+    return out
+
+
+def rank(candidates: list) -> list:
+    """Best first; one item per (document, quote); figures before passages on a tie.
+
+    A passage that cites a candidate document ("Kế hoạch số 02/KH-BCĐ … Tổ công nghệ số
+    cộng đồng") gives way to that document: the document is the evidence.
+    """
+    order = {"measure": 0, "document": 1, "passage": 2}
+    cited = {regex.sub(r"\s+", "", e.document) for e in candidates if e.kind == "document"}
+    seen, out = set(), []
+    for e in sorted(candidates, key=lambda e: (-e.score, order[e.kind], e.document, e.page or 0)):
+        key = (e.document, e.quote)
+        if e.kind == "passage" and any(d in regex.sub(r"\s+", "", e.quote) for d in cited):
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def find_evidence(db: sqlite_utils.Database, province: str, year: Optional[int] = None,
+                  codes: Optional[list] = None, limit: int = 3, threshold: float = THRESHOLD,
+                  cat: Optional[Catalogue] = None) -> list:
+    """Ranked evidence for every indicator (or the given codes) of a province.
+
+    >>> find_evidence(db, "Tuyên Quang", 2022, ["2.1"])[0].evidence[0].document  # doctest: +SKIP
+    '48-NQ/TU'
+    """
+    cat = cat or catalogue(year)
+    corpus = ProvinceCorpus(db, province)
+    results = []
+    for indicator in cat.indicators:
+        if codes and indicator.code not in codes:
+            continue
+        if not indicator.named:
+            results.append(IndicatorEvidence(indicator, [], "unnamed"))
+            continue
+        candidates = _document_candidates(corpus, indicator, year) + \
+            _measure_candidates(corpus, indicator, year) + _passage_candidates(corpus, indicator, year)
+        ranked = [e for e in rank(candidates) if e.score >= threshold][:limit]
+        results.append(IndicatorEvidence(indicator, ranked, "found" if ranked else "none"))
+    return results
+
+
+def candidates_for(db: sqlite_utils.Database, province: str, code: str, year: Optional[int] = None) -> list:
+    """Every candidate for one indicator, ranked, with no threshold (to inspect or tune)."""
+    indicator = catalogue(year).get(code)
+    corpus = ProvinceCorpus(db, province)
+    return rank(_document_candidates(corpus, indicator, year) + _measure_candidates(corpus, indicator, year)
+                + _passage_candidates(corpus, indicator, year))

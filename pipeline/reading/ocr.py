@@ -1,0 +1,164 @@
+"""OCR with the real Tesseract (`tesseract -l vie`), one process per page, pages in parallel.
+
+Pages are rendered with pypdfium2 at 300 dpi in grayscale in this process (pdfium is
+not thread-safe) and handed to `jobs` tesseract processes at once, each limited to one
+OpenMP thread: on 2 cores two single-threaded pages finish sooner than one page
+fighting over both cores.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+
+from vanban.models.records import Page, UnreadableFile
+
+LANG = "vie"
+MIN_SCAN_DPI = 200  # below this an embedded scan is rendered up to the asked dpi instead
+# A photo or low-resolution scan narrower than this is enlarged twice before OCR: on the two
+# 576-px-wide Đà Nẵng JPEGs in /work/shared/external, similarity to the hand transcription
+# rose from 0.936 to 0.947 and 0.958. An A4 page at 300 dpi is 2480 px wide.
+MIN_OCR_WIDTH = 1600
+INSTALL_HINT = ("run ./setup.sh, or install Tesseract with Vietnamese data: "
+                "apt-get install tesseract-ocr tesseract-ocr-vie")
+
+
+class OcrUnavailable(UnreadableFile):
+    """Tesseract or its Vietnamese data is missing, so scanned pages cannot be read."""
+
+
+@functools.lru_cache(maxsize=1)
+def check_tesseract() -> str:
+    """Path of the tesseract binary, after checking that it has the `vie` language."""
+    binary = shutil.which("tesseract")
+    if not binary:
+        raise OcrUnavailable(f"scanned pages need OCR but tesseract is not installed; {INSTALL_HINT}")
+    if LANG not in languages():
+        raise OcrUnavailable(f"tesseract has no Vietnamese data ('{LANG}' not in --list-langs); {INSTALL_HINT}")
+    return binary
+
+
+@functools.lru_cache(maxsize=1)
+def languages() -> frozenset:
+    """The languages the installed tesseract has data for ('vie', 'eng', …); empty without it."""
+    binary = shutil.which("tesseract")
+    if not binary:
+        return frozenset()
+    return frozenset(subprocess.run([binary, "--list-langs"], capture_output=True, text=True).stdout.split())
+
+
+def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int = 300) -> Image.Image:
+    """Page `index` (0-based) as a grayscale image at `dpi`; tesseract binarises it itself.
+
+    A scanner's page is one upright image over the whole page: that image is taken as
+    it is (decoding costs a tenth of rendering), when it has at least MIN_SCAN_DPI and
+    shades of grey.
+    """
+    page = pdf[index]
+    scan = _page_scan(page)
+    if scan is not None:
+        return scan
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    return bitmap.to_pil().convert("L")
+
+
+def _page_scan(page: pdfium.PdfPage) -> Image.Image | None:
+    """The page's single full-page, unrotated image, or None."""
+    images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+    if len(images) != 1:
+        return None
+    width, height = page.get_size()
+    left, bottom, right, top = images[0].get_bounds()
+    a, b, c, d, _, _ = images[0].get_matrix().get()
+    if b or c or a <= 0 or d <= 0 or (right - left) * (top - bottom) < 0.95 * width * height:
+        return None  # rotated, flipped or partial: rendering puts it right
+    if images[0].get_metadata().bits_per_pixel == 1:
+        # A black-and-white (fax-coded) scan: pdfium's rendering smooths its edges into grey,
+        # which Tesseract reads better. On the four such Quảng Ngãi/Đà Nẵng scans in
+        # /work/shared/external, rendering recovered two dates and a signer that the raw
+        # bitmap lost, and lost one signer; on colour/grey scans it was a draw.
+        return None
+    try:
+        image = images[0].get_bitmap(render=False).to_pil()
+    except Exception:  # an image format pdfium decodes only while rendering
+        return None
+    if image.width < MIN_SCAN_DPI * width / 72:
+        return None
+    return image.convert("L")
+
+
+def prepare(image: Image.Image) -> Image.Image:
+    """Grayscale, and twice the size when the image is too small for tesseract's glyph sizes."""
+    image = image.convert("L")
+    if image.width < MIN_OCR_WIDTH:
+        image = image.resize((image.width * 2, image.height * 2), Image.LANCZOS)
+    return image
+
+
+def parse_tsv(tsv: str) -> float:
+    """Mean word confidence (0-100) of tesseract's TSV output; 0.0 when it found no word."""
+    confidences = [float(row["conf"]) for row in csv.DictReader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+                   if row.get("text", "").strip() and float(row.get("conf", -1)) >= 0]
+    return round(sum(confidences) / len(confidences), 1) if confidences else 0.0
+
+
+def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge: bool = True) -> tuple[str, float]:
+    """Text and mean word confidence (0-100) of one page image, in one tesseract call.
+
+    `enlarge=False` hands a small image over at its own size (see `prepare`).
+
+    >>> text, confidence = ocr_image(Path("scan-page-1.png"))  # doctest: +SKIP
+    >>> text.splitlines()[0], confidence
+    ('ỦY BAN NHÂN DÂN', 91.4)
+    """
+    binary = check_tesseract()
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp:
+        if isinstance(image, Image.Image):
+            # uncompressed PGM: PNG encoding of a 300 dpi A4 page costs 0.3 s, PGM 0.005 s
+            source = Path(tmp) / "page.pgm"
+            (prepare(image) if enlarge else image.convert("L")).save(source)
+        else:
+            source = Path(image)
+        base = Path(tmp) / "out"
+        # `txt tsv`: tesseract writes the text and the word table from a single recognition
+        result = subprocess.run([binary, str(source), str(base), "-l", lang, "--psm", str(psm), "txt", "tsv"],
+                                capture_output=True, text=True, env=env)
+        if result.returncode != 0:
+            raise UnreadableFile(f"tesseract failed: {result.stderr.strip()[-300:]}")
+        text = base.with_suffix(".txt").read_text(encoding="utf-8")
+        confidence = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
+    return text.replace("\f", "").rstrip() + "\n", confidence
+
+
+def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int = 300, jobs: int = 2) -> list[Page]:
+    """OCR the given pages (1-based) of a PDF, `jobs` pages at a time; Pages in the order asked.
+
+    Rendering runs at most 2 × jobs pages ahead of tesseract, so a long scan does not
+    hold every page image in memory.
+    """
+    check_tesseract()
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            pending: list[tuple[int, Future]] = []
+            done: dict[int, tuple[str, float]] = {}
+            for number in page_numbers:
+                if len(pending) >= 2 * max(1, jobs):
+                    first, future = pending.pop(0)
+                    done[first] = future.result()
+                pending.append((number, pool.submit(ocr_image, render_page(pdf, number - 1, dpi))))
+            for number, future in pending:
+                done[number] = future.result()
+    finally:
+        pdf.close()
+    return [Page(number, done[number][0], "ocr", done[number][1]) for number in page_numbers]

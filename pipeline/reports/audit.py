@@ -1,0 +1,112 @@
+"""Audit findings as a table for people, JSON or CSV for scripts, and an HTML report.
+
+    vanban audit                       # the table
+    vanban audit --format html -o outputs/audit.html
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+from vanban.pipeline.corpus.audit import KINDS, Finding
+
+TITLES = {
+    "conflicting_date": "One document cited with different dates",
+    "suspected_year_typo": "Same number, day and subject, different year: a mistyped year",
+    "type_symbol_mismatch": "Written type disagrees with the ký hiệu",
+    "missing_number": "Header leaves the number blank",
+    "missing_date": "Header leaves the day blank",
+    "cites_future": "Citation dated after the citing document",
+    "unresolved": "Citation whose year or jurisdiction cannot be determined",
+    "missing_document": "Cited but not in the corpus: documents to collect",
+}
+
+
+def _group(finding: Finding) -> str:
+    """Missing documents are listed under their issuer and type: 'Thủ tướng Chính phủ — Quyết định'."""
+    return f"{finding.facts.get('issuer') or 'issuer unknown'} — {finding.facts.get('type') or 'type unknown'}"
+
+
+def to_json(findings: list[Finding]) -> str:
+    return json.dumps([f.export() for f in findings], ensure_ascii=False, indent=1)
+
+
+def to_csv(findings: list[Finding]) -> str:
+    """One row per finding; documents joined by ';', the first quote as evidence."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kind", "id", "year", "documents", "detail", "page", "quote"])
+    for f in findings:
+        first = f.evidence[0] if f.evidence else None
+        writer.writerow([f.kind, f.id or "", f.year or "", ";".join(Path(d).name for d in f.documents), f.detail,
+                         first.page if first else "", first.quote if first else ""])
+    return out.getvalue()
+
+
+def to_table(findings: list[Finding], quotes: int = 2) -> str:
+    """Findings under one heading per kind, each with its first quotes: for reading in a terminal."""
+    lines = []
+    counts = Counter(f.kind for f in findings)
+    for kind in KINDS:
+        if not counts[kind]:
+            continue
+        lines.append(f"== {kind} ({counts[kind]}): {TITLES[kind]}")
+        group = None
+        for f in (f for f in findings if f.kind == kind):
+            if kind == "missing_document" and _group(f) != group:
+                group = _group(f)
+                lines.append(f"  -- {group}")
+            lines.append(f"  {f.id or '—'}  {f.year or ''}  {f.detail}")
+            lines.append(f"      in: {', '.join(Path(d).name for d in f.documents)}")
+            for e in f.evidence[:quotes]:
+                lines.append(f"      {Path(e.source).name} p.{e.page}: “{e.quote}”")
+        lines.append("")
+    lines.append("summary: " + (", ".join(f"{k} {counts[k]}" for k in KINDS if counts[k]) or "no findings"))
+    return "\n".join(lines)
+
+
+def _link(source: str) -> str:
+    path = Path(source.split("#")[0])
+    href = path.resolve().as_uri() if path.is_absolute() or path.exists() else html.escape(str(path))
+    return f'<a href="{html.escape(href)}">{html.escape(path.name)}</a>'
+
+
+def to_html(findings: list[Finding]) -> str:
+    """A standalone page: a section per kind, each finding with links to its documents and its quotes."""
+    counts = Counter(f.kind for f in findings)
+    parts = ["<!doctype html><html lang='vi'><meta charset='utf-8'><title>vanban audit</title>",
+             "<style>body{font-family:sans-serif;max-width:70em;margin:auto}td{vertical-align:top;padding:.2em .5em}"
+             "tr:nth-child(even){background:#f4f4f4}q{color:#444}h3{color:#555}</style>",
+             "<h1>vanban audit</h1><ul>"]
+    parts += [f"<li><a href='#{k}'>{TITLES[k]}</a>: {counts[k]}</li>" for k in KINDS if counts[k]]
+    parts.append("</ul>")
+    for kind in KINDS:
+        if not counts[kind]:
+            continue
+        parts.append(f"<h2 id='{kind}'>{html.escape(TITLES[kind])} ({counts[kind]})</h2>")
+        groups: dict = {}
+        for f in findings:
+            if f.kind == kind:
+                groups.setdefault(_group(f) if kind == "missing_document" else "", []).append(f)
+        for group, members in groups.items():
+            if group:
+                parts.append(f"<h3>{html.escape(group)}</h3>")
+            parts.append("<table><tr><th>id</th><th>year</th><th>finding</th><th>documents</th><th>evidence</th></tr>")
+            parts += [_html_row(f) for f in members]
+            parts.append("</table>")
+    if not findings:
+        parts.append("<p>No findings.</p>")
+    return "\n".join(parts) + "\n</html>\n"
+
+
+def _html_row(f: Finding) -> str:
+    evidence = "<br>".join(f"{_link(e.source)} p.{e.page}: <q>{html.escape(e.quote)}</q>" for e in f.evidence)
+    return (f"<tr><td>{html.escape(f.id or '—')}</td><td>{f.year or ''}</td><td>{html.escape(f.detail)}</td>"
+            f"<td>{'<br>'.join(_link(d) for d in f.documents)}</td><td>{evidence}</td></tr>")
+
+
+RENDERERS = {"table": to_table, "json": to_json, "csv": to_csv, "html": to_html}
