@@ -17,7 +17,7 @@ def run(*args):
 
 def test_cited_by_answers_which_plans_cite_a_decree(tmp_path):
     make_store(tmp_path / "v.db")
-    result = run("cited-by", "nd 45/2020", "--type", "KH", "--db", tmp_path / "v.db", "--json")
+    result = run("cited-by", "nd 45/2020", "--type", "KH", "--db", tmp_path / "v.db", "--format", "json")
     rows = json.loads(result.stdout)
     assert {r["so_hieu"] for r in rows} == {"10/KH-UBND", "204/KH-UBND"}
     assert all(r["type"] == "Kế hoạch" and r["depth"] == 1 for r in rows)
@@ -25,7 +25,7 @@ def test_cited_by_answers_which_plans_cite_a_decree(tmp_path):
 
 def test_cited_by_transitive_as_csv(tmp_path):
     make_store(tmp_path / "v.db")
-    result = run("cited-by", "45/2020/ND-CP", "--transitive", "--db", tmp_path / "v.db", "--csv")
+    result = run("cited-by", "45/2020/ND-CP", "--transitive", "--db", tmp_path / "v.db", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {(r["so_hieu"], r["depth"]) for r in rows} >= {("30/QĐ-UBND", "2"), ("10/KH-UBND", "1")}
 

@@ -59,10 +59,11 @@ def test_an_unknown_document_says_what_to_try(db):
 
 
 def test_compare_prints_groups_and_writes_charts(db, tmp_path):
-    result = run("measures", "compare", "--metric", "hồ sơ công việc", "-o", tmp_path / "c.png", "--db", db)
+    result = run("measures", "compare", "--metric", "hồ sơ công việc", "--db", db)
     assert result.stdout.startswith("hồ sơ công việc được xử lý trên môi trường mạng")
     assert "2030" in result.stdout and "100%" in result.stdout
-    assert f"wrote {tmp_path / 'c.png'}" in result.stderr
+    result = run("measures", "compare", "--metric", "hồ sơ công việc", "-o", tmp_path / "c.png", "--db", db)
+    assert not result.stdout and f"wrote {tmp_path / 'c.png'}" in result.stderr
     with Image.open(tmp_path / "c.png") as image:
         assert image.format == "PNG"
     run("measures", "--db", db, "compare", "--metric", "ho so cong viec", "-o", tmp_path / "c.html")
@@ -78,4 +79,9 @@ def test_compare_as_json_has_one_row_per_figure_with_its_group(db):
 
 def test_compare_with_no_match_fails_helpfully(db):
     result = CliRunner().invoke(main, ["measures", "compare", "--metric", "khong co gi", "--db", str(db)])
-    assert result.exit_code != 0 and "vanban measures" in result.output
+    assert result.exit_code == 1 and "vanban measures" in result.output
+
+
+def test_a_chart_needs_a_file(db):
+    result = CliRunner().invoke(main, ["measures", "compare", "--metric", "ho so", "--format", "png", "--db", str(db)])
+    assert result.exit_code == 2 and "-o FILE" in result.output

@@ -84,7 +84,7 @@ def test_cli_exit_codes(tmp_path):
     assert result.returncode == 1 and "empty.pdf" in result.stderr + result.stdout
     write_plans(tmp_path / "mixed", 2)
     bad_files(tmp_path / "mixed")
-    result = run_cli("ingest", str(tmp_path / "mixed"), "--db", str(tmp_path / "w.db"), "-q", "--json")
+    result = run_cli("ingest", str(tmp_path / "mixed"), "--db", str(tmp_path / "w.db"), "-q", "--format", "json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["documents"] == 2 and len(summary["failures"]) == 4

@@ -38,7 +38,7 @@ def test_mentions_are_marked_and_linked_to_their_nodes(tmp_path):
 def test_show_html_writes_a_file(tmp_path):
     make_store(tmp_path / "v.db")
     out = tmp_path / "a.html"
-    result = CliRunner().invoke(main, ["show", "10/KH-UBND", "--html", "-o", str(out), "--db", str(tmp_path / "v.db")])
+    result = CliRunner().invoke(main, ["show", "10/KH-UBND", "--format", "html", "-o", str(out), "--db", str(tmp_path / "v.db")])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "Kế hoạch số 20/KH-UBND ngày 01/5/2021" in text

@@ -53,8 +53,8 @@ def test_cli_writes_html_and_xlsx(results, tmp_path):
                                         "-o", str(out)])
         assert res.exit_code == 0, res.output
         assert out.stat().st_size > 1000
-    res = CliRunner().invoke(main, ["evidence", "--province", "Tuyên Quang", "--db", db, "--format", "html"])
-    assert res.exit_code != 0 and "-o FILE" in res.output
+    res = CliRunner().invoke(main, ["evidence", "--province", "Tuyên Quang", "--db", db, "--format", "xlsx"])
+    assert res.exit_code == 2 and "-o FILE" in res.output
 
 
 @pytest.mark.slow

@@ -8,16 +8,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 
 import click
 
-from vanban.pipeline import store
+from vanban.pipeline.cli.options import DB_OPTION, EXIT_FAIL_ON, open_store
+from vanban.pipeline.cli.output import format_rows, output_options
 from vanban.pipeline.corpus.audit import KINDS
-from vanban.pipeline.cli.main import DB_OPTION
-
-FAIL_EXIT = 3
 
 
 def register(group: click.Group) -> None:
@@ -28,15 +25,12 @@ def register(group: click.Group) -> None:
 @DB_OPTION
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
               help="Only findings of this kind (repeatable; default: every kind).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table",
-              show_default=True, help="table for people; json or csv for scripts; html for a report with links.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="File to write (default: stdout).")
 @click.option("--fail-on", "fail_on", multiple=True, type=click.Choice([*KINDS, "any"]),
-              help=f"Exit {FAIL_EXIT} when a finding of this kind exists (repeatable), to gate an ingestion job.")
+              help=f"Exit {EXIT_FAIL_ON} when a finding of this kind exists (repeatable), to gate an ingestion job.")
 @click.option("--bench", "bench_docs", type=int, default=None, hidden=True,
               help="Time the audit of a synthetic store of this many documents instead.")
-def audit_command(db_path, kinds, fmt, output, fail_on, bench_docs):
+@output_options(formats=("table", "json", "csv", "nl", "html"), table_limit=0, noun="findings")
+def audit_command(db_path, kinds, fail_on, bench_docs, out):
     """Find what the corpus cites but lacks, and citations that contradict each other.
 
     Kinds: conflicting_date (17/NQ-CP cited as 09/3/2019 and as 07/3/2019),
@@ -44,8 +38,12 @@ def audit_command(db_path, kinds, fmt, output, fail_on, bench_docs):
     type_symbol_mismatch (Quyết định số 2323/BTTTT-THH), missing_number / missing_date
     (Số: /BC-STTTT, ngày  tháng 5 năm 2022), cites_future, unresolved, and
     missing_document: what to go and collect, most cited first, by issuer and type.
+    Finding nothing is a clean corpus: exit 0.
 
-    Example:  vanban audit --format html -o outputs/audit.html
+    \b
+    Example:
+      vanban audit --format html -o outputs/audit.html
+      vanban audit --kind conflicting_date --fail-on any    # exit 3: 17/NQ-CP has two dates
     """
     if bench_docs:
         from vanban.pipeline.dev.audit_bench import bench_audit
@@ -57,17 +55,20 @@ def audit_command(db_path, kinds, fmt, output, fail_on, bench_docs):
 
     gate = set(KINDS) if "any" in fail_on else set(fail_on)
     shown = set(kinds) or set(KINDS)
-    findings = audit(store.open_db(db_path), kinds=shown | gate)
-    text = RENDERERS[fmt]([f for f in findings if f.kind in shown])
-    if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        counts = Counter(f.kind for f in findings if f.kind in shown)
-        click.echo(f"wrote {sum(counts.values())} findings to {output}: "
-                   + (", ".join(f"{k} {n}" for k, n in counts.items()) or "none"), err=True)
+    findings = audit(open_store(db_path), kinds=shown | gate)
+    kept = out.cut([f for f in findings if f.kind in shown])
+    if out.format in ("json", "nl"):
+        text = format_rows([f.export() for f in kept], out.format, [])
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        text = RENDERERS[out.format](kept)
+    counts = Counter(f.kind for f in kept)
+    if out.path:
+        with out.open() as fh:
+            fh.write(text)
+        out.wrote(len(kept), ": " + (", ".join(f"{k} {n}" for k, n in counts.items()) or "none"))
+    else:
+        out.write(text)
     failing = Counter(f.kind for f in findings if f.kind in gate)
     if failing:
         click.echo("failing: " + ", ".join(f"{k} {n}" for k, n in failing.items()), err=True)
-        sys.exit(FAIL_EXIT)
+        raise click.exceptions.Exit(EXIT_FAIL_ON)

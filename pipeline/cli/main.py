@@ -5,44 +5,43 @@
     vanban show 187/KH-UBND
     vanban export --format jsonl -o outputs/vanban.jsonl
     vanban eval --gold ../shared/gold
+
+Options shared by every command live in options.py (--db, -q, exit codes) and output.py
+(--format, -o, --limit).
 """
 from __future__ import annotations
 
-import csv
-import json
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
-from vanban.pipeline import store
-
-DB_OPTION = click.option("--db", "db_path", type=click.Path(path_type=Path), default=store.DEFAULT_DB,
-                         show_default=True, help="SQLite file to read or write.")
+from vanban.pipeline.cli.options import DB_OPTION, QUIET_OPTION, nothing_found, open_store, show_progress
+from vanban.pipeline.cli.output import check_output, output_options
 
 
-def emit_rows(rows: list[dict], fmt: str, columns: list[str]) -> None:
-    """Print rows as a table for people, JSON or CSV for scripts."""
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        return
-    widths = {c: min(max([len(c)] + [len(str(r.get(c) if r.get(c) is not None else "")) for r in rows]), 60)
-              for c in columns}
-    click.echo("  ".join(c.ljust(widths[c]) for c in columns))
-    for r in rows:
-        click.echo("  ".join(str(r.get(c) if r.get(c) is not None else "")[:60].ljust(widths[c]) for c in columns))
+class VanbanGroup(click.Group):
+    """Turns the errors a user can meet (a file that is not a store, a file that cannot be
+    read or written) into one line and exit 1 instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # `vanban search … | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(1)
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(f"the store cannot be read ({exc}); is --db a file made by "
+                                       "`vanban ingest`?") from exc
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
 
 
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                             show_default=True, help="table for people; json or csv for scripts.")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=VanbanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vanban", message="vanban %(version)s")
 def main() -> None:
     """vanban: document intelligence for Vietnamese official documents.
 
@@ -50,7 +49,21 @@ def main() -> None:
     find each document's identity (số/ký hiệu, ngày, cơ quan ban hành, người ký),
     its references, targets and figures; store everything in one SQLite file.
 
-    Start with:  vanban ingest corpus/   then   vanban search "chuyen doi so".
+    \b
+    Start with:
+      vanban ingest corpus/
+      vanban search "chuyen doi so"
+      vanban cited-by "nd 47/2020" --type KH
+
+    Commands that print rows take --format table|json|csv|nl, -o FILE and --limit N
+    (0: all). --db (or the VANBAN_DB variable) names the store; only ingest creates one.
+
+    \b
+    Exit codes:
+      0  done
+      1  nothing found, or the command failed (no store at --db, no such document)
+      2  usage error (an unknown option, a bad value)
+      3  `vanban audit --fail-on` matched
     """
 
 
@@ -59,29 +72,26 @@ def main() -> None:
 @DB_OPTION
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Re-ingest files already in the store.")
-@click.option("--strict", is_flag=True, help="Exit non-zero if any file fails.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths, db_path, jobs, force, strict, quiet, as_json):
-    """Ingest files and folders into the store.
+@click.option("--strict", is_flag=True, help="Exit 1 if any file fails.")
+@QUIET_OPTION
+@output_options(formats=("table", "json"), table_limit=None, noun="summary")
+def ingest(paths, db_path, jobs, force, strict, quiet, out):
+    """Ingest files and folders into the store (created if missing).
 
     Reads PDF (text layer, or OCR with Tesseract for scanned pages), DOCX, PNG/JPG/TIFF,
     TXT/MD and JSONL (one document per line with a "text" field). Each file is one
     transaction: re-running skips what is done, a killed batch resumes. Files that
     cannot be read are listed with their reason and logged in the ingest_log table.
+    Exits 1 when nothing could be ingested, or with --strict when any file failed.
 
-    Example:  vanban ingest corpus/ --db outputs/vanban.db
+    \b
+    Example:
+      vanban ingest corpus/seeds --db outputs/vanban.db --format json
     """
     from vanban.pipeline.reading.ingest import ingest as run_ingest
 
-    summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=not quiet)
-    if as_json:
-        click.echo(json.dumps({"files": summary.files, "skipped": summary.skipped, "documents": summary.documents,
-                               "pages": summary.pages, "ocr_pages": summary.ocr_pages,
-                               "failures": [{"path": f.path, "reason": f.reason} for f in summary.failures]},
-                              ensure_ascii=False, indent=1))
-    else:
-        click.echo("\n".join(summary.lines()))
+    summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=show_progress(quiet))
+    out.record(summary.as_dict(), "\n".join(summary.lines()))
     nothing = summary.files > 0 and summary.documents == 0 and summary.skipped == 0
     if nothing or (strict and summary.failures):
         sys.exit(1)
@@ -89,14 +99,23 @@ def ingest(paths, db_path, jobs, force, strict, quiet, as_json):
 
 @main.command()
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="One JSON object a line, one line a document.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, callback=check_output,
+              metavar="FILE", help="Write to FILE instead of stdout.")
 def export(db_path, fmt, output):
-    """Export every document as JSON lines (the contract in shared/EXPORT.md)."""
+    """Export every document as JSON lines (the contract in shared/EXPORT.md).
+
+    \b
+    Example:
+      vanban export -o outputs/vanban.jsonl
+      vanban export | jq -r 'select(.identity.province == "Tuyên Quang") | .identity.so_hieu'
+    """
     from vanban.pipeline.store.export import write_jsonl
 
-    db = store.open_db(db_path)
+    db = open_store(db_path)
     if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
         with open(output, "w", encoding="utf-8") as fh:
             n = write_jsonl(db, fh)
         click.echo(f"wrote {n} documents to {output}", err=True)
@@ -108,91 +127,116 @@ def export(db_path, fmt, output):
 @DB_OPTION
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("../shared/gold"),
               show_default=True, help="Folder of gold answers (identity.json, references/, targets/).")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--errors", is_flag=True, help="List every disagreement with the gold.")
 @click.option("--evidence-gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Also score DTI evidence: a JSON of indicator/province pairs (tests/fixtures/evidence_gold.json).")
-def evaluate(db_path, gold, as_json, errors, evidence_gold):
+@output_options(formats=("table", "json"), table_limit=None, noun="scores")
+def evaluate(db_path, gold, errors, evidence_gold, out):
     """Score the stored documents against gold answers: precision/recall/F1 per field.
 
     Documents are matched to gold by file stem and scored per corpus variant (the
     folder they came from: seeds as text, text-layer PDFs, scanned PDFs).
+
+    \b
+    Example:
+      vanban eval --gold ../shared/gold --errors       # e.g. số hiệu 187/KH-UBND read as 187/KH-UB
+      vanban eval --gold ../shared/gold --format json -o outputs/eval.json
     """
     from vanban.pipeline.dev.evaluation.run import evaluate as run_eval, render
 
-    db = store.open_db(db_path)
+    db = open_store(db_path)
     report = run_eval(db, gold)
     if evidence_gold:
         from vanban.pipeline.dev.evaluation.evidence import score_evidence
 
         report["evidence"] = score_evidence(db, evidence_gold)
-    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else render(report, errors))
+    out.record(report, render(report, errors))
 
 
 @main.command()
 @click.argument("query")
 @DB_OPTION
-@click.option("--limit", default=20, show_default=True)
-@FORMAT_OPTION
-def search(query, db_path, limit, fmt):
-    """Full-text search; diacritics optional: "ke hoach chuyen doi so" finds "Kế hoạch chuyển đổi số"."""
+@output_options(noun="passages")
+def search(query, db_path, out):
+    """Full-text search, best first; diacritics optional.
+
+    Every word must appear; "ke hoach chuyen doi so" finds "Kế hoạch chuyển đổi số".
+    Exits 1 when nothing matches.
+
+    \b
+    Example:
+      vanban search "chuyen doi so cap xa" --limit 5
+      vanban search "chữ ký số" --format csv -o outputs/chu_ky_so.csv
+    """
     from vanban.pipeline.store.search import search as run_search
 
-    hits = run_search(store.open_db(db_path), query, limit)
-    rows = [{"so_hieu": h.so_hieu, "source": h.source, "page": h.page, "kind": h.kind, "text": h.text} for h in hits]
-    if fmt != "table":
-        emit_rows(rows, fmt, list(rows[0]) if rows else ["so_hieu", "source", "page", "kind", "text"])
-        return
-    for h in hits:
-        marked, pos = [], 0
-        for a, b in h.highlights:
-            if a >= pos:
-                marked += [h.text[pos:a], click.style(h.text[a:b], bold=True, fg="yellow")]
-                pos = b
-        marked.append(h.text[pos:])
-        click.echo(f"{h.so_hieu or '—'}  {Path(h.source).name} p.{h.page}  [{h.kind}]")
-        click.echo("  " + "".join(marked)[:400])
+    # a negative LIMIT is no limit in SQLite: fetch every match so the cut can say how many there were
+    hits = out.cut(run_search(open_store(db_path), query, -1))
+    if out.format != "table":
+        out.rows([{"doc_id": h.doc_id, "so_hieu": h.so_hieu, "source": h.source, "page": h.page, "kind": h.kind,
+                   "text": h.text} for h in hits], ["so_hieu", "source", "page", "kind", "text"])
+    elif hits:
+        out.write("\n".join(_search_hit(h) for h in hits), len(hits))
     if not hits:
-        click.echo("no match", err=True)
+        nothing_found(f"no passage has every word of {query!r}")
+
+
+def _search_hit(hit) -> str:
+    """Where the passage is, then its first 400 characters with the query's words in bold."""
+    marked, pos = [], 0
+    for a, b in hit.highlights:
+        if a >= pos:
+            marked += [hit.text[pos:a], click.style(hit.text[a:b], bold=True, fg="yellow")]
+            pos = b
+    marked.append(hit.text[pos:])
+    return f"{hit.so_hieu or '—'}  {Path(hit.source).name} p.{hit.page}  [{hit.kind}]\n  " + "".join(marked)[:400]
 
 
 @main.command()
 @click.argument("doc")
 @DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help="The export record as JSON.")
-@click.option("--html", "as_html", is_flag=True, help="The text as HTML, references and figures highlighted.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File for --html (default: stdout).")
-def show(doc, db_path, as_json, as_html, output):
-    """Show one document: identity, references and figures. DOC is a số hiệu, file name or id."""
+@output_options(formats=("table", "json", "html"), table_limit=None, noun="document")
+def show(doc, db_path, out):
+    """Show one document: identity, references and figures.
+
+    DOC is a số hiệu typed any way (187/KH-UBND, kh 187), a file name or a doc_id.
+    --format json gives the export record; html the text with every reference and
+    figure highlighted.
+
+    \b
+    Example:
+      vanban show 206/KH-UBND
+      vanban show 204/KH-UBND -o outputs/204.html
+    """
     from vanban.pipeline.store.export import document_record
     from vanban.pipeline.store.search import find_document
 
-    db = store.open_db(db_path)
+    db = open_store(db_path)
     row = find_document(db, doc)
     if not row:
         raise click.ClickException(f"no document matches {doc!r}; try `vanban search` to find it")
-    if as_html:
-        from vanban.pipeline.reports.annotate import write_document_html
+    if out.format == "html":
+        from vanban.pipeline.reports.annotate import render_document_html
 
-        page = write_document_html(db, row, output)
-        click.echo(f"wrote {output}" if output else page, err=bool(output))
+        out.write(render_document_html(db, row))
         return
     record = document_record(db, row)
-    if as_json:
-        click.echo(json.dumps(record, ensure_ascii=False, indent=1))
-        return
-    click.echo(f"{record['source']}  ({record['pages']} pages, {record['ocr_pages']} OCR)")
+    out.record(record, _document_text(record))
+
+
+def _document_text(record: dict) -> str:
+    """The export record for reading in a terminal."""
+    lines = [f"{record['source']}  ({record['pages']} pages, {record['ocr_pages']} OCR)"]
     for key, value in record["identity"].items():
         note = record["identity_notes"].get(key)
-        click.echo(f"  {key:13} {value if value is not None else '—'}" + (f"   ({note})" if note else ""))
-    for warning in record["warnings"]:
-        click.echo(f"  note: {warning}")
-    click.echo(f"references: {len(record['references'])}")
-    for r in record["references"]:
-        click.echo(f"  {r['relation']:12} {r['id']:24} {r['year'] or '':5} {r['jurisdiction'] or ''}")
-    click.echo(f"measures: {len(record['measures'])}")
-    for m in record["measures"]:
-        click.echo(f"  {m['kind']:7} {m['value']:>14g} {m['unit']:6} {m['metric'] or ''}")
+        lines.append(f"  {key:13} {value if value is not None else '—'}" + (f"   ({note})" if note else ""))
+    lines += [f"  note: {warning}" for warning in record["warnings"]]
+    lines.append(f"references: {len(record['references'])}")
+    lines += [f"  {r['relation']:12} {r['id']:24} {r['year'] or '':5} {r['jurisdiction'] or ''}"
+              for r in record["references"]]
+    lines.append(f"measures: {len(record['measures'])}")
+    lines += [f"  {m['kind']:7} {m['value']:>14g} {m['unit']:6} {m['metric'] or ''}" for m in record["measures"]]
+    return "\n".join(lines)
 
 
 @main.command()
@@ -205,21 +249,29 @@ def show(doc, db_path, as_json, as_html, output):
               help="Size of the synthetic corpus the audit is timed on (0 skips it).")
 @click.option("--rounds", type=int, default=3, show_default=True,
               help="Text-layer rounds, raw and vanban taking turns; each side's best is reported.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench(corpus, jobs, ocr_pages, audit_docs, rounds, as_json):
+@QUIET_OPTION
+@output_options(formats=("table", "json"), table_limit=None, noun="figures")
+def bench(corpus, jobs, ocr_pages, audit_docs, rounds, quiet, out):
     """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
 
-    Example:  vanban bench --jobs 2
+    Times the Kế hoạch, Quyết định and Báo cáo PDFs of corpus/pdf (text layer) and
+    corpus/scanned (OCR), the extractors over corpus/seeds, and the audit.
+
+    \b
+    Example:
+      vanban bench --jobs 2 --ocr-pages 4 --format json -o outputs/bench.json
     """
     from vanban.pipeline.dev.bench import render, run_bench
 
-    report = run_bench(corpus, jobs=jobs, ocr_pages=ocr_pages, audit_docs=audit_docs, rounds=rounds)
-    click.echo(json.dumps(report, indent=1) if as_json else render(report))
+    report = run_bench(corpus, jobs=jobs, ocr_pages=ocr_pages, audit_docs=audit_docs, rounds=rounds,
+                       progress=show_progress(quiet))
+    out.record(report, render(report))
 
 
-# Feature commands live in their own modules (pipeline/cli_<feature>.py), each with a
+# Feature commands live in their own modules (pipeline/cli/<feature>.py), each with a
 # register(group) function; add one line here per module.
-COMMAND_MODULES: list[str] = ["vanban.pipeline.cli.graph", "vanban.pipeline.cli.audit", "vanban.pipeline.cli.evidence", "vanban.pipeline.cli.measures"]
+COMMAND_MODULES: list[str] = ["vanban.pipeline.cli.graph", "vanban.pipeline.cli.audit", "vanban.pipeline.cli.evidence",
+                              "vanban.pipeline.cli.measures"]
 
 
 def _register_feature_commands() -> None:

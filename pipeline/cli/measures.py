@@ -6,12 +6,14 @@
 """
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
 
+from vanban.pipeline.cli.options import DB_OPTION, nothing_found, open_store
+from vanban.pipeline.cli.output import Output, output_options, table
 from vanban.pipeline.corpus import measures as mq
-from vanban.pipeline import store
 
 
 @click.group(name="measures", invoke_without_command=True)
@@ -21,14 +23,15 @@ from vanban.pipeline import store
 @click.option("--province", default=None, help="The issuing province, diacritics optional: 'lang son'.")
 @click.option("--year", type=int, default=None, help="The year a figure is for (a target's deadline, an actual's date).")
 @click.option("--doc", "doc", default=None, help="One document: số hiệu, file name or doc_id.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="table for people (values as '55,82%', '216,3 tỷ đồng'); json or csv with raw numbers.")
-@click.option("--limit", type=int, default=100, show_default=True, help="At most this many rows; 0 for all.")
+@DB_OPTION
+@output_options(noun="figures")
 @click.pass_context
-def measures(ctx, db_path, kind, metric, unit, province, year, doc, fmt, limit):
+def measures(ctx, kind, metric, unit, province, year, doc, db_path, out):
     """Targets, actuals, percentages and amounts found in the stored documents.
 
-    With no subcommand, lists the figures matching every option given.
+    With no subcommand, lists the figures matching every option given: the table shows
+    values as people write them ('55,82%', '216,3 tỷ đồng'), json/csv/nl the raw numbers.
+    Exits 1 when no figure matches.
     `vanban measures compare --metric …` lines one metric up across documents and years.
 
     \b
@@ -39,7 +42,7 @@ def measures(ctx, db_path, kind, metric, unit, province, year, doc, fmt, limit):
     """
     if ctx.invoked_subcommand is not None:
         return
-    db = store.open_db(db_path)
+    db = open_store(db_path)
     doc_id = None
     if doc:
         from vanban.pipeline.store.search import find_document
@@ -50,61 +53,55 @@ def measures(ctx, db_path, kind, metric, unit, province, year, doc, fmt, limit):
                                        "a file name, or `vanban search`")
         doc_id = row["doc_id"]
     rows = mq.list_measures(db, kind=kind, metric=metric, unit=unit, province=province, year=year, doc_id=doc_id)
-    total = len(rows)
-    if limit:
-        rows = rows[:limit]
-    from vanban.pipeline.cli.main import emit_rows
-
-    if fmt == "table":
-        emit_rows([{**r, "value": mq.format_value(r["value"], r["unit"])} for r in rows], fmt, mq.TABLE_COLUMNS)
-    else:
-        emit_rows([{c: r[c] for c in mq.DATA_COLUMNS} for r in rows], fmt, mq.DATA_COLUMNS)
-    if not total:
-        click.echo("no figure matches", err=True)
-    elif total > len(rows):
-        click.echo(f"showing {len(rows)} of {total} figures; --limit 0 for all", err=True)
+    out.rows([{c: r[c] for c in mq.DATA_COLUMNS} for r in rows], mq.TABLE_COLUMNS,
+             table_rows=[{**r, "value": mq.format_value(r["value"], r["unit"])} for r in rows])
+    if not rows:
+        nothing_found("no figure matches")
 
 
 @measures.command(name="compare")
 @click.option("--metric", required=True, help="Words of the metric; diacritics optional: 'ho so cong viec'.")
 @click.option("--province", default=None, help="Only documents of this province, diacritics optional.")
 @click.option("--kind", type=click.Choice(mq.KINDS), default=None, help="Only targets, actuals or others.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Chart to write: .png (x = year, y = value) or .html (the chart and the tables).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="table for people; json or csv with raw numbers, one row per figure with its group.")
+@DB_OPTION
+@output_options(formats=("table", "json", "csv", "nl", "png", "html"), table_limit=0, file_only=("png", "html"),
+                noun="figures")
 @click.pass_context
-def compare(ctx, db_path, metric, province, kind, output, fmt):
+def compare(ctx, metric, province, kind, db_path, out):
     """The same metric across documents and years, targets beside actuals.
 
     Figures are grouped by their metric with the levels (tại cấp tỉnh/huyện/xã) taken out,
     so the 90% / 80% / 60% of one sentence fall in one group, each row keeping its scope.
-    In the chart, triangles are targets and circles actuals; each scope has its colour;
-    figures without a year sit in a "no year" column.
+    json/csv/nl give one row per figure with its group. A chart (-o FILE.png, or .html
+    for the chart and the tables): triangles are targets and circles actuals; each scope
+    has its colour; figures without a year sit in a "no year" column.
 
     \b
     Example:
       vanban measures compare --metric "hồ sơ công việc" -o outputs/ho_so.png
     """
-    db_path = _db_path(ctx, db_path)
-    groups = mq.compare_measures(store.open_db(db_path), metric, province=province, kind=kind)
+    groups = mq.compare_measures(open_store(_db_path(ctx, db_path)), metric, province=province, kind=kind)
     if not groups:
-        raise click.ClickException(f"no figure's metric or quote contains {metric!r}; "
-                                   "try fewer words, or `vanban measures` to see what is stored")
-    from vanban.pipeline.cli.main import emit_rows
-
-    if fmt != "table":
-        emit_rows(mq.comparison_rows(groups), fmt, mq.COMPARE_DATA_COLUMNS)
+        nothing_found(f"no figure's metric or quote contains {metric!r}; "
+                      "try fewer words, or `vanban measures` to see what is stored")
+    groups = _cut(groups, out)
+    if out.format in ("png", "html"):
+        written, left_out = mq.draw_comparison(groups, out.target())
+        out.wrote(detail=f" (the {left_out} smallest groups are not drawn)" if left_out else "")
+    elif out.format != "table":
+        out.rows(mq.comparison_rows(groups), mq.COMPARE_DATA_COLUMNS)
     else:
-        for group in groups:
-            click.echo(click.style(f"{group.label}", bold=True) + f"  ({group.unit}, {len(group.rows)} figures)")
-            emit_rows([{**r, "value": mq.format_value(r["value"], r["unit"])} for r in group.rows], "table",
-                      mq.COMPARE_TABLE_COLUMNS)
-            click.echo()
-    if output:
-        written, left_out = mq.draw_comparison(groups, output)
-        click.echo(f"wrote {written}" + (f" (the {left_out} smallest groups are not drawn)" if left_out else ""),
-                   err=True)
+        out.write("\n\n".join(
+            click.style(group.label, bold=True) + f"  ({group.unit}, {len(group.rows)} figures)\n"
+            + table([{**r, "value": mq.format_value(r["value"], r["unit"])} for r in group.rows],
+                    mq.COMPARE_TABLE_COLUMNS) for group in groups))
+
+
+def _cut(groups: list[mq.MetricGroup], out: Output) -> list[mq.MetricGroup]:
+    """The groups holding the first --limit figures, in order."""
+    kept = out.cut([(i, row) for i, group in enumerate(groups) for row in group.rows])
+    return [dataclasses.replace(group, rows=[row for j, row in kept if j == i])
+            for i, group in enumerate(groups) if any(j == i for j, _ in kept)]
 
 
 def _db_path(ctx: click.Context, db_path: Path) -> Path:
@@ -115,14 +112,5 @@ def _db_path(ctx: click.Context, db_path: Path) -> Path:
 
 
 def register(group: click.Group) -> None:
-    """Add the measures group (and its compare command) with the shared --db option.
-
-    vanban.pipeline.cli.main is imported here, not at the top: `python -m vanban.pipeline.cli.main` loads cli.py
-    a second time as vanban.pipeline.cli.main, which registers feature commands while this module loads.
-    """
-    from vanban.pipeline.cli.main import DB_OPTION
-
-    for command in (measures, compare):
-        if not any(p.name == "db_path" for p in command.params):
-            DB_OPTION(command)
+    """Add the measures group (and its compare command)."""
     group.add_command(measures)

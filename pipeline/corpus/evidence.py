@@ -20,12 +20,14 @@ reported as having no evidence.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Optional
 
 import regex
 import sqlite_utils
+from tqdm import tqdm
 
 from vanban.models.dti import Catalogue, Indicator, abbreviations, catalogue, contains_term, has_diacritics, match_key
 from vanban.models.vietnamese import fold
@@ -520,8 +522,8 @@ def rank(candidates: list) -> list:
 
 def find_evidence(db: sqlite_utils.Database, province: str, year: Optional[int] = None,
                   codes: Optional[list] = None, limit: int = 3, threshold: float = THRESHOLD,
-                  cat: Optional[Catalogue] = None) -> list:
-    """Ranked evidence for every indicator (or the given codes) of a province.
+                  cat: Optional[Catalogue] = None, progress: bool = False) -> list:
+    """Ranked evidence for every indicator (or the given codes) of a province; progress shows a bar on stderr.
 
     >>> find_evidence(db, "Tuyên Quang", 2022, ["2.1"])[0].evidence[0].document  # doctest: +SKIP
     '48-NQ/TU'
@@ -529,7 +531,7 @@ def find_evidence(db: sqlite_utils.Database, province: str, year: Optional[int] 
     cat = cat or catalogue(year)
     corpus = ProvinceCorpus(db, province)
     results = []
-    for indicator in cat.indicators:
+    for indicator in tqdm(cat.indicators, unit="indicator", disable=not progress, file=sys.stderr, desc="evidence"):
         if codes and indicator.code not in codes:
             continue
         if not indicator.named:

@@ -21,6 +21,7 @@ e.g. which plans cite Nghị định 45/2020/NĐ-CP:
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Iterable, Optional
 
 import networkx as nx
 import sqlite_utils
+from tqdm import tqdm
 
 from vanban.models.knowledge import doc_types
 from vanban.models.vietnamese import fold
@@ -247,9 +249,15 @@ def type_filter(text: Optional[str]) -> Optional[str]:
     return folded
 
 
-def export_graph(db: sqlite_utils.Database, fmt: str, out: Path | None = None) -> str:
-    """The graph as GraphML, GEXF or node-link JSON; written to out, or returned as text."""
+def export_graph(db: sqlite_utils.Database, fmt: str, out: Path | None = None, progress: bool = False) -> str:
+    """The graph as GraphML, GEXF or node-link JSON; written to out, or returned as text.
+
+    progress shows a bar of the two steps (load, write) on stderr.
+    """
+    bar = tqdm(total=2, unit="step", disable=not progress, file=sys.stderr, desc="graph: load")
     graph = load_graph(db)
+    bar.update()
+    bar.set_description(f"graph: {fmt}")
     if fmt == "json":
         text = json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, indent=1)
     elif fmt == "graphml":
@@ -260,6 +268,8 @@ def export_graph(db: sqlite_utils.Database, fmt: str, out: Path | None = None) -
         raise ValueError(f"unknown graph format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     if out:
         Path(out).write_text(text, encoding="utf-8")
+    bar.update()
+    bar.close()
     return text
 
 

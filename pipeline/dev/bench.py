@@ -11,12 +11,14 @@ from __future__ import annotations
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from tqdm import tqdm
 
 from vanban.extractors.measures import find_measures
 from vanban.extractors.references import find_references
@@ -179,16 +181,18 @@ def best_of_rounds(pdfs: list[Path], rounds: int) -> tuple[dict, dict]:
 
 
 def run_bench(corpus: Path = Path("corpus"), jobs: int = 2, ocr_pages: int = 12, audit_docs: int = 10_000,
-              rounds: int = 3) -> dict:
+              rounds: int = 3, progress: bool = False) -> dict:
     """Every benchmark on the bundled corpus (corpus/pdf, corpus/scanned, corpus/seeds).
 
     ocr_pages=0 skips OCR (the slow part); audit_docs=0 skips the synthetic audit;
-    the text-layer comparison is the best of `rounds` alternating rounds.
+    the text-layer comparison is the best of `rounds` alternating rounds; progress
+    shows a bar of the four stages on stderr.
     """
     pdfs = sorted((corpus / "pdf").glob("*.pdf"))
     scanned = sorted((corpus / "scanned").glob("*.pdf"))
     seeds = [p.read_text(encoding="utf-8") for p in sorted((corpus / "seeds").glob("*.txt"))]
     report: dict = {"jobs": jobs, "rounds": rounds}
+    bar = tqdm(total=4, unit="stage", disable=not progress, file=sys.stderr, desc="bench")
     if pdfs:
         raw, ours = best_of_rounds(pdfs, rounds)
         parallel = vanban_parallel_ingest(pdfs, jobs)
@@ -196,16 +200,21 @@ def run_bench(corpus: Path = Path("corpus"), jobs: int = 2, ocr_pages: int = 12,
                                 "ratio": round(ours["pages_per_s"] / raw["pages_per_s"], 3),
                                 "vanban_ingest_parallel": parallel,
                                 "parallel_ratio": round(parallel["pages_per_s"] / raw["pages_per_s"], 3)}
+    bar.update()
     if seeds:
         report["extractors"] = extractor_speed(seeds)
+    bar.update()
     if ocr_pages and scanned:
         pdf_path, numbers = ocr_sample(scanned, ocr_pages)
         raw = raw_tesseract(pdf_path, numbers, jobs)
         ours = vanban_ocr(pdf_path, numbers, jobs)
         report["ocr"] = {"file": pdf_path.name, "raw_tesseract": raw, "vanban_ocr": ours,
                          "ratio": round(ours["pages_per_s"] / raw["pages_per_s"], 3)}
+    bar.update()
     if audit_docs:
         report["audit"] = bench_audit(audit_docs)
+    bar.update()
+    bar.close()
     report["peak_rss_mb"] = peak_rss_mb()
     return report
 

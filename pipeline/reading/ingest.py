@@ -41,6 +41,12 @@ class IngestSummary:
         out += [f"  {failure}" for failure in self.failures]
         return out
 
+    def as_dict(self) -> dict:
+        """The summary for scripts: `vanban ingest --format json`."""
+        return {"files": self.files, "skipped": self.skipped, "documents": self.documents, "pages": self.pages,
+                "ocr_pages": self.ocr_pages,
+                "failures": [{"path": f.path, "reason": f.reason, "page": f.page} for f in self.failures]}
+
 
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Every file under the given files and folders, hidden ones left out, in a stable order."""
