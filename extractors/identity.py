@@ -17,26 +17,17 @@ import regex
 from vanban.extractors.dates import find_dates
 from vanban.extractors.references import find_references
 from vanban.extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
-from vanban.models.knowledge import agencies, doc_types, provinces, surnames, type_by_abbreviation
-from vanban.models.records import Identity, Passage
+from vanban.extractors.grammar import (DEPUTY_MARKS, NUMBER_LINE_RE, ON_BEHALF_MARK, ROLE, SIGNING_MARK, SO_ALONE_RE,
+                                       SO_COLON_RE, phrases)
+from vanban.models.knowledge import (PROVINCE_KINDS, agencies, cues, doc_types, local_name, provinces, roles, surnames,
+                                     type_by_abbreviation)
+from vanban.models.records import Identity, Passage, Span
 from vanban.models.vietnamese import fix_d, fold
 
-# Số: 187 /KH-UBND · Số 3260-KH/ĐĐQH15 · Số: 370/2025/NĐ-CP · Số: /BC-STTTT
-SYMBOL_PART = r"[A-ZĐƯ][\wĐđƯư&.]*(?:\s*[-/]\s*[A-ZĐƯ\d][\wĐđƯư&.]*)*"
-NUMBER_LINE = regex.compile(
-    # "Số: 187", and "Luật số: 119" / "số:" alone on a line; "Kế hoạch số 55/…" in running text is a citation
-    # In scans a handwritten or stamped number reads as junk ('Số: ý# /CT-UBND', 'Sô:⁄11 /CT-UBND').
-    rf"(?:(?<![\p{{L}}\d])S[ốôỐÔ]\s*[:.]?|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)\s*"
-    rf"(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?[a-z]?)?\s*(?P<junk>[^\s\d/\-–\p{{Lu}}][^\s/]{{0,2}}\s*)?"
-    rf"(?:(?P<year>/\s*(?:19|20)\d\d)\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL_PART})"
-)
 # the breaks inside a number printed in pieces: 'Số:\n18 /202 5\n/TT-BCA' → 'Số:18/2025/TT-BCA'
 DIGIT_FRAGMENT_GAP = regex.compile(r"(?<=[\d/:])\s+(?=[\d/])")
 SYMBOL_SEPARATOR = regex.compile(r"[-/]")  # between the pieces of a ký hiệu: KH-UBND, NQ/TW
 PLACE_DATE = regex.compile(r"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{Lu}Đ][\p{L}.]*(?:\s+[\p{Lu}Đ][\p{L}.]*){0,3})\s*,\s*ngày")
-ROLE = (r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|"
-        r"CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG|TỔNG\s+CỤC\s+TRƯỞNG|CỤC\s+TRƯỞNG|"
-        r"THỨ\s+TRƯỞNG|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+ĐOÀN|THƯ\s+KÝ|THỐNG\s+ĐỐC|TỔNG\s+KIỂM\s+TOÁN)")
 ROLE_LINE = regex.compile(rf"(?:^|\s)(?P<role>{ROLE})(?:\s|$)")
 ROLE_WORDS = regex.compile(ROLE)
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
@@ -84,10 +75,11 @@ def _caps_to_name(caps: str) -> str:
         if fold(head) in ("tinh", "thanh pho", "tp", "tp.") or not head:
             return ({"tinh": "tỉnh"}.get(fold(head), "thành phố") + " " if head else "") + province
         return _caps_to_name(head) + " " + province
-    special = {"tinh": "tỉnh", "thanh pho": "thành phố", "uy ban nhan dan": "Ủy ban nhân dân",
-               "ubnd": "Ủy ban nhân dân", "hoi dong nhan dan": "Hội đồng nhân dân", "tinh uy": "Tỉnh ủy"}
-    if folded in special:
-        return special[folded]
+    # a line that is only a kind ('TỈNH') or a listed abbreviation ('UBND')
+    kind = next((k for k in PROVINCE_KINDS if fold(k) == folded), None)
+    abbreviated = agencies().get(fix_d(caps.strip()).upper())
+    if kind or abbreviated:
+        return kind or abbreviated.name
     words = caps.lower().split()
     return _proper_names(" ".join([words[0].capitalize()] + words[1:])) if words else caps
 
@@ -95,7 +87,7 @@ def _caps_to_name(caps: str) -> str:
 @lru_cache(maxsize=None)
 def _proper_name_pattern() -> tuple[regex.Pattern, dict]:
     names = {fold(n): n for n in [a.name for a in agencies().values()] + list(provinces())
-             + ["Trung ương", "Việt Nam", "Nhà nước", "Mặt trận Tổ quốc"]}
+             + list(cues("proper_name"))}
     alternation = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
     return regex.compile(rf"\b(?:{alternation})\b"), names
 
@@ -112,17 +104,17 @@ def _proper_names(name: str) -> str:
     return "".join(out) + name[pos:]
 
 
+@lru_cache(maxsize=None)
+def _titles_by_caps() -> dict[str, str]:
+    return {" ".join(title.upper().split()): title for title in roles()}
+
+
 def _title_case_role(caps: str) -> str:
-    """'PHÓ CHỦ TỊCH' → 'Phó Chủ tịch'; 'GIÁM ĐỐC' → 'Giám đốc'."""
-    words = caps.lower().split()
-    if not words:
-        return caps
-    out = [words[0].capitalize()]
-    rest = words[1:]
-    if words[0] == "phó" and rest:
-        out.append(rest[0].capitalize())
-        rest = rest[1:]
-    return " ".join(out + rest)
+    """A role as roles.csv writes it: 'PHÓ CHỦ TỊCH' → 'Phó Chủ tịch', 'TỔNG BÍ THƯ' → 'Tổng Bí thư'."""
+    words = caps.split()
+    deputy = words[:1] == ["PHÓ"]
+    title = _titles_by_caps().get(" ".join(words[deputy:]), " ".join(words[deputy:]).capitalize())
+    return f"Phó {title}" if deputy else title
 
 
 def _province_in(text: str) -> Optional[str]:
@@ -168,12 +160,11 @@ def _dominant_province(text: str) -> Optional[str]:
     return counts.most_common(1)[0][0] if counts else None
 
 
-# 'Số:' before a number the header's line pattern cannot read
-SO_LABEL = regex.compile(r"(?<!\p{L})S[ốỐô]\s*:")
 # the place and date, a number or a bare 'Số:': the issuer lines have ended
-ISSUER_END = regex.compile(r",\s*ngày|^[\d/]|^[SsŚ][ốỐ]\s*:?$")
+ISSUER_END = regex.compile(rf",\s*ngày|^[\d/]|{SO_ALONE_RE.pattern}")
 RULE_MARKS = regex.compile(r"[-_*#]{2,}")  # the rule drawn under the issuer, markdown emphasis
 FOLDED_LEVEL_START = regex.compile(r"^(?:tinh|thanh pho)\b")
+WRITTEN_KIND = regex.compile(r"\b(?:tinh|thanh pho)\b")
 NAME_CONTINUES = regex.compile(r"(?:\sVÀ|[,\-–&])\s*$")  # an issuer line that ends mid-name
 NOT_WORD = regex.compile(r"[^\w]+")
 
@@ -187,7 +178,7 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
     parts = []
     for line in lines:
         line = without_motto(line)
-        number = NUMBER_LINE.search(line) or SO_LABEL.search(line)
+        number = NUMBER_LINE_RE.search(line) or SO_COLON_RE.search(line)
         head = line[:number.start()] if number else line
         if ISSUER_END.search(head) or type_line(head):
             break
@@ -208,7 +199,10 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
         parent_province = _province_in(names[0])
         child = names[-1]
         if parent_province and not _province_in(child):
-            return f"{child} {'thành phố' if 'thanh pho' in fold(names[0]) else 'tỉnh'} {parent_province}"
+            written = WRITTEN_KIND.search(fold(names[0]))  # 'UBND THÀNH PHỐ …' says its kind; else the data
+            if written:
+                return f"{child} {'thành phố' if written.group(0) == 'thanh pho' else 'tỉnh'} {parent_province}"
+            return local_name(child, parent_province)
         return child
     return names[0]
 
@@ -236,16 +230,16 @@ def _issuer_from_symbol(symbol: Optional[str], province: Optional[str]) -> Optio
         if agency and part.upper() not in type_by_abbreviation():
             if agency.level == "national":
                 return agency.name
-            return f"{agency.name} tỉnh {province}" if province else None
+            return local_name(agency.name, province) if province else None
     return None
 
 
-SIGN_PREFIX = regex.compile(r"(?P<prefix>KT\.|K/T|TM\.|T/M|Q\.|TL\.|TUQ\.)\s*$")
+SIGN_PREFIX = regex.compile(rf"(?P<prefix>{SIGNING_MARK})\s*$")
 # A name closing a line of the signature block; in scans it may trail OCR debris.
 TRAILING_NAME = regex.compile(r"(?:^|[\s\"“'(])(?P<name>[\p{Lu}Đ][\p{Ll}đ]+(?:\s+[\p{Lu}Đ][\p{Ll}đ]+){1,3}"
                               r"|[\p{Lu}Đ]+(?:\s+[\p{Lu}Đ]+){1,3})\s*[\"”']?\s*$")
-ON_BEHALF = regex.compile(r"(?:TM\.|T/M)\s*(.+)$")  # 'TM. ỦY BAN NHÂN DÂN': signed for a body
-ON_BEHALF_PREFIX = regex.compile(r"^(?:TM\.|T/M)\s*")
+ON_BEHALF = regex.compile(rf"{ON_BEHALF_MARK}\s*(.+)$")  # 'TM. ỦY BAN NHÂN DÂN': signed for a body
+ON_BEHALF_PREFIX = regex.compile(rf"^{ON_BEHALF_MARK}\s*")
 FILED_COPY = regex.compile(r"^-\s*Lưu")  # '- Lưu: VT', the last recipient line
 SIGNED_MARK = regex.compile(r"\s*\(?(?:đã ký|Đã ký|ký)\)?\s*")
 
@@ -281,7 +275,7 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
             prefix = SIGN_PREFIX.search(line[:m.start("role")])
             if prefix is None:
                 role = m.group("role")
-            elif prefix.group("prefix") in ("KT.", "K/T"):
+            elif prefix.group("prefix") in DEPUTY_MARKS:
                 acting_for = m.group("role")
     if role is None and acting_for and not acting_for.startswith("PHÓ"):
         role = "PHÓ " + acting_for
@@ -352,7 +346,7 @@ def _one_letter_apart(a: str, b: str) -> bool:
 
 
 # "Tổng Bí thư Tô Lâm đã ký ban hành …": who signed, in a news-style lead
-LEAD_SIGNER = regex.compile(r"(?P<role>Tổng Bí thư|Chủ tịch nước|Phó Thủ tướng|Thủ tướng|Bộ trưởng|Chủ tịch)"
+LEAD_SIGNER = regex.compile(rf"(?P<role>(?:Phó\s+)?(?:{phrases(roles())}))"
                             r"(?:\s+Chính phủ)?\s+(?P<name>(?:[\p{Lu}Đ][\p{Ll}đ]+\s+){1,3}[\p{Lu}Đ][\p{Ll}đ]+)\s+(?:đã\s+)?ký")
 LEAD_ABOUT = regex.compile(r"^về\s+")
 
@@ -441,16 +435,18 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
     header = [p for p in passages if p.kind == "header"]
     header_lines = [p.text for p in header]
     head_text = "\n".join(header_lines)
-    head_offset = header[0].start if header else 0
+    head_offset = header[0].span.start if header else 0
 
     # số / ký hiệu
-    m = NUMBER_LINE.search(head_text)
-    pieced = None if m else NUMBER_LINE.search(DIGIT_FRAGMENT_GAP.sub("", head_text))
+    m = NUMBER_LINE_RE.search(head_text)
+    pieced = None if m else NUMBER_LINE_RE.search(DIGIT_FRAGMENT_GAP.sub("", head_text))
     if pieced and pieced.group("number"):
         m = pieced  # 'Số:' / '18 /202 5' / '/TT-BVHTTDL': a number some web pages print in pieces
     if m:
         symbol = fix_d(WHITESPACE.sub("", m.group("symbol"))).rstrip(".").replace("TƯ", "TW")
         ident.symbol = symbol
+        if m is not pieced:  # a pieced match's offsets are into the joined text, not the document's
+            ident.spans["id"] = Span(head_offset + m.start(), head_offset + m.end())
         number = m.group("number")
         year = NON_DIGIT.sub("", m.group("year") or "")
         if m.group("junk"):
@@ -458,10 +454,8 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         elif number:
             ident.number = number
             ident.id = f"{number}/{year}/{symbol}" if year else f"{number}{m.group('sep')}{symbol}"
-            if m is pieced:  # its offsets are into the joined text, not the document's
+            if m is pieced:
                 ident.notes["id"] = "number joined from pieces on several lines"
-            else:
-                ident.spans["id"] = (head_offset + m.start(), head_offset + m.end())
         else:
             ident.notes["id"] = "the header leaves the number blank (Số: /" + symbol + ")"
     else:
@@ -484,7 +478,7 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         break
     if dates:
         ident.date = dates[0].iso
-        ident.spans["date"] = (head_offset + dates[0].start, head_offset + dates[0].end)
+        ident.spans["date"] = Span(head_offset + dates[0].start, head_offset + dates[0].end)
         if len(ident.date) == 7:
             ident.notes["date"] = "the header leaves the day blank"
     else:
@@ -492,10 +486,10 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         # a law or a Quốc hội resolution is dated where it is passed: "… thông qua ngày 10 tháng 12 năm 2025"
         for p in reversed([p for p in passages if p.kind != "footnote"][-15:]):
             passed = PASSED_ON.search(p.text)
-            found = list(find_dates(text, p.start + passed.start(), p.end)) if passed else []
+            found = list(find_dates(text, p.span.start + passed.start(), p.span.end)) if passed else []
             if found:
                 ident.date = found[0].iso
-                ident.spans["date"] = (found[0].start, found[0].end)
+                ident.spans["date"] = Span(found[0].start, found[0].end)
                 ident.notes["date"] = "the date it was passed (thông qua ngày …), stated at the end"
                 break
 
@@ -552,13 +546,13 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
             if om:
                 issuer = om.group("agency").strip()
                 if province and not _province_in(issuer):
-                    issuer += f" tỉnh {province}"
+                    issuer = local_name(issuer, province)
                 ident.notes["issuer"] = "stated in the opening paragraph (no header in the text)"
                 break
     signer, role, on_behalf = _signature(passages, ocr)
     if not issuer and on_behalf:
         name = _caps_to_name(ON_BEHALF_PREFIX.sub("", on_behalf))
-        issuer = f"{name} tỉnh {province}" if province and not _province_in(name) else name
+        issuer = local_name(name, province) if province and not _province_in(name) else name
         ident.notes["issuer"] = "from the signature block (TM. …)"
     if issuer and issuer.startswith("UBND"):
         issuer = "Ủy ban nhân dân" + issuer[4:]

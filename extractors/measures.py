@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 import regex
 
 from vanban.extractors.numbers import NUMBER, SCALE, parse_number, scale_of
-from vanban.models.records import Measure
+from vanban.models.records import Measure, Span
 from vanban.models.vietnamese import fold
 
 # ---------------------------------------------------------------------------
@@ -408,7 +408,7 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
         out.append(Measure(
             value=f.value, unit=f.unit, kind=kind, metric=metric or None,
             scope=_scope(text, f, s, e), year=year, as_of=as_of, bound=f.bound,
-            page=None, start=f.start, end=f.end, quote=_quote(text, s, e),
+            span=Span(f.start, f.end), quote=_quote(text, s, e),
         ))
     return out
 

@@ -11,11 +11,11 @@ from functools import lru_cache
 
 import regex
 
-from vanban.models.knowledge import agencies, doc_types, laws, provinces
+from vanban.extractors.grammar import CLAUSE_END, HEADING_LABEL, MARKDOWN_LEAD, NUMBER, YEAR, phrases
+from vanban.models.knowledge import Agency, agencies, cues, doc_types, laws, provinces
+from vanban.models.vietnamese import fold
 
-# -- the number and its ký hiệu ------------------------------------------------
-NUMBER = r"\d{1,5}(?:\.\d{1,3})?[a-z]?"  # 742, 66.13 (vbpl), 16a
-YEAR = r"(?:19|20)\d\d"
+# -- the number and its ký hiệu (NUMBER and YEAR are the number line's: grammar.py) -----
 DASH = r"\s?[-‐‑–]\s?"  # OCR and line joins leave a space on either side
 SLASH = r"\s?/\s?"
 # One piece of a ký hiệu: QĐ, UBND, TTg, CTr, TCT68, SGD&ĐT. Lower-case letters are only
@@ -79,39 +79,61 @@ LOCAL_BODY = r"(?P<body>(?:Ủy|Uỷ|ỦY|UỶ)\s+ban\s+nhân\s+dân|UBND|Hội\
 LEVEL = r"(?P<level>tỉnh|thành\s+phố|huyện|thị\s+xã|quận|xã|phường)"
 PARTY_LOCAL = (r"(?P<party>Ban\s+(?i:chấp\s+hành)\s+Đảng\s+bộ\s+tỉnh|Ban\s+(?i:thường\s+vụ)\s+Tỉnh\s+(?:ủy|uỷ)"
                r"|Tỉnh\s+(?:ủy|uỷ))")
-NATIONAL_BODY = (r"(?P<national>Thủ\s+tướng(?:\s+Chính\s+phủ)?|Chính\s+phủ|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư"
-                 r"|Ban\s+(?i:chấp\s+hành)\s+Trung\s+ương(?:\s+Đảng)?|Quốc\s+hội"
-                 r"|(?:Ủy|Uỷ)\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội)")
 # 'Bộ trưởng Bộ Thông tin và Truyền thông' issues for the Bộ
 MINISTER = r"(?:Bộ\s+trưởng\s+(?=Bộ\s))?"
 # words that start a trích yếu and so end a generic issuer name
-TITLE_START = (r"(?i:về|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|triển\s+khai|thực\s+hiện|V/v|tại|đã"
-               r"|thành\s+lập|kiện\s+toàn|năm|giai\s+đoạn)")
+TITLE_START = rf"(?i:{phrases(cues('title_start'))})"
 GENERIC_BODY = (rf"(?P<generic>[A-ZĐ]\w*(?:\s+(?!(?:{TITLE_START})\b)[\w\-]+){{0,16}}?)"
                 rf"(?=\s+(?:{TITLE_START})\b|\s*[,;.:(\n“\"]|$)")
 
 
+def _as_written(name: str) -> str:
+    """A body's name as a text may write it: its first word as listed ('Uỷ' for 'Ủy' too), the
+    others in any case, and 'Bộ Lao động - Thương binh …' also with a comma."""
+    first, *rest = name.split(" ", 1)
+    words = regex.escape(first).replace("Ủy", "(?:Ủy|Uỷ)") + "".join(
+        rf"\s+(?i:{regex.escape(w).replace('ủy', '(?:ủy|uỷ)')})" for w in " ".join(rest).split())
+    return words.replace(r"\s+(?i:\-)\s+", r"\s*[-,–]\s*")
+
+
+def _name_key(name: str) -> str:
+    return "".join(ch for ch in fold(name) if ch.isalnum())
+
+
+@lru_cache(maxsize=None)
+def national_bodies() -> dict[str, Agency]:
+    """The central bodies of agencies.csv by their names and aliases, folded with no spaces or
+    punctuation: 'Thủ tướng', 'Thủ tướng Chính phủ' → TTg."""
+    return {_name_key(n): a for a in agencies().values() if a.level == "national" for n in (a.name, *a.aliases)}
+
+
+def national_body(written: str) -> Agency:
+    """The central body a matched issuer phrase names: 'Uỷ ban thường vụ Quốc hội' → UBTVQH."""
+    return national_bodies()[_name_key(written)]
+
+
 @lru_cache(maxsize=None)
 def issuer_re() -> regex.Pattern:
-    """An issuer phrase at the start of the text after 'của': local, party, national, or generic."""
+    """An issuer phrase at the start of the text after 'của': local, party, a listed central body, or generic."""
     names = "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in provinces())
     place = rf"(?:\s+(?P<place>{names})(?![^\W\d_]))?"
-    # listed agencies by full name; 'Bộ Văn hóa - Thể thao và Du lịch' is also written with a comma
-    listed = "|".join(regex.escape(a.name).replace(r"\ ", r"\s+").replace(r"\s+\-\s+", r"\s*[-,–]\s*")
-                      for a in sorted(agencies().values(), key=lambda a: -len(a.name))
-                      if " " in a.name and a.level == "national")
+    written = {n for a in agencies().values() if a.level == "national" for n in (a.name, *a.aliases) if " " in n}
+    listed = "|".join(_as_written(n) for n in sorted(written, key=lambda n: (-len(n), n)))
     return regex.compile(
-        rf"(?:{LOCAL_BODY}\s+{LEVEL}{place}|{PARTY_LOCAL}{place}{KHOA}?|{NATIONAL_BODY}(?![^\W\d_]){KHOA}?"
-        rf"|{MINISTER}(?P<listed>{listed})(?![^\W\d_])"
+        rf"(?:{LOCAL_BODY}\s+{LEVEL}{place}|{PARTY_LOCAL}{place}{KHOA}?"
+        rf"|{MINISTER}(?P<listed>{listed})(?![^\W\d_]){KHOA}?"
         rf"|{MINISTER}{GENERIC_BODY})",
         regex.V1,
     )
 
 
-# the end of a trích yếu: a clause break, a sentence end, a sibling citation in a list
-CLAUSE_END_RE = regex.compile(
-    r"[;\n]|\.(?=\s+[A-ZĐ“\"(\-]|\s*$)|:\s|,\s*(?=(?:và\s+)?(?:các\s+)?(?i:quyết định|nghị quyết|nghị định|thông tư|kế hoạch|chỉ thị|công văn|văn bản)\s+số)"
-)
+
+
+@lru_cache(maxsize=None)
+def title_end_re() -> regex.Pattern:
+    """The end of a trích yếu: a clause's end, or a sibling citation in a list (', Quyết định số …')."""
+    sibling = rf",\s*(?=(?:và\s+)?(?:các\s+)?(?i:{phrases(type_words())})\s+số)"
+    return regex.compile(rf"{CLAUSE_END}|{sibling}")
 
 # -- standards kept by their code: TCVN 11930:2017, QCVN 01:2019/BTTTT ----------
 STANDARD_RE = regex.compile(
@@ -137,20 +159,18 @@ LAW_WORD_RE = regex.compile(r"(?<![^\W\d_])(?:Bộ\s+)?[Ll]uật(?=\s+[A-ZĐa-z�
 
 # -- context that gives the relation --------------------------------------------
 BULLET = r"[\s\-+•–*#>]*"
-CAN_CU_START_RE = regex.compile(rf"{BULLET}(?:\*\*)?(?:Căn cứ|CĂN CỨ)\b")
-IMPLEMENTS_START_RE = regex.compile(r"(?:\*\*)?(?:Thực hiện|Triển khai(?: thực hiện)?|THỰC HIỆN)\b")
-# headings: 'Phần II', 'I. CĂN CỨ LẬP KẾ HOẠCH', '1. Căn cứ pháp lý', '1.1.', 'a)'
-LABEL_RANKS = (
-    (regex.compile(r"(?:#+\s*)?(?:\*\*)?(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[\dIVXLC]+\b"), 0),
-    (regex.compile(r"(?:#+\s*)?(?:\*\*)?[IVXLC]+[.)]\s"), 1),
-    (regex.compile(r"(?:#+\s*)?(?:\*\*)?\d+[.)]\s"), 2),
-    (regex.compile(r"(?:#+\s*)?(?:\*\*)?\d+\.\d+[.)]?\s"), 3),
-)
-CAN_CU_HEADING_RE = regex.compile(r"(?:#+\s*)?(?:\*\*)?(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[A-Z])[.)]\s*)?(?:CĂN CỨ|Căn cứ)\b")
-# relations the citing document has with what it names right after these words
-ACTION_TRIGGERS = (
-    ("amends", regex.compile(r"(?i:sửa\s+đổi,?\s*bổ\s+sung|sửa\s+đổi)(?:\s+(?i:một\s+số\s+điều|điều\s+\d+))?(?:\s+(?i:của))?\s*$")),
-    ("replaces", regex.compile(r"(?i:thay\s+thế)(?:\s+(?i:cho))?\s*$")),
-    ("repeals", regex.compile(r"(?i:bãi\s+bỏ)(?:\s+(?i:một\s+số\s+điều|toàn\s+bộ))?(?:\s+(?i:của))?\s*$")),
-    ("guides", regex.compile(r"(?i:hướng\s+dẫn\s+thi\s+hành|quy\s+định\s+chi\s+tiết)(?:\s+(?i:và\s+hướng\s+dẫn\s+thi\s+hành))?(?:\s+(?i:một\s+số\s+điều))?(?:\s+(?i:của))?\s*$")),
-)
+LEGAL_BASIS = rf"(?:{phrases(cues('legal_basis'), capitals=True)})"  # 'Căn cứ', 'CĂN CỨ'
+CAN_CU_START_RE = regex.compile(rf"{BULLET}(?:\*\*)?{LEGAL_BASIS}\b")
+IMPLEMENTS_START_RE = regex.compile(rf"(?:\*\*)?(?:{phrases(cues('implements'), capitals=True)})\b")
+# 'I. CĂN CỨ LẬP KẾ HOẠCH', '1. Căn cứ pháp lý', 'A. CĂN CỨ': a capital letter labels a top part
+# here, and nowhere else ('Q. GIÁM ĐỐC' signs for an acting head)
+CAN_CU_HEADING_RE = regex.compile(rf"{MARKDOWN_LEAD}(?:(?:{HEADING_LABEL}|[A-Z][.)])\s*)?{LEGAL_BASIS}\b")
+CAN_CU_ALONE_RE = regex.compile(rf"(?:^|\n)\s*{LEGAL_BASIS}\s*\n\s*$")  # vbpl puts 'Căn cứ' on its own line
+# Relations the citing document has with what it names right after these words (cues.csv),
+# then what may stand between: 'sửa đổi, bổ sung một số điều của', 'thay thế cho'.
+RELATION_TAIL = (r"(?:\s+(?i:và\s+hướng\s+dẫn\s+thi\s+hành))?(?:\s+(?i:một\s+số\s+điều|điều\s+\d+|toàn\s+bộ))?"
+                 r"(?:\s+(?i:của|cho))?\s*$")
+ACTION_TRIGGERS = tuple((relation, regex.compile(rf"(?i:{phrases(cues(relation))}){RELATION_TAIL}"))
+                        for relation in ("amends", "replaces", "repeals", "guides"))
+# their first words, opening a clause that acts: 'Sửa đổi …', 'Thay thế …'
+ACTION_START = rf"(?i:{phrases({c.split()[0] for r, _ in ACTION_TRIGGERS for c in cues(r)})})"

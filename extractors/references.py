@@ -23,12 +23,15 @@ from typing import Optional
 import regex
 
 from vanban.extractors.dates import find_dates, to_iso
-from vanban.extractors.patterns import (ACTION_TRIGGERS, CAN_CU_HEADING_RE, CAN_CU_START_RE, CLAUSE_END_RE,
-                                 DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE, IMPLEMENTS_START_RE,
-                                 ISSUER_GAP_RE, LABEL_RANKS, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE, STANDARD_RE,
-                                 issuer_re, law_name_re, prefix_re, type_words)
-from vanban.models.knowledge import Law, agencies, laws, provinces, type_by_abbreviation
-from vanban.models.records import Mention, Reference
+from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, NUMBER_LABEL_LEAD, clause_start, label_level,
+                                       phrases, words_re)
+from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
+                                        CAN_CU_START_RE, DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE,
+                                        IMPLEMENTS_START_RE, ISSUER_GAP_RE, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
+                                        STANDARD_RE, issuer_re, law_name_re, national_body, prefix_re, title_end_re,
+                                        type_words)
+from vanban.models.knowledge import Law, agencies, cues, laws, local_name, provinces, type_by_abbreviation
+from vanban.models.records import Mention, Reference, Span
 from vanban.models.vietnamese import fix_d, nfc
 
 NATIONAL = "national"
@@ -39,8 +42,8 @@ LAW_WINDOW = 160  # characters before a number searched for 'Luật … số '
 TITLE_MAX = 300
 NON_SPACE = regex.compile(r"\s+")
 # 'Mẫu số 03, 04, 05 và 06/BHYT-QĐ' names forms in an appendix, not documents
-FORM_RE = regex.compile(r"(?i:mẫu|biểu|phụ lục|mã)\s*(?:số)?\s*[:.]?\s*(?:\d+[a-z]?\s*(?:,|và|hoặc)\s*)*$")
-OWN_NUMBER_RE = regex.compile(r"(?:^|\n)[\s*#]*(?:Số|SỐ)\s*:?\s*$")
+FORM_RE = regex.compile(rf"(?i:{phrases(cues('form'))})\s*(?:số)?\s*[:.]?\s*(?:\d+[a-z]?\s*(?:,|và|hoặc)\s*)*$")
+OWN_NUMBER_RE = regex.compile(rf"(?:^|\n)[\s*#]*{NUMBER_LABEL_LEAD}\s*$")  # the header's own 'Số:'
 ALL_CAPS_RE = regex.compile(r"(?=(?:[^\p{L}]*\p{L}){3})[^\p{Ll}]+")  # a heading in capitals
 ODD_DASH_RE = regex.compile(r"[‐‑–]")
 PIECE_SPLIT_RE = regex.compile(r"([-/])")
@@ -51,22 +54,19 @@ PARTY_CASE_RE = regex.compile(r"(?i:chấp hành|thường vụ|uỷ)")
 TABLE_ROW_RE = regex.compile(r"\s*\|")
 # nothing but a label before the trigger, or the document speaking of itself ('… này')
 ACTING_PREFIX_RE = regex.compile(r"\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?:\S.*\bnày\b.*)?$"
-                                 r"|\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?=\S)(?i:sửa|thay|bãi|hướng|quy)",
+                                 rf"|\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?=\S){ACTION_START}",
                                  regex.DOTALL)
-CAN_CU_ALONE_RE = regex.compile(r"(?:^|\n)\s*(?:Căn cứ|CĂN CỨ)\s*\n\s*$")  # vbpl puts 'Căn cứ' on its own line
 SPACES_RE = regex.compile(r"\s*")
 TITLE_FIRST_RE = regex.compile(r"[^\W\d_]|[“\"]")
 LIST_WORD_RE = regex.compile(r"(?:và|hoặc|cùng)\s")  # '… 468/QĐ-TTg và Nghị định số …': a list, no title
 LIST_GAP_RE = regex.compile(r"\s*(?:,|;|và|,\s*và)?\s*(?:các\s+)?(?:số|Số)?\s*[:.]?\s*")
 LAW_NAME_TAIL_RE = regex.compile(r"[\s,]*(?:số|Số)?\s*[:.]?\s*$")  # ', số:' between a law's name and its number
 HYPHEN_RE = regex.compile(r"-")
-LEVEL_LAST_RE = regex.compile(r"(?:tỉnh|thành phố)$")  # 'Công an tỉnh': the province name goes right after
 PEOPLES_COMMITTEE_RE = regex.compile(r"(?i:ủy|uỷ|UBND)")  # Ủy ban nhân dân, not Hội đồng nhân dân
-NAME_PUNCTUATION_RE = regex.compile(r"[\s,–-]")  # 'Bộ Văn hóa - Thể thao …' is also written with a comma
-LOCAL_ISSUER_RE = regex.compile(r"\b(?:tỉnh|Tỉnh ủy|huyện|Sở|Công an tỉnh)\b")
-CENTRAL_ISSUER_RE = regex.compile(r"(?:Bộ|Tổng cục|Cục|Văn phòng Chính phủ|Ủy ban Quốc gia|Ban Chỉ đạo quốc gia)\b")
+LOCAL_ISSUER_RE = words_re(cues("local_body"))
+CENTRAL_ISSUER_RE = regex.compile(rf"(?:{phrases(cues('central_body'))})\b")
 LAW_NUMBER_AFTER_RE = regex.compile(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?QH")  # cited by its number too
-AMENDING_LAW_RE = regex.compile(r"(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)(?:\s+(?i:của))?\s*$")
+AMENDING_LAW_RE = regex.compile(rf"(?i:{phrases(cues('amends'))}|một\s+số\s+điều)(?:\s+(?i:của))?\s*$")
 NEWLINE_RE = regex.compile(r"\n")
 
 
@@ -267,15 +267,7 @@ def _issuer_from_symbol(symbol: str, party: bool, province: Optional[str]) -> Op
         return agencies()["QH"].name if pieces and QH_RE.match(pieces[0].upper()) else None
     if agency.level == NATIONAL or not province:
         return agency.name
-    return _localise(agency.name, province)
-
-
-def _localise(name: str, province: str) -> str:
-    """'Ủy ban nhân dân' → 'Ủy ban nhân dân tỉnh Tuyên Quang'; 'Công an tỉnh' → '… tỉnh Tuyên Quang'."""
-    kind = "thành phố" if province in ("Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh", "Huế") else "tỉnh"
-    if LEVEL_LAST_RE.search(name) or name.startswith("Tỉnh ủy"):
-        return f"{name} {province}"
-    return f"{name} {kind} {province}"
+    return local_name(agency.name, province)
 
 
 # -- date, issuer and title after the number -------------------------------------------
@@ -330,14 +322,7 @@ def _read_issuer(m: regex.Match, province: Optional[str]) -> tuple[Optional[str]
         where = place or province
         return (f"{party} {where}" if where else party), where
     if m.group("listed"):
-        name = NON_SPACE.sub(" ", m.group("listed"))
-        agency = next(a for a in agencies().values() if NON_SPACE.sub("", a.name) == NON_SPACE.sub("", name)
-                      or NAME_PUNCTUATION_RE.sub("", a.name) == NAME_PUNCTUATION_RE.sub("", name))
-        if agency.level == NATIONAL:
-            return agency.name, NATIONAL
-        return _localise(agency.name, province) if province else agency.name, province
-    if m.group("national"):
-        return NON_SPACE.sub(" ", m.group("national")), NATIONAL
+        return national_body(m.group("listed")).name, NATIONAL
     name = NON_SPACE.sub(" ", m.group("generic")).strip()
     if LOCAL_ISSUER_RE.search(name) or name.startswith("Sở "):
         found = next((p for p in provinces() if name.endswith(p)), None)
@@ -357,7 +342,7 @@ def _title(text: str, pos: int) -> Optional[str]:
     start = SPACES_RE.match(text, pos).end()
     if start >= len(text) or not TITLE_FIRST_RE.match(text, start) or LIST_WORD_RE.match(text, start):
         return None
-    end = CLAUSE_END_RE.search(text, start, min(len(text), start + TITLE_MAX + 1))
+    end = title_end_re().search(text, start, min(len(text), start + TITLE_MAX + 1))
     stop = end.start() if end else min(len(text), start + TITLE_MAX)
     title = NON_SPACE.sub(" ", text[start:stop]).strip(" ,")
     return title or None
@@ -472,7 +457,7 @@ def _context(text: str, province: Optional[str]) -> _Context:
             ctx.can_cu.append((section[0], s))
             section = None
         if section is None and len(line) < 100 and CAN_CU_HEADING_RE.match(line) and _is_heading(line, rank):
-            section = (s, 1 if rank is None else rank)
+            section = (s, CAPS_RANK if rank is None else rank)
         elif section is not None and RECIPIENTS_RE.match(line):
             ctx.can_cu.append((section[0], s))
             section = None
@@ -481,12 +466,16 @@ def _context(text: str, province: Optional[str]) -> _Context:
     return ctx
 
 
+CAPS_RANK = DEPTH["roman"]  # a heading in capitals with no label ranks with 'I.'
+
+
 def _heading_rank(line: str) -> Optional[int]:
-    for pattern, rank in LABEL_RANKS:
-        if pattern.match(line):
-            return rank
+    """The depth of a heading line by its label ('I.', '1.', 'a)'); list items have none."""
+    name, depth = label_level(line)
+    if name and name not in BULLETS:
+        return depth
     if len(line) < 150 and ALL_CAPS_RE.fullmatch(line):
-        return 1
+        return CAPS_RANK
     return None
 
 
@@ -517,11 +506,10 @@ def _acting(text: str, p_start: int, clause: str) -> bool:
 def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
     text = ctx.text
     p_start, _ = _paragraph(ctx, cite.start)
-    clause_start = max(text.rfind(ch, p_start, cite.start) for ch in ".;:\n")
-    clause_start = max(clause_start + 1, p_start)
-    clause = text[clause_start:cite.start]
+    opens = clause_start(text, p_start, cite.start)
+    clause = text[opens:cite.start]
     last = previous[-1] if previous else None  # citations come in text order
-    acting = _acting(text, p_start, clause) and not (last and last.end > clause_start)
+    acting = _acting(text, p_start, clause) and not (last and last.end > opens)
     if acting:
         for relation, trigger in ACTION_TRIGGERS[:-1]:
             if trigger.search(clause):
@@ -558,7 +546,7 @@ def _merge(text: str, cites: list[_Cite]) -> list[Reference]:
     for (cid, year, jurisdiction), members in groups.items():
         members.sort(key=lambda c: c.start)
         refs.append(_reference(text, cid, year, jurisdiction, members))
-    refs.sort(key=lambda r: r.mentions[0].start)
+    refs.sort(key=lambda r: r.mentions[0].span.start)
     return refs
 
 
@@ -589,5 +577,5 @@ def _reference(text: str, cid: str, year: Optional[int], jurisdiction: Optional[
         year=year, date=dates[0] if dates else None,
         issuer=next((c.issuer for c in sorted(members, key=lambda c: not c.issuer_written) if c.issuer), None), jurisdiction=jurisdiction,
         relation=relation, title=next((c.title for c in sorted(members, key=_title_trust) if c.title), None),
-        mentions=[Mention(page=0, start=c.start, end=c.end, text=text[c.start:c.end]) for c in members], dates=dates,
+        mentions=[Mention(text[c.start:c.end], Span(c.start, c.end)) for c in members], dates=dates,
     )

@@ -12,36 +12,24 @@ from typing import Optional
 
 import regex
 
-from vanban.models.knowledge import doc_types
+from vanban.extractors.grammar import NUMBER_LINE_RE, ROLE, SIGNING_MARK, label_level, label_of, phrases
+from vanban.models.knowledge import cues, doc_types
 from vanban.models.vietnamese import fold
-from vanban.models.records import Passage
+from vanban.models.records import Passage, Span
 
-# Body hierarchy markers, shallowest first; the level is the index.
-LEVELS = [
-    ("part", regex.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+|thứ\s+\w+)\b")),
-    ("roman", regex.compile(r"^[IVXLC]{1,5}[.)]\s")),
-    ("article", regex.compile(r"^(?:Điều|ĐIỀU)\s+\d+")),
-    ("number", regex.compile(r"^\d{1,2}[.)]\s")),
-    ("number2", regex.compile(r"^\d{1,2}\.\d{1,2}\.?\s")),
-    ("number3", regex.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s")),
-    ("letter", regex.compile(r"^[a-zđ]\)\s")),
-    ("dash", regex.compile(r"^[-–•]\s")),
-    ("plus", regex.compile(r"^[+*]\s")),
-]
-LABEL = regex.compile(r"^(?:(?:Phần|PHẦN|Chương|CHƯƠNG)\s+\S+|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[IVXLC]{1,5}[.)]|[a-zđ]\)|[-–•+*]|(?:Điều|ĐIỀU)\s+\d+\.?)")
 # The national motto and the party's name, matched on folded text so OCR damage to the
 # diacritics ("CHÚ NGHĨA", "Tự đo") does not hide them.
 MOTTO_FOLDED = regex.compile(
     r"cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|dang\s+cong\s+san\s+viet\s+nam"
     r"|doc\s+lap\s*[-–—]?\s*tu\s+do\s*[-–—]?\s*hanh\s+phuc")
-BODY_OPENING = regex.compile(r"^(?:Căn cứ|Thực hiện|Xét |Theo |Kính gửi|Thi hành|Để |Nhằm |Ngày \d|Trong |Triển khai|Sau khi|Vừa qua|Hiện nay|Qua )")
+# 'Ngày 03/01/2025, …': a capital Ngày and a date open a sentence
+BODY_OPENING = regex.compile(rf"^(?:(?:{phrases(cues('body_opening'))})(?![\p{{L}}\d])|Ngày \d)")
 RECIPIENTS = regex.compile(r"^Nơi\s+nhận\s*:?", regex.I)
-SIGNATURE_START = regex.compile(r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BÍ\s+THƯ|TRƯỞNG\s+BAN|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|CHÁNH\s+VĂN\s+PHÒNG|TỔNG\s+GIÁM\s+ĐỐC|TRƯỞNG\s+PHÒNG)\b")
+SIGNATURE_START = regex.compile(rf"^{SIGNING_MARK}\s*\S|^{ROLE}\b")
 # "Kính gửi:" may trail the trích yếu on the same OCR line
 ADDRESSEE = regex.compile(r"\s*Kính\s+gửi\s*:?\s*.*$")
-NUMBER_IN_LINE = regex.compile(r"(?:^|\s)S[ốôỐÔ]\s*[:.]?\s*\S{0,6}\s*(?:/\s*(?:19|20)\d\d\s*)?[/-]\s*\p{Lu}")
 TYPE_LINE_NOISE = regex.compile(r"[\s*#:.,\"'“”]+")
-APPENDIX = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục|BIÊN\s+BẢN|DANH\s+MỤC|QUY\s+CHẾ|QUY\s+ĐỊNH|ĐIỀU\s+LỆ)\b")
+APPENDIX = regex.compile(rf"^(?:{phrases(cues('appendix'), capitals=True)})\b")
 # With no type line the header runs on only over 'V/v …' / 'Về việc …' lines and the place and date
 TITLE_WITHOUT_TYPE = regex.compile(r"^(?:V[/íi]v|Về việc|[^,]{0,40},\s*ngày)")
 
@@ -80,20 +68,12 @@ def is_caps(text: str) -> bool:
     return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
-def level_of(text: str) -> tuple[Optional[str], int]:
-    """(marker name, depth) of a body line; 1.1. is deeper than 1.: the most specific match wins."""
-    matches = [depth for depth, (_, pattern) in enumerate(LEVELS) if pattern.match(text)]
-    if not matches:
-        return None, -1
-    return LEVELS[max(matches)][0], max(matches)
-
-
 def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
     """Index of the first body paragraph; 0 when the document has no header."""
     limit = min(len(paragraphs), 25)
     type_at = next((i for i in range(limit) if type_line(paragraphs[i][2])), None)
     # in scans the number shares a line with the issuer and the motto: search, not match
-    number_at = next((i for i in range(limit) if NUMBER_IN_LINE.search(paragraphs[i][2])), None)
+    number_at = next((i for i in range(limit) if NUMBER_LINE_RE.search(paragraphs[i][2])), None)
     if type_at is None and number_at is None:
         return 0
     i = (type_at if type_at is not None else number_at) + 1
@@ -104,7 +84,7 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
     # trích yếu: short lines after the type line, until the body opens
     while i < limit:
         text = paragraphs[i][2]
-        if BODY_OPENING.match(text) or level_of(text)[0] or len(text) > 400 or text.endswith((";", ":")):
+        if BODY_OPENING.match(text) or label_level(text)[0] or len(text) > 400 or text.endswith((";", ":")):
             break
         if type_at is None and not TITLE_WITHOUT_TYPE.match(text):
             break
@@ -139,10 +119,9 @@ def segment(text: str, paragraphs: Optional[list] = None) -> list[Passage]:
     zone = "header" if header_end else "body"
     depth = 0
     for index, (start, end, para, is_note) in enumerate(paras):
-        label_match = LABEL.match(para)
-        label = label_match.group(0) if label_match else None
+        label = label_of(para)
         if is_note:
-            passages.append(Passage("footnote", 0, start, end, para, para.split(" ", 1)[0]))
+            passages.append(Passage("footnote", 0, Span(start, end), para, para.split(" ", 1)[0]))
             continue
         if zone == "header" and index >= header_end:
             zone = "body"
@@ -155,13 +134,13 @@ def segment(text: str, paragraphs: Optional[list] = None) -> list[Passage]:
         if zone == "signature" and (APPENDIX.match(para) or len(para) > 200):
             zone = "appendix"  # a signed text may carry appendices after the signature
         if zone != "body":
-            passages.append(Passage(zone, 0, start, end, para, label if zone != "header" else None))
+            passages.append(Passage(zone, 0, Span(start, end), para, label if zone != "header" else None))
             continue
-        name, depth_here = level_of(para)
+        name, depth_here = label_level(para)
         if name in ("dash", "plus"):
-            passages.append(Passage("item", depth_here, start, end, para, label))
+            passages.append(Passage("item", depth_here, Span(start, end), para, label))
         elif name or (is_caps(para) and len(para) < 200):
-            passages.append(Passage("heading", depth_here if name else 0, start, end, para, label))
+            passages.append(Passage("heading", depth_here if name else 0, Span(start, end), para, label))
         else:
-            passages.append(Passage("paragraph", depth, start, end, para, None))
+            passages.append(Passage("paragraph", depth, Span(start, end), para, None))
     return passages

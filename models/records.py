@@ -1,8 +1,8 @@
 """Typed records that flow through vanban.
 
-Every fact carries character offsets into the text it was found in. Extractors
-return offsets into the *cleaned* text they were given; the pipeline maps them
-back to (page, offset) of the source page with `vanban.extractors.cleaning.offsets.OffsetMap`.
+Every fact carries a `Span`: extractors set its offsets into the *cleaned* text they
+were given; the pipeline adds where the same words stand on the source page with
+`vanban.extractors.cleaning.offsets.OffsetMap`. Neither half ever changes meaning.
 """
 from __future__ import annotations
 
@@ -20,14 +20,48 @@ class Page:
     ocr_confidence: Optional[float] = None
 
 
-@dataclass
-class Mention:
-    """Where a fact stands: page number and offsets into that page's source text."""
+@dataclass(frozen=True)
+class Span:
+    """Where a fact stands, twice: in the document's cleaned text and on its source page.
 
-    page: int
+    `start`/`end` index `Document.text`; `page`/`page_start`/`page_end` index that
+    page's `Page.text` (None until the pipeline places the span). A span running on
+    to the next page ends where its words on the first page end.
+
+    >>> text = "Căn cứ Nghị định số 45/2020/NĐ-CP"
+    >>> span = Span(7, 33, page=1, page_start=11, page_end=37)  # its page reads "**Căn cứ** Nghị …"
+    >>> text[span.start:span.end]
+    'Nghị định số 45/2020/NĐ-CP'
+    >>> span.stored()
+    {'clean_start': 7, 'clean_end': 33, 'page': 1, 'page_start': 11, 'page_end': 37}
+    """
+
     start: int
     end: int
+    page: Optional[int] = None  # 1-based
+    page_start: Optional[int] = None
+    page_end: Optional[int] = None
+
+    def stored(self) -> dict:
+        """The span as the store writes it (columns, and fields of refs.mentions)."""
+        return {"clean_start": self.start, "clean_end": self.end, "page": self.page,
+                "page_start": self.page_start, "page_end": self.page_end}
+
+    @classmethod
+    def from_stored(cls, row) -> "Span":
+        """The span of a stored row or mention: the inverse of `stored`."""
+        return cls(row["clean_start"], row["clean_end"], row["page"], row["page_start"], row["page_end"])
+
+
+STORED_SPAN = tuple(Span(0, 0).stored())  # the columns every stored fact carries
+
+
+@dataclass
+class Mention:
+    """One place a document is cited: the words as the cleaned text gives them, and their span."""
+
     text: str
+    span: Span
 
 
 @dataclass
@@ -49,7 +83,7 @@ class Identity:
     signer: Optional[str] = None
     signer_title: Optional[str] = None
     notes: dict = field(default_factory=dict)  # field -> reason it is null or inferred
-    spans: dict = field(default_factory=dict)  # field -> (start, end) in cleaned text
+    spans: dict = field(default_factory=dict)  # field -> Span: where the header states it ("id", "date")
 
     def export(self) -> dict:
         return {k: v for k, v in asdict(self).items() if k != "spans"}
@@ -86,9 +120,7 @@ class Measure:
     year: Optional[int] = None
     as_of: Optional[str] = None
     bound: Optional[str] = None  # "min", "max", "approx", "range" …
-    page: Optional[int] = None
-    start: int = 0
-    end: int = 0
+    span: Span = Span(0, 0)  # of the figure itself ("90%")
     quote: str = ""
 
 
@@ -98,12 +130,9 @@ class Passage:
 
     kind: str  # "header", "heading", "paragraph", "item", "footnote", "recipients", "signature"
     level: int  # depth in the body hierarchy (0 = top)
-    start: int  # offsets into cleaned text
-    end: int
+    span: Span
     text: str
     label: Optional[str] = None  # "I.", "1.1.", "a)", "-", "Phần II"
-    page: Optional[int] = None  # where it starts in the source, set by the pipeline
-    page_start: Optional[int] = None
 
 
 @dataclass

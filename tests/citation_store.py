@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-from vanban.models.records import Document, Identity, Measure, Mention, Page, Passage, Reference
+from vanban.models.records import Document, Identity, Measure, Mention, Page, Passage, Reference, Span
 from vanban.pipeline import store
 
 TQ = "Tuyên Quang"
@@ -31,16 +31,18 @@ def document(name: str, identity: Identity, cites: list[tuple[Reference, str]],
     text = (identity.title or "") + "\n"
     for reference, written in cites:
         text += "Căn cứ "
-        reference.mentions = [Mention(1, len(text), len(text) + len(written), written)]
+        reference.mentions = [Mention(written, Span(len(text), len(text) + len(written), 1, len(text),
+                                              len(text) + len(written)))]
         text += written + ";\n"
     measures = []
     if measure:
         start = len(text)
         text += measure + ".\n"
-        measures.append(Measure(90.0, "%", "target", page=1, start=start, end=start + len(measure), quote=measure))
+        span = Span(start, start + len(measure), 1, start, start + len(measure))
+        measures.append(Measure(90.0, "%", "target", span=span, quote=measure))
     sha = hashlib.sha256(text.encode()).hexdigest()
     return Document(source=name, sha256=sha, pages=[Page(1, text, "plain")], text=text, identity=identity,
-                    passages=[Passage("paragraph", 0, 0, len(text), text, page=1, page_start=0)],
+                    passages=[Passage("paragraph", 0, Span(0, len(text), 1, 0, len(text)), text)],
                     references=[r for r, _ in cites], measures=measures)
 
 

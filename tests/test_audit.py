@@ -6,10 +6,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from vanban.models.records import Document, Identity, Mention, Page, Reference
+from vanban.models.records import Document, Identity, Mention, Page, Reference, Span
 from vanban.pipeline import store
 from vanban.pipeline.corpus.audit import KINDS, _after, audit, carried_type, same_subject, symbol_disagrees
 from vanban.pipeline.dev.audit_bench import bench_audit, synthetic_store
+from vanban.pipeline.reading.analyse import build_document
 from vanban.pipeline.reports.audit import to_csv, to_html, to_table
 from vanban.pipeline.cli.main import main
 
@@ -22,7 +23,8 @@ def ref(rid, *dates, type="Kế hoạch", year=None, jurisdiction=TQ, title=None
     """A Reference as the extractor stores it, one mention per date: Reference('04/KH-UBND', ...)."""
     number, symbol = _split(rid)
     year = year if year is not None else (int(dates[0][:4]) if dates else None)
-    mentions = [Mention(1, 10 * i, 10 * i + 9, written or f"{type} số {rid}" + (f" ngày {_vn(d)}" if d else ""))
+    mentions = [Mention(written or f"{type} số {rid}" + (f" ngày {_vn(d)}" if d else ""),
+                        Span(10 * i, 10 * i + 9, 1, 10 * i, 10 * i + 9))
                 for i, d in enumerate(dates or [None])]
     return Reference(id=rid, type=type, number=number, symbol=symbol, year=year, date=dates[0] if dates else None,
                      issuer=issuer, jurisdiction=jurisdiction, title=title, mentions=mentions, dates=list(dates))
@@ -46,7 +48,9 @@ def doc(name, refs=(), so_hieu=None, date="2022-10-03", type="Kế hoạch", hea
     header = header or (f"Số: {so_hieu or ''}\n{province}, ngày 03 tháng 10 năm 2022\n")
     ident = Identity(type=type, id=so_hieu, number=number, symbol=symbol, date=date, issuer=issuer,
                      province=province, title=title, notes=notes or {})
-    return Document(source=f"/corpus/{name}", sha256=(name.encode().hex() * 8)[:64], pages=[Page(1, header, "plain")],
+    pages = [Page(1, header, "plain")]
+    ident.spans = build_document(name, pages).identity.spans  # where the header states number and date
+    return Document(source=f"/corpus/{name}", sha256=(name.encode().hex() * 8)[:64], pages=pages,
                     text=header, identity=ident, references=list(refs))
 
 

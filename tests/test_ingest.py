@@ -121,3 +121,40 @@ def test_killed_batch_resumes_without_loss(tmp_path):
     assert summary.skipped == partial and summary.documents == 60 - partial
     db = store.open_db(db_path)
     assert db["documents"].count == 60 and db["refs"].count == 60
+
+
+def test_the_store_mirrors_the_folder(tmp_path, monkeypatch):
+    folder, db_path = tmp_path / "in", tmp_path / "v.db"
+    write_plans(folder, 3)
+    ingest([folder], db_path, jobs=1, progress=False)
+    # the same folder typed another way is the same files
+    monkeypatch.chdir(tmp_path)
+    again = ingest([Path("in")], db_path, jobs=1, progress=False)
+    assert (again.skipped, again.documents) == (3, 0)
+    # an edited file replaces what it gave
+    (folder / "kh001.txt").write_text(PLAN.format(n=901), encoding="utf-8")
+    ingest([folder], db_path, jobs=1, progress=False)
+    db = store.open_db(db_path)
+    assert sorted(r["so_hieu"] for r in db["documents"].rows) == ["2/KH-UBND", "3/KH-UBND", "901/KH-UBND"]
+    # a moved file is not read again; with prune its old path is forgotten, its document kept
+    (folder / "sub").mkdir()
+    (folder / "kh002.txt").rename(folder / "sub" / "kh002.txt")
+    moved = ingest([folder], db_path, jobs=1, progress=False, prune=True)
+    assert (moved.skipped, moved.documents, moved.removed) == (3, 0, 1)
+    assert db["documents"].count == 3
+    # a deleted file stays until prune, then its document goes
+    (folder / "kh003.txt").unlink()
+    assert ingest([folder], db_path, jobs=1, progress=False).removed == 0 and db["documents"].count == 3
+    assert ingest([folder], db_path, jobs=1, progress=False, prune=True).removed == 1
+    assert sorted(r["so_hieu"] for r in db["documents"].rows) == ["2/KH-UBND", "901/KH-UBND"]
+    assert db["renditions"].count == 2 and db["refs"].count == 2
+
+
+def test_remove_forgets_files_and_their_documents(tmp_path):
+    from vanban.pipeline.reading.ingest import remove
+    write_plans(tmp_path / "in", 2)
+    ingest([tmp_path / "in"], tmp_path / "v.db", jobs=1, progress=False)
+    assert remove([tmp_path / "in" / "kh001.txt"], tmp_path / "v.db") == 1
+    db = store.open_db(tmp_path / "v.db")
+    assert [r["so_hieu"] for r in db["documents"].rows] == ["2/KH-UBND"]
+    assert remove([tmp_path / "in"], tmp_path / "v.db") == 1 and db["documents"].count == 0

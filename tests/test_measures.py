@@ -48,7 +48,7 @@ def test_decimal_comma_and_spaced_sign():
 def test_offsets_cover_the_figure():
     text = "số dịch vụ công đang cung cấp mức độ 4 là: 1.044, đạt tỷ lệ 55,82%"
     (m,) = percents(text)
-    assert text[m.start:m.end] == "55,82%"
+    assert text[m.span.start:m.span.end] == "55,82%"
 
 
 @pytest.mark.parametrize("text, bound", [
@@ -125,7 +125,7 @@ def test_money_with_written_out_amount_is_one_measure():
             "ba mươi mốt triệu không trăm năm mươi bảy nghìn đồng).")
     found = find_measures(text)
     assert [(m.value, m.unit) for m in found] == [(198431057000.0, "VND")]
-    assert text[found[0].start:found[0].end] == "198.431.057.000 đồng"
+    assert text[found[0].span.start:found[0].span.end] == "198.431.057.000 đồng"
 
 
 @pytest.mark.parametrize("text, value", [
@@ -211,4 +211,4 @@ def test_seed_absent_figures(seed_measures):
         text, measures = seed_measures[item["file"]]
         spans = [(text.find(item["text"]), text.find(item["text"]) + len(item["text"]))]
         assert spans[0][0] >= 0, item
-        assert not [m for m in measures if spans[0][0] <= m.start < spans[0][1]], item
+        assert not [m for m in measures if spans[0][0] <= m.span.start < spans[0][1]], item

@@ -254,7 +254,7 @@ def test_mentions_point_into_the_text():
     text = "**Căn cứ** Nghị định số 45/2020/NĐ-CP\nngày 08/4/2020 của Chính phủ"
     for r in find_references(text):
         for m in r.mentions:
-            assert text[m.start:m.end] == m.text
+            assert text[m.span.start:m.span.end] == m.text
 
 
 # -- property: a reference written in any spacing or date form is the same document ----------------

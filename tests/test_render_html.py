@@ -3,7 +3,7 @@ import html
 from click.testing import CliRunner
 
 from vanban.pipeline.cli.main import main
-from vanban.pipeline.reports.annotate import anchor, locate, render_document_html
+from vanban.pipeline.reports.annotate import anchor, render_document_html
 from tests.citation_store import make_store
 
 
@@ -13,14 +13,6 @@ def document_row(db, source):
 
 def test_anchor_is_a_plain_html_id():
     assert anchor("45/2020/NĐ-CP|2020|national") == "node-45-2020-NĐ-CP-2020-national"
-
-
-def test_locate_finds_the_nearest_occurrence_across_joined_lines():
-    clean = "Căn cứ Chỉ thị số 14/CT-TTg; … Thực hiện Chỉ thị số 14/CT-TTg ngày 07/6/2019"
-    passages = [{"page": 1, "page_start": 100, "clean_start": 0}]
-    second = clean.rindex("Chỉ thị số 14/CT-TTg")
-    assert locate(clean, passages, 1, 100 + second, "Chỉ thị số\n14/CT-TTg") == (second, second + 20)
-    assert locate(clean, passages, 1, 100, "Nghị định") is None
 
 
 def test_mentions_are_marked_and_linked_to_their_nodes(tmp_path):

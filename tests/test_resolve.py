@@ -1,7 +1,8 @@
 import pytest
 
 from vanban.models.records import Identity
-from vanban.pipeline.corpus.resolve import id_tokens, match_id, resolve_corpus, title_similarity
+from vanban.pipeline.corpus.graph import build_graph
+from vanban.pipeline.corpus.resolve import id_tokens, match_id, title_similarity
 from tests.citation_store import PLAN_TITLE, TQ, cite, document, documents, make_store, plan
 
 NODES = ["45/2020/NĐ-CP|2020|national", "45/2016/QĐ-TTg|2016|national", "14/CT-TTg|2018|national",
@@ -45,7 +46,7 @@ def test_title_similarity_ignores_case_diacritics_and_punctuation():
 
 def test_a_yearless_citation_takes_the_year_other_citations_agree_on(tmp_path):
     db = make_store(tmp_path / "v.db")
-    summary = resolve_corpus(db)
+    summary = build_graph(db).resolved
     row = next(db.query("select * from refs where ref_id = '468/QĐ-TTg' and year is null"))
     assert row["resolved_year"] == 2021 and "c.txt" in row["resolution_note"]
     assert summary.refs_without_year == 1 and summary.years_resolved == 1
@@ -53,9 +54,9 @@ def test_a_yearless_citation_takes_the_year_other_citations_agree_on(tmp_path):
 
 def test_stated_years_are_kept_and_resolution_is_idempotent(tmp_path):
     db = make_store(tmp_path / "v.db")
-    resolve_corpus(db)
+    build_graph(db)
     first = list(db.query("select * from refs order by doc_id, seq"))
-    resolve_corpus(db)
+    build_graph(db)
     assert list(db.query("select * from refs order by doc_id, seq")) == first
     assert all(r["resolved_year"] == r["year"] for r in first if r["year"])
     assert db["document_matches"].count == 4
@@ -70,14 +71,14 @@ def test_a_yearless_number_reused_in_two_years(tmp_path, citing_date, year, note
     docs.append(document("e.txt", plan("40", citing_date, "Kế hoạch khác"), [
         cite("14/CT-TTg", "Chỉ thị", None, None, "national", "Chỉ thị số 14/CT-TTg", "mentions")]))
     db = make_store(tmp_path / "v.db", docs)
-    resolve_corpus(db)
+    build_graph(db)
     row = next(db.query("select * from refs where ref_id = '14/CT-TTg' and year is null"))
     assert row["resolved_year"] == year and note in row["resolution_note"]
 
 
 def test_a_headerless_document_is_the_cited_plan_carrying_its_title(tmp_path):
     db = make_store(tmp_path / "v.db")
-    summary = resolve_corpus(db)
+    summary = build_graph(db).resolved
     match = next(db.query("select m.* from document_matches m join documents d using (doc_id) "
                           "where d.source = 'd.txt'"))
     assert (match["resolved_id"], match["resolved_year"], match["resolved_date"]) == ("204/KH-UBND", 2021, "2021-11-25")
@@ -97,7 +98,7 @@ def test_a_title_match_needs_strong_unique_evidence(tmp_path, change):
             cite("205/KH-UBND", "Kế hoạch", 2021, "2021-11-26", TQ, "Kế hoạch số 205/KH-UBND", "mentions",
                  PLAN_TITLE)]))
     db = make_store(tmp_path / "v.db", docs)
-    resolve_corpus(db)
+    build_graph(db)
     match = next(db.query("select m.* from document_matches m join documents d using (doc_id) where d.source = 'd.txt'"))
     assert match["resolved_id"] is None and match["method"] == "none"
     assert ("ambiguous" in match["reason"]) == (change == "two candidates")
@@ -108,7 +109,7 @@ def test_a_stored_decree_takes_its_year_from_its_number_and_jurisdiction_from_ci
     docs.append(document("nd.txt", Identity(type="Nghị định", id="45/2020/NĐ-CP",
                                             title="Thực hiện thủ tục hành chính trên môi trường điện tử"), []))
     db = make_store(tmp_path / "v.db", docs)
-    resolve_corpus(db)
+    build_graph(db)
     match = next(db.query("select m.* from document_matches m join documents d using (doc_id) where d.source = 'nd.txt'"))
     assert (match["jurisdiction"], match["resolved_year"], match["method"]) == ("national", 2020, "header")
     assert "year from the number" in match["reason"]

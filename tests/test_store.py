@@ -1,7 +1,10 @@
+import sqlite3
+
 import pytest
 
-from vanban.models.records import Mention, Reference
+from vanban.models.records import Mention, Reference, Span
 from vanban.pipeline import store
+from vanban.pipeline.store.schema import SCHEMA_VERSION
 from tests.conftest import make_document
 
 TEXT = ("Số: 187 /KH-UBND\nTuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
@@ -27,7 +30,7 @@ def test_a_failure_mid_document_leaves_nothing_half_written(tmp_path):
     db = store.open_db(tmp_path / "v.db")
     good = make_document(TEXT, "a.txt")
     broken = make_document(TEXT.replace("187", "188"), "b.txt")
-    broken.references = [Reference(id="742/QĐ-UBND", mentions=[Mention(1, 0, 5, "x")]), object()]
+    broken.references = [Reference(id="742/QĐ-UBND", mentions=[Mention("x", Span(0, 1, 1, 0, 1))]), object()]
     store.save_documents(db, "a.txt", "f1", [good])
     before = counts(db)
     with pytest.raises(Exception):
@@ -41,3 +44,71 @@ def test_failures_are_logged_with_reason(tmp_path):
     store.log_failure(db, "x.pdf", "encrypted PDF: needs a password")
     (row,) = db["ingest_log"].rows
     assert row["path"] == "x.pdf" and "encrypted" in row["reason"]
+
+
+def test_a_missing_store_is_not_created_for_reading(tmp_path):
+    with pytest.raises(store.StoreMissing, match="vanban ingest"):
+        store.open_db(tmp_path / "sub" / "none.db", create=False)
+    assert not (tmp_path / "sub").exists()
+
+
+def test_search_works_with_and_without_diacritics_in_plain_sqlite_fts(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    store.save_documents(db, "a.txt", "f1", [make_document(TEXT + "Đẩy mạnh chuyển đổi số.\n", "a.txt")])
+    db.conn.commit()
+    plain = sqlite3.connect(tmp_path / "v.db")  # what Datasette and `sqlite-utils search` do: no vanban code
+    def hits(query):
+        return plain.execute("select count(*) from passages_fts where passages_fts match ?", [query]).fetchone()[0]
+    assert hits("chuyển đổi số") == hits("chuyen doi so") == hits("CHUYỂN ĐỔI SỐ") > 0
+    assert hits("đẩy mạnh") == hits("day manh") > 0
+    assert hits("ngân sách") == 0
+
+
+V1_SCHEMA = """
+create table documents (doc_id text primary key, sha256 text, source text, source_name text, pages integer,
+  ocr_pages integer, type text, so_hieu text, number text, symbol text, date text, year integer, issuer text,
+  province text, place text, title text, signer text, signer_title text, identity_notes text, warnings text,
+  clean_text text, ingested_at text);
+create table pages (doc_id text references documents(doc_id), page integer, method text, ocr_confidence real,
+  text text, primary key (doc_id, page));
+create table passages (doc_id text references documents(doc_id), seq integer, kind text, level integer,
+  label text, page integer, page_start integer, clean_start integer, clean_end integer, text text,
+  text_folded text, primary key (doc_id, seq));
+create virtual table passages_fts using fts5 (text_folded, content=passages);
+create trigger passages_ai after insert on passages begin
+  insert into passages_fts (rowid, text_folded) values (new.rowid, new.text_folded); end;
+create table refs (doc_id text references documents(doc_id), seq integer, ref_id text, type text, number text,
+  symbol text, year integer, date text, dates text, issuer text, jurisdiction text, relation text, title text,
+  mentions text, n_mentions integer, resolved_year integer, resolved_jurisdiction text, resolution_note text,
+  primary key (doc_id, seq));
+create table measures (doc_id text references documents(doc_id), seq integer, value real, unit text, kind text,
+  metric text, scope text, year integer, as_of text, bound text, page integer, start integer, "end" integer,
+  quote text, primary key (doc_id, seq));
+create table files (path text primary key, file_sha256 text, status text, doc_ids text, at text);
+create table ingest_log (id integer primary key, path text, page integer, reason text, at text);
+create table meta (key text primary key, value text);
+create table nodes (node_id text primary key, so_hieu text);
+insert into meta values ('schema_version', '1');
+insert into documents (doc_id, source, source_name, pages, ocr_pages, type, so_hieu, year, province, title)
+  values ('00aa', 'old/kh.txt', 'kh.txt', 1, 0, 'Kế hoạch', '7/KH-UBND', 2021, 'Tuyên Quang', 'Chuyển đổi số');
+insert into passages (doc_id, seq, kind, text, text_folded) values ('00aa', 0, 'paragraph', 'Chuyển đổi số', 'chuyen doi so');
+insert into refs (doc_id, seq, ref_id, type, year, jurisdiction, relation, n_mentions)
+  values ('00aa', 0, '47/2020/NĐ-CP', 'Nghị định', 2020, 'national', 'legal_basis', 1);
+insert into files values ('old/kh.txt', 'f0', 'ok', '["00aa"]', '2025-01-01');
+insert into ingest_log (path, reason, at) values ('x.pdf', 'corrupt', '1'), ('x.pdf', 'corrupt', '2');
+"""
+
+
+def test_a_store_of_the_previous_release_is_upgraded(tmp_path):
+    path = tmp_path / "v1.db"
+    with sqlite3.connect(path) as old:
+        old.executescript(V1_SCHEMA)
+    db = store.open_db(path)
+    assert db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    from vanban.pipeline.corpus.graph import ensure_graph, find_nodes
+    ensure_graph(db)
+    assert [r["so_hieu"] for r in db["documents"].rows] == ["7/KH-UBND"]
+    assert find_nodes(db, "nd 47/2020")[0]["cited_by"] == 1
+    assert db.execute("select count(*) from passages_fts where passages_fts match 'chuyển đổi'").fetchone()[0] == 1
+    assert db["ingest_log"].count == 1 and db["file_renditions"].count == 1
+    store.open_db(path)  # opening again finds it current

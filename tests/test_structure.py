@@ -1,4 +1,5 @@
-from vanban.extractors.structure import level_of, segment, type_line
+from vanban.extractors.grammar import label_level
+from vanban.extractors.structure import segment, type_line
 from vanban.extractors.cleaning.normalise import normalise
 from vanban.models.records import Page
 
@@ -10,7 +11,7 @@ def test_type_line():
 
 
 def test_levels_deepen():
-    names = [level_of(t)[0] for t in ["Phần I", "II. NỘI DUNG", "1. Mục tiêu", "1.1. Chỉ số", "a) Tỉnh", "- x", "+ y"]]
+    names = [label_level(t)[0] for t in ["Phần I", "II. NỘI DUNG", "1. Mục tiêu", "1.1. Chỉ số", "a) Tỉnh", "- x", "+ y"]]
     assert names == ["part", "roman", "number", "number2", "letter", "dash", "plus"]
 
 

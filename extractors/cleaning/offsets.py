@@ -7,7 +7,9 @@ it came from; a lookup is a binary search over the runs.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from vanban.models.records import Span
 
 
 @dataclass
@@ -34,14 +36,29 @@ class OffsetMap:
     def span(self, start: int, end: int) -> tuple[int, int, int]:
         """(page, start, end) in the page of the cleaned span [start, end).
 
-        A span crossing a page break ends at the page of its start: its end is
-        mapped from the last character and clipped to that page.
+        Only copied characters are mapped: a span opening on an inserted run (a bullet,
+        a joining space) starts at the next copied one. A span crossing a page break
+        ends with the last character copied from the page of its start.
         """
-        page, source_start = self.locate(start)
-        end_page, source_end = self.locate(max(end - 1, start))
-        if end_page != page:
-            return page, source_start, source_start + (end - start)
-        return page, source_start, source_end + 1
+        if not self.clean_starts:
+            return (1, start, end)
+        first = max(bisect.bisect_right(self.clean_starts, start) - 1, 0)
+        last = max(bisect.bisect_right(self.clean_starts, max(end - 1, start)) - 1, first)
+        # the first copied run gives the page and the start; the last copied run on that page, the end
+        i = next((k for k in range(first, last + 1) if self.copied[k]), first)
+        page = self.pages[i]
+        into = max(start, self.clean_starts[i]) - self.clean_starts[i] if self.copied[i] else 0
+        source_start = self.source_starts[i] + into
+        j = next((k for k in range(last, i, -1) if self.copied[k] and self.pages[k] == page), i)
+        if not self.copied[j]:
+            return page, source_start, source_start
+        run_end = end if j == last else self.clean_starts[j + 1]  # a run before the span's last is whole
+        return page, source_start, max(self.source_starts[j] + run_end - self.clean_starts[j], source_start)
+
+    def place(self, span: Span) -> Span:
+        """The cleaned-text span with where it stands on its page added."""
+        page, page_start, page_end = self.span(span.start, span.end)
+        return replace(span, page=page, page_start=page_start, page_end=page_end)
 
 
 class CleanTextBuilder:

@@ -93,15 +93,22 @@ def graph_group():
 
 @graph_group.command(name="build")
 @DB_OPTION
-def build(db_path):
-    """Resolve years and header-less documents across the store, then rebuild nodes and edges.
+@QUIET_OPTION
+@click.option("--full", is_flag=True, help="Forget every derived value and work all of them out again "
+                                           "(the same tables as the incremental update, which ingest runs).")
+def build(db_path, quiet, full):
+    """Bring the citation graph up to date: resolve years and header-less documents, group
+    each document's renditions, update nodes and edges for what changed (--full: everything).
 
     \b
     Example:
-      vanban graph build --db outputs/vanban.db    # nodes: 102 (5 stored, 97 only cited)
+      vanban graph build --full --db outputs/vanban.db    # nodes: 102 (5 stored, 97 only cited)
     """
-    summary = graph.build_graph(open_store(db_path))
-    click.echo("\n".join(summary.lines()))
+    db = open_store(db_path)
+    summary = graph.build_graph(db, full=full, progress=show_progress(quiet))
+    totals = graph.graph_totals(db)
+    click.echo("\n".join([f"nodes: {totals['nodes']} ({totals['stored']} stored, {totals['absent']} only cited)",
+                          f"edges: {totals['edges']}", *summary.lines()]))
 
 
 @graph_group.command(name="export")

@@ -73,15 +73,18 @@ def main() -> None:
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Re-ingest files already in the store.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any file fails.")
+@click.option("--prune", is_flag=True, help="Forget files gone from the given folders (and their documents).")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="summary")
-def ingest(paths, db_path, jobs, force, strict, quiet, out):
+def ingest(paths, db_path, jobs, force, strict, prune, quiet, out):
     """Ingest files and folders into the store (created if missing).
 
     Reads PDF (text layer, or OCR with Tesseract for scanned pages), DOCX, PNG/JPG/TIFF,
     TXT/MD and JSONL (one document per line with a "text" field). Each file is one
-    transaction: re-running skips what is done, a killed batch resumes. Files that
-    cannot be read are listed with their reason and logged in the ingest_log table.
+    transaction: re-running skips what is done, a killed batch resumes. Files are known
+    by absolute path and content: a moved or copied file is not read again, an edited
+    one replaces its old document. Files that cannot be read are listed with their
+    reason and logged in the ingest_log table.
     Exits 1 when nothing could be ingested, or with --strict when any file failed.
 
     \b
@@ -90,10 +93,31 @@ def ingest(paths, db_path, jobs, force, strict, quiet, out):
     """
     from vanban.pipeline.reading.ingest import ingest as run_ingest
 
-    summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=show_progress(quiet))
+    summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=show_progress(quiet), prune=prune)
     out.record(summary.as_dict(), "\n".join(summary.lines()))
     nothing = summary.files > 0 and summary.documents == 0 and summary.skipped == 0
     if nothing or (strict and summary.failures):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DB_OPTION
+def remove(paths, db_path):
+    """Forget files, or every file under folders, and the documents only they gave.
+
+    The files need not exist any more. A document another file still gives stays.
+
+    \b
+    Example:
+      vanban remove corpus/scanned/003_6f5f874d7ff688a6.pdf
+    """
+    from vanban.pipeline.reading.ingest import remove as run_remove
+
+    open_store(db_path)  # exits 1, creating nothing, when there is no store
+    removed = run_remove(paths, db_path)
+    click.echo(f"removed: {removed} file(s)")
+    if not removed:
         sys.exit(1)
 
 
@@ -103,13 +127,17 @@ def ingest(paths, db_path, jobs, force, strict, quiet, out):
               help="One JSON object a line, one line a document.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, callback=check_output,
               metavar="FILE", help="Write to FILE instead of stdout.")
-def export(db_path, fmt, output):
+@click.option("--by", "by", type=click.Choice(["document", "file"]), default="document", show_default=True,
+              help="document: each real document once, with its renditions (the files it came from); "
+                   "file: each file's own reading, as evaluation scores it.")
+def export(db_path, fmt, output, by):
     """Export every document as JSON lines (the contract in shared/EXPORT.md).
 
     \b
     Example:
       vanban export -o outputs/vanban.jsonl
-      vanban export | jq -r 'select(.identity.province == "Tuyên Quang") | .identity.so_hieu'
+      vanban export --by file -o outputs/files.jsonl      # a scan apart from its text twin
+      vanban export | jq -r 'select(.identity.province == "Tuyên Quang") | .identity.id'
     """
     from vanban.pipeline.store.export import write_jsonl
 
@@ -117,10 +145,10 @@ def export(db_path, fmt, output):
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         with open(output, "w", encoding="utf-8") as fh:
-            n = write_jsonl(db, fh)
-        click.echo(f"wrote {n} documents to {output}", err=True)
+            n = write_jsonl(db, fh, by_file=by == "file")
+        click.echo(f"wrote {n} {'files' if by == 'file' else 'documents'} to {output}", err=True)
     else:
-        write_jsonl(db, sys.stdout)
+        write_jsonl(db, sys.stdout, by_file=by == "file")
 
 
 @main.command(name="eval")
@@ -208,19 +236,23 @@ def show(doc, db_path, out):
       vanban show 206/KH-UBND
       vanban show 204/KH-UBND -o outputs/204.html
     """
-    from vanban.pipeline.store.export import document_record
-    from vanban.pipeline.store.search import find_document
+    from vanban.pipeline.corpus.graph import find_documents
+    from vanban.pipeline.store.export import corpus_record
 
     db = open_store(db_path)
-    row = find_document(db, doc)
-    if not row:
+    rows = find_documents(db, doc)
+    if not rows:
         raise click.ClickException(f"no document matches {doc!r}; try `vanban search` to find it")
+    if len(rows) > 1:
+        click.echo(f"{len(rows)} documents match {doc!r}: " + ", ".join(r["so_hieu"] or r["source"] for r in rows)
+                   + "; showing the first (add the year or the province to choose)", err=True)
+    row = rows[0]
     if out.format == "html":
         from vanban.pipeline.reports.annotate import render_document_html
 
         out.write(render_document_html(db, row))
         return
-    record = document_record(db, row)
+    record = corpus_record(db, row)
     out.record(record, _document_text(record))
 
 
@@ -231,6 +263,9 @@ def _document_text(record: dict) -> str:
         note = record["identity_notes"].get(key)
         lines.append(f"  {key:13} {value if value is not None else '—'}" + (f"   ({note})" if note else ""))
     lines += [f"  note: {warning}" for warning in record["warnings"]]
+    lines.append(f"renditions: {len(record['renditions'])}")
+    lines += [f"  {'*' if r['primary'] else ' '} {r['source']}  ({r['pages']} pages, {r['ocr_pages']} OCR, {r['method']})"
+              for r in record["renditions"]]
     lines.append(f"references: {len(record['references'])}")
     lines += [f"  {r['relation']:12} {r['id']:24} {r['year'] or '':5} {r['jurisdiction'] or ''}"
               for r in record["references"]]

@@ -1,7 +1,8 @@
 """Audit the store: missing, conflicting and malformed references across the corpus.
 
-Reads the `documents`, `pages` and `refs` tables and returns `Finding`s, each naming the
-documents involved and quoting where they say it:
+Reads the `documents`, `pages` and `citations` views (each real document once: the refs of
+its primary rendition) and returns `Finding`s, each naming the documents involved and
+quoting where they say it:
 
     >>> [f.id for f in audit(store.open_db("outputs/vanban.db"), kinds=["conflicting_date"])]
     ['17/NQ-CP']          # cited as 'ngày 09/3/2019' and as 'ngày 07/3/2019'
@@ -23,6 +24,7 @@ import regex
 import sqlite_utils
 
 from vanban.models.knowledge import agencies, doc_types, type_by_abbreviation
+from vanban.models.records import Span
 from vanban.models.vietnamese import fold
 
 NATIONAL = "national"
@@ -42,9 +44,8 @@ SYMBOL_PIECE_RE = regex.compile(r"[-/]")
 WORD_RE = regex.compile(r"\w+")
 LEADING_ABOUT_RE = regex.compile(r"^(?:ve viec|ve)\s+")
 
-# Header lines as the page shows them: 'Số: /BC-STTTT', 'Tuyên Quang, ngày   tháng 5 năm 2022'.
-NUMBER_LINE = r"Số\s*:?[^\n]{0,20}?"
-DATE_LINE_RE = regex.compile(r"[^\n]{0,40}ngày[\s.…_]{0,20}tháng[\s.…_]*\d{0,2}[\s.…_]*năm\s*\d{4}")
+# A header date is quoted with the place written before it on its line ('Tuyên Quang, ngày …').
+PLACE_BEFORE_DATE = 40
 
 
 @dataclass
@@ -86,7 +87,7 @@ class _Corpus:
 def _load(db: sqlite_utils.Database) -> _Corpus:
     docs = {row["doc_id"]: row for row in db.query(
         "select doc_id, source, source_name, type, so_hieu, number, symbol, date, year, issuer, province,"
-        " title, identity_notes from documents")}
+        " title, identity_notes, identity_spans from documents")}
     by_identity, by_number = {}, defaultdict(list)
     for doc in docs.values():
         if doc["so_hieu"]:
@@ -107,24 +108,24 @@ def _refs(corpus: _Corpus, sql: str, params: tuple = ()) -> list[dict]:
 # Each check's candidates, found set-wise by SQLite; Python then judges the few rows they name.
 # Full dates of every citation: one row per (reference, date).
 _DATED = ("select r.ref_id, r.year, r.jurisdiction, r.number, r.symbol, j.value as d"
-          " from refs r, json_each(r.dates) j where length(j.value) = 10")
+          " from citations r, json_each(r.dates) j where length(j.value) = 10")
 CONFLICT_SQL = f"""
 with dated as ({_DATED} and r.year is not null),
 keys as (select ref_id, year, jurisdiction from dated group by 1, 2, 3 having count(distinct d) > 1
          union select dated.ref_id, dated.year, dated.jurisdiction from dated join documents o
            on o.so_hieu = dated.ref_id and o.year = dated.year where length(o.date) = 10 and o.date != dated.d)
-select r.* from refs r join keys k on r.ref_id = k.ref_id and r.year = k.year and r.jurisdiction is k.jurisdiction
+select r.* from citations r join keys k on r.ref_id = k.ref_id and r.year = k.year and r.jurisdiction is k.jurisdiction
 """
 YEAR_TYPO_SQL = f"""
 with dated as ({_DATED} and r.number is not null and r.symbol is not null),
 keys as (select number, symbol, jurisdiction, substr(d, 6) as md from dated group by 1, 2, 3, 4
          having count(distinct substr(d, 1, 4)) > 1)
-select distinct r.* from refs r, json_each(r.dates) j join keys k on r.number = k.number and r.symbol = k.symbol
+select distinct r.* from citations r, json_each(r.dates) j join keys k on r.number = k.number and r.symbol = k.symbol
   and r.jurisdiction is k.jurisdiction and substr(j.value, 6) = k.md where length(j.value) = 10
 """
 # later than the citing document at the precision both give: '2022-05-19' is not after '2022-05'
 FUTURE_SQL = """
-select r.* from refs r join documents d on d.doc_id = r.doc_id where d.date is not null and (
+select r.* from citations r join documents d on d.doc_id = r.doc_id where d.date is not null and (
   exists (select 1 from json_each(r.dates) j where substr(j.value, 1, min(length(j.value), length(d.date)))
                                                    > substr(d.date, 1, min(length(j.value), length(d.date))))
   or (r.dates = '[]' and r.year is not null and cast(r.year as text) > substr(d.date, 1, 4)))
@@ -134,7 +135,7 @@ select ref_id, year, jurisdiction, group_concat(distinct doc_id) as doc_ids, max
   max(type) as type, group_concat(distinct date) as dates, max(printf('%05d', length(title)) || title) as title,
   group_concat(json_extract(mentions, '$[0].page') || char(31) || json_extract(mentions, '$[0].text')
                || char(31) || doc_id, char(30)) as quotes
-from refs where year is not null group by ref_id, year, jurisdiction
+from citations where year is not null group by ref_id, year, jurisdiction
 """
 
 
@@ -223,8 +224,8 @@ def same_subject(a: Optional[str], b: Optional[str]) -> bool:
 def _resolved_years(corpus: _Corpus) -> dict:
     """(id, jurisdiction) → the years the corpus knows for it, for the ids some citation gives no year."""
     years = defaultdict(set)
-    for row in corpus.db.query("select distinct ref_id, jurisdiction, year from refs where year is not null"
-                               " and ref_id in (select ref_id from refs where year is null)"):
+    for row in corpus.db.query("select distinct ref_id, jurisdiction, year from citations where year is not null"
+                               " and ref_id in (select ref_id from citations where year is null)"):
         years[(row["ref_id"], row["jurisdiction"])].add(row["year"])
     for (so_hieu, year, jurisdiction) in corpus.by_identity:
         if year:
@@ -267,7 +268,7 @@ def check_conflicting_dates(corpus: _Corpus) -> list[Finding]:
         for date in sorted(by_date):
             evidence += _ref_evidence(corpus, refs, date)[:1]
         if own and corpus.docs[own]["date"] in by_date:
-            evidence += _header_evidence(corpus, own, DATE_LINE_RE)
+            evidence += _header_evidence(corpus, own, "date")
         dates = sorted(by_date)
         findings.append(Finding(
             "conflicting_date", key[0], key[1], _sources(corpus, doc_ids),
@@ -352,7 +353,7 @@ def _abbreviation_of() -> dict:
 def check_type_symbols(corpus: _Corpus) -> list[Finding]:
     """The written type disagrees with the ký hiệu: 'Quyết định số 2323/BTTTT-THH', 'Kế hoạch số 01/QĐ-BCĐ'."""
     groups = defaultdict(list)
-    for ref in _refs(corpus, "select * from refs where symbol_disagrees(type, symbol) is not null"):
+    for ref in _refs(corpus, "select * from citations where symbol_disagrees(type, symbol) is not null"):
         reason = symbol_disagrees(ref["type"], ref["symbol"])
         if reason:
             groups[(ref["ref_id"], ref["type"], reason)].append(ref)
@@ -369,13 +370,9 @@ def check_type_symbols(corpus: _Corpus) -> list[Finding]:
         if reason:
             findings.append(Finding(
                 "type_symbol_mismatch", doc["so_hieu"] or f"/{doc['symbol']}", doc["year"], [doc["source"]],
-                f"the header of this {doc['type']}: {reason}", _header_evidence(corpus, doc["doc_id"], _number_re(doc)),
+                f"the header of this {doc['type']}: {reason}", _header_evidence(corpus, doc["doc_id"], "id"),
                 {"type": doc["type"], "symbol": doc["symbol"], "cited": False}))
     return findings
-
-
-def _number_re(doc: dict) -> regex.Pattern:
-    return regex.compile(NUMBER_LINE + regex.escape(doc["symbol"] or "\uffff"))
 
 
 def check_header_blanks(corpus: _Corpus) -> list[Finding]:
@@ -388,13 +385,13 @@ def check_header_blanks(corpus: _Corpus) -> list[Finding]:
             findings.append(Finding(
                 "missing_number", f"/{doc['symbol']}" if doc["symbol"] else None, doc["year"], [doc["source"]],
                 notes.get("id") or f"the header of this {doc['type'] or 'document'} leaves the number blank",
-                _header_evidence(corpus, doc["doc_id"], _number_re(doc)), {"symbol": doc["symbol"]}))
+                _header_evidence(corpus, doc["doc_id"], "id"), {"symbol": doc["symbol"]}))
         date = doc["date"] or ""
         if (date and len(date) < 10) or "blank" in notes.get("date", ""):
             findings.append(Finding(
                 "missing_date", doc["so_hieu"] or (f"/{doc['symbol']}" if doc["symbol"] else None), doc["year"],
                 [doc["source"]], f"the header gives only {date or 'part of the date'}: the day is blank",
-                _header_evidence(corpus, doc["doc_id"], DATE_LINE_RE), {"date": doc["date"]}))
+                _header_evidence(corpus, doc["doc_id"], "date"), {"date": doc["date"]}))
     return findings
 
 
@@ -418,7 +415,7 @@ def check_future_citations(corpus: _Corpus) -> list[Finding]:
                 "cites_future", ref["ref_id"], ref["year"], [citing["source"]],
                 f"cited as of {late[0]}, after the citing document's own date {citing['date']}",
                 _ref_evidence(corpus, [ref], late[0] if _full(late[0]) else None)[:2]
-                + _header_evidence(corpus, ref["doc_id"], DATE_LINE_RE),
+                + _header_evidence(corpus, ref["doc_id"], "date"),
                 {"cited_date": late[0], "citing_date": citing["date"]}))
     return findings
 
@@ -426,7 +423,7 @@ def check_future_citations(corpus: _Corpus) -> list[Finding]:
 def check_unresolved(corpus: _Corpus, known: dict) -> list[Finding]:
     """Citations whose year or jurisdiction neither the text nor the rest of the corpus settles."""
     findings = []
-    for ref in _refs(corpus, "select * from refs where year is null or jurisdiction is null"):
+    for ref in _refs(corpus, "select * from citations where year is null or jurisdiction is null"):
         year = _year_of(ref, corpus, known)
         if year and ref["jurisdiction"]:
             continue
@@ -450,7 +447,7 @@ def check_missing_documents(corpus: _Corpus, known: dict) -> list[Finding]:
         row["title"] = row["title"][5:] if row["title"] else None
         row["quotes"] = [q.split("\x1f") for q in (row["quotes"] or "").split("\x1e")[:3]]
         groups[key] = row
-    for ref in _refs(corpus, "select * from refs where year is null"):
+    for ref in _refs(corpus, "select * from citations where year is null"):
         _add_yearless(groups, ref, _year_of(ref, corpus, known), known)
     headerless = _headerless_index(corpus)
     findings = []
@@ -525,13 +522,21 @@ def _likely_headerless(corpus: _Corpus, index: dict, doc_type, jurisdiction, tit
 
 # -- header quotes ----------------------------------------------------------------------------------
 
-def _header_evidence(corpus: _Corpus, doc_id: str, pattern: regex.Pattern) -> list[Evidence]:
-    """The first line of the document matching `pattern`, with its page: 'Số: /BC-STTTT'."""
-    for row in corpus.db.query("select page, text from pages where doc_id = ? order by page", [doc_id]):
-        m = pattern.search(row["text"] or "")
-        if m:
-            return [Evidence(corpus.docs[doc_id]["source"], row["page"], m.group(0).strip())]
-    return []
+def _header_evidence(corpus: _Corpus, doc_id: str, field: str) -> list[Evidence]:
+    """Where the header states its number ('id') or date ('date'), quoted from its page at the
+    span the store keeps: 'Số: /BC-STTTT', 'Tuyên Quang, ngày   tháng 5 năm 2022'."""
+    doc = corpus.docs[doc_id]
+    stored = json.loads(doc["identity_spans"] or "{}").get(field)
+    span = Span.from_stored(stored) if stored else None
+    if span is None or span.page is None:
+        return []
+    row = corpus.db.conn.execute("select text from pages where doc_id = ? and page = ?", [doc_id, span.page]).fetchone()
+    text = row[0] if row and row[0] else ""
+    start = span.page_start
+    if field == "date":
+        start = max(text.rfind("\n", 0, start) + 1, start - PLACE_BEFORE_DATE)
+    quote = " ".join(text[start:span.page_end].split())
+    return [Evidence(doc["source"], span.page, quote)] if quote else []
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:

@@ -16,20 +16,29 @@ or sits in a section that lists criteria (Kế hoạch 187/KH-UBND restates ever
 
 Only candidates scoring at least THRESHOLD are reported; an indicator without one is
 reported as having no evidence.
+
+Candidates come from indexes, not from reading the whole province for each indicator:
+passages from the FTS index over passages; figures from the pages whose passages the
+FTS index finds mentioning enough of the indicator's concepts; documents from a word
+index of their titles, built once per province. Each text is reduced (keyed, folded)
+once and kept for every indicator that asks for it.
 """
 from __future__ import annotations
 
 import json
+import math
 import sys
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from typing import Optional
 
 import regex
 import sqlite_utils
 from tqdm import tqdm
 
-from vanban.models.dti import Catalogue, Indicator, abbreviations, catalogue, contains_term, has_diacritics, match_key
+from vanban.models.dti import Catalogue, Concept, Indicator, Term, abbreviations, catalogue, has_diacritics, match_key
 from vanban.models.vietnamese import fold
 
 # Chosen on the seed corpus (tests/fixtures/evidence_gold.json, checked by
@@ -42,6 +51,10 @@ THRESHOLD = 0.5
 # How far a figure's sentence reaches around it when judging what it counts.
 CONTEXT_BEFORE = 250
 CONTEXT_AFTER = 160
+
+# Passages looked at per indicator, best first by the FTS index's bm25: the seeds' longest
+# plan has 286 passages, and past the first 200 hits no seed passage scores.
+PASSAGE_LIMIT = 200
 
 # Form fit: how well each kind of candidate can answer each kind of indicator.
 DOCUMENT_FIT = {"document": 1.0, "boolean": 0.8}  # a document is weak evidence of a figure
@@ -61,13 +74,43 @@ CRITERIA_SECTION = 0.3
 PLANNING = 0.75  # a plan cue in the sentence
 PLAN_SECTION = 0.55  # under "Mục tiêu", "Nhiệm vụ, giải pháp": what is wanted, not what is
 NEGATED = 0.6
-DEPLOYED = 1.1
+DEPLOYED = 1.1  # capped at a score of 1; passages fit at most 0.85, so no factor lifts a score past its coverage
 
 # A blank line ends a sentence only before a list mark or a numbered heading: text read
 # from PDFs also puts blank lines inside sentences.
 _NEW_BLOCK = r"|\n\s*\n(?=\s*(?:[-+•*]\s|[IVX]+\.\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s))"
 _SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)" + _NEW_BLOCK)
 _FULL_STOP = regex.compile(r"[.!?](?=\s|$)" + _NEW_BLOCK)
+_NON_WORD = regex.compile(r"[^\p{L}\p{N}]+")
+_SPACE = regex.compile(r"\s+")
+
+
+class Key:
+    """A text reduced by models.dti.match_key once, to test many terms against.
+
+    Whole-word containment as models.dti.contains_term, with the text's diacritics looked
+    at once: text typed without them ('ke hoach chuyen doi so') is compared folded.
+
+    >>> Key("Tỷ lệ DVCTT mức độ 4").has(Term("dịch vụ công", "dịch vụ công"))
+    True
+    """
+
+    __slots__ = ("text", "accented", "_padded")
+
+    def __init__(self, text: str):
+        self.text = match_key(text)
+        self.accented = has_diacritics(self.text)
+        self._padded = f" {self.text} "
+
+    def has(self, term: Term) -> bool:
+        if not term.key:
+            return False
+        return f" {term.key} " in self._padded or (not self.accented and f" {_folded(term.key)} " in self._padded)
+
+
+@lru_cache(maxsize=None)
+def _folded(term_key: str) -> str:
+    return fold(term_key)
 
 
 class Cue:
@@ -78,9 +121,8 @@ class Cue:
         self.accented = regex.compile(r"(?<![\p{L}\p{N}])(" + "|".join(words) + r")(?![\p{L}\p{N}])")
         self.folded = regex.compile(r"(?<![\p{L}\p{N}])(" + "|".join(fold(w) for w in words) + r")(?![\p{L}\p{N}])")
 
-    def search(self, key: str) -> bool:
-        """key is a models.dti.match_key."""
-        return bool((self.accented if has_diacritics(key) else self.folded).search(key))
+    def search(self, key: Key) -> bool:
+        return bool((self.accented if key.accented else self.folded).search(key.text))
 
 
 # Sections that list or describe the index itself ("Các tiêu chí đạt điểm", "Giới thiệu
@@ -99,9 +141,10 @@ _PLAN_SECTION = Cue("mục tiêu", "nhiệm vụ", "giải pháp", "nội dung k
                     "kiến nghị", "đề xuất", "danh mục nhiệm vụ")
 _PROBLEM_SECTION = Cue("tồn tại", "hạn chế", "nguyên nhân", "khó khăn", "vướng mắc")
 _RESULT_SECTION = Cue("kết quả", "hiện trạng", "tình hình", "môi trường pháp lý", "căn cứ pháp lý")
-_STOPWORDS = frozenset(fold(w) for w in (
-    "của các và về cho có được là trong với tại theo đến từ này đó những một hoặc tỉnh thành phố "
-    "số lượng tỷ lệ triển khai").split())
+# Function words, written as underthesea segments them: 'tỷ lệ' is one word, not 'tỷ' and 'lệ'.
+_STOPWORDS = frozenset(fold(w.strip()) for w in (
+    "của, các, và, về, cho, có, được, là, trong, với, tại, theo, đến, từ, này, đó, những, một, hoặc, "
+    "tỉnh, thành phố, số lượng, tỷ lệ, triển khai").split(","))
 
 
 @dataclass
@@ -151,17 +194,37 @@ class Match:
         return self.coverage ** COVERAGE_POWER * self.weight * (EXCLUDED if self.excluded else 1.0)
 
 
-def match(indicator: Indicator, key: str) -> Match:
-    """Share of the indicator's concepts that key (a match_key) mentions."""
-    found = [c.find(key) for c in indicator.concepts]
+def match(indicator: Indicator, key: Key) -> Match:
+    """Share of the indicator's concepts that key mentions.
+
+    >>> match(catalogue(2021).get("6.8"), Key("đạt tỷ lệ 55,82% DVCTT mức độ 4")).terms
+    ['DVCTT', 'mức độ 4']
+    """
+    found = [next((t for t in c.terms if key.has(t)), None) for c in indicator.concepts]
     terms = [t.text for t in found if t]
     coverage = len(terms) / len(indicator.concepts) if indicator.concepts else 0.0
-    return Match(coverage, terms, any(contains_term(key, t) for t in indicator.excludes))
+    return Match(coverage, terms, any(key.has(t) for t in indicator.excludes))
+
+
+def needed_concepts(indicator: Indicator, threshold: float) -> int:
+    """The fewest of the indicator's concepts a candidate must mention to reach threshold.
+
+    No factor lifts a score above coverage ** COVERAGE_POWER, so with 0.5 one concept of
+    two is not enough (0.35), two of three may be (0.54).
+    >>> needed_concepts(catalogue(2021).get("6.8"), THRESHOLD), needed_concepts(catalogue(2021).get("6.8"), 0)
+    (2, 1)
+    """
+    n = len(indicator.concepts)
+    if threshold <= 0 or n <= 1:
+        return 1
+    # scores are rounded to 3 places before they meet the threshold
+    share = (threshold - 0.0005) ** (1 / COVERAGE_POWER)
+    return max(1, min(n, math.ceil(n * share - 1e-9)))
 
 
 # --- word-level restatement -------------------------------------------------------------
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def content_words(text: str) -> frozenset:
     """Folded words of text by underthesea's word segmentation, without function words.
 
@@ -175,7 +238,7 @@ def content_words(text: str) -> frozenset:
 
 
 def _words(text: str) -> list:
-    return [p for p in regex.split(r"[^\p{L}\p{N}]+", text) if p]
+    return [p for p in _NON_WORD.split(text) if p]
 
 
 def restates(indicator: Indicator, text: str) -> bool:
@@ -192,45 +255,151 @@ def restates(indicator: Indicator, text: str) -> bool:
     return len(words & name) / len(words) >= 0.7 and len(words) <= len(name) + 4
 
 
+# --- index queries ----------------------------------------------------------------------
+
+def _forms(term: Term, within: bool) -> list:
+    """A term's wordings as folded phrases: itself, its expansion if it is an abbreviation,
+    and the abbreviation it expands; with `within`, also every abbreviation whose
+    expansion holds it ('dịch vụ công' → DVC, DVCTT), as Key.has finds it after expansion."""
+    expansions = abbreviations()
+    folded = " ".join(_words(fold(term.text)))
+    forms = [term.text] + ([expansions[term.text]] if term.text in expansions else [])
+    for abbreviation, expansion in expansions.items():
+        expanded = " ".join(_words(fold(expansion)))
+        if folded and (folded == expanded or within and f" {folded} " in f" {expanded} "):
+            forms.append(abbreviation)
+    return [" ".join(_words(fold(f))) for f in forms]
+
+
+@lru_cache(maxsize=None)
+def _phrases(concept: Concept, within: bool = False) -> tuple:
+    """FTS5 phrases for the wordings of a concept (see _forms)."""
+    out: list = []
+    for term in concept.terms:
+        for words in _forms(term, within):
+            if words and f'"{words}"' not in out:
+                out.append(f'"{words}"')
+    return tuple(out)
+
+
+def fts_match(indicator: Indicator, needed: int = 1) -> str:
+    """FTS5 query for passages mentioning at least `needed` of the indicator's concepts,
+    in any wording, abbreviations both ways.
+
+    >>> fts_match(catalogue(2021).get("6.20"))
+    '"tro ly ao" OR "chatbot" OR "cong chuc" OR "cbccvc" OR "can bo cong chuc vien chuc" OR "can bo"'
+    >>> fts_match(catalogue(2021).get("6.19"), needed=2)
+    '("tro ly ao" OR "chatbot") AND ("nguoi dan" OR "doanh nghiep")'
+    """
+    groups = [_phrases(c) for c in indicator.concepts if _phrases(c)]
+    if needed <= 1 or len(groups) < needed:
+        return " OR ".join(dict.fromkeys(p for g in groups for p in g))
+    return " OR ".join(" AND ".join(f"({' OR '.join(g)})" for g in combo) for combo in combinations(groups, needed))
+
+
+def _at_least(sets: list, needed: int) -> set:
+    """Members of at least `needed` of the sets."""
+    if needed <= 1:
+        return set().union(*sets)
+    if needed >= len(sets):
+        return set.intersection(*map(set, sorted(sets, key=len))) if sets else set()
+    counts = Counter(x for s in sets for x in s)
+    return {x for x, n in counts.items() if n >= needed}
+
+
+def _page_span(row: dict) -> tuple:
+    """Offsets of a figure or mention on its page (`page_start`/`page_end`; `start`/`end` in schema 1)."""
+    return (row["page_start"], row["page_end"]) if "page_start" in row else (row["start"], row["end"])
+
+
 # --- the corpus of one province ------------------------------------------------------------
 
 class ProvinceCorpus:
-    """The documents of one province in the store, loaded lazily as candidates need them."""
+    """The documents of one province in the store; what candidates need is read once and kept."""
 
     def __init__(self, db: sqlite_utils.Database, province: str):
         self.db = db
         self.province = province
         wanted = fold(province)
+        self.provinces = [p for (p,) in db.execute("select distinct province from documents")
+                          if fold(p or "") == wanted]
+        self._in_province = f"d.province in ({', '.join('?' * len(self.provinces))})"
         self.docs = {r["doc_id"]: r for r in db.query(
-            "select doc_id, so_hieu, source_name, type, issuer, province, year, date, title from documents")
-            if fold(r["province"] or "") == wanted}
+            "select doc_id, so_hieu, source_name, type, issuer, province, year, date, title from documents d "
+            f"where {self._in_province}", self.provinces)}
         self._pages: dict = {}
         self._passages: dict = {}
+        self._passage_words: dict = {}
+        self._keys: dict = {}
+        self._sections: dict = {}
+        self._criteria: dict = {}
+        self._measures: dict = {}
+        self._contexts: dict = {}
+        self._concept_pages: dict = {}
+        self._concept_titles: dict = {}
+        self._titled: Optional[list] = None
+        self._title_index: dict = {}
 
     def doc_label(self, doc_id: str) -> str:
         d = self.docs[doc_id]
         return d["so_hieu"] or d["source_name"]
 
+    def key(self, text: str) -> Key:
+        """The Key of a text, made once."""
+        if text not in self._keys:
+            self._keys[text] = Key(text)
+        return self._keys[text]
+
     def page_text(self, doc_id: str, page: Optional[int]) -> str:
         if (doc_id, page) not in self._pages:
-            row = next(self.db.query("select text from pages where doc_id = ? and page = ?", [doc_id, page]), None)
-            self._pages[(doc_id, page)] = row["text"] if row else ""
+            row = self.db.execute("select text from pages where doc_id = ? and page = ?", [doc_id, page]).fetchone()
+            self._pages[(doc_id, page)] = row[0] if row else ""
         return self._pages[(doc_id, page)]
 
     def passages(self, doc_id: str) -> list:
         if doc_id not in self._passages:
             self._passages[doc_id] = list(self.db.query(
-                "select seq, kind, level, label, page, text from passages where doc_id = ? order by seq", [doc_id]))
+                "select seq, kind, level, label, page, text, text_folded from passages where doc_id = ? order by seq",
+                [doc_id]))
         return self._passages[doc_id]
+
+    def search(self, query: str, limit: int) -> list:
+        """Passages of the province matching an FTS5 query, best first."""
+        return list(self.db.query(
+            "select p.doc_id, p.seq, p.page, p.text from passages_fts join passages p on p.rowid = passages_fts.rowid "
+            f"join documents d on d.doc_id = p.doc_id where passages_fts match ? and {self._in_province} "
+            "order by bm25(passages_fts) limit ?", [query, *self.provinces, limit]))
+
+    def pages_mentioning(self, concept: Concept) -> frozenset:
+        """(doc_id, page) of every page whose passages mention the concept in any wording;
+        a passage counts for the next page too, which it may run on to."""
+        phrases = _phrases(concept, within=True)
+        if phrases not in self._concept_pages:
+            pages: set = set()
+            if phrases:
+                for doc_id, page in self.db.execute(
+                        "select distinct p.doc_id, p.page from passages_fts join passages p on p.rowid = passages_fts.rowid "
+                        f"join documents d on d.doc_id = p.doc_id where passages_fts match ? and {self._in_province}",
+                        [" OR ".join(phrases), *self.provinces]):
+                    pages.add((doc_id, page))
+                    if page is not None:
+                        pages.add((doc_id, page + 1))
+            self._concept_pages[phrases] = frozenset(pages)
+        return self._concept_pages[phrases]
 
     def in_criteria_section(self, doc_id: str, seq: int) -> bool:
         """True when the passage sits under a heading or lead-in that lists criteria (tiêu chí)."""
+        if (doc_id, seq) not in self._criteria:
+            self._criteria[(doc_id, seq)] = self._under_criteria(doc_id, seq)
+        return self._criteria[(doc_id, seq)]
+
+    def _under_criteria(self, doc_id: str, seq: int) -> bool:
         rows = self.passages(doc_id)
         own = rows[seq]
         for row in reversed(rows[:seq + 1]):
             lead_in = row["kind"] == "heading" or row["seq"] == seq or \
                 (row["kind"], row["level"]) != (own["kind"], own["level"])
-            if lead_in and _CRITERIA.search(match_key(row["text"])):
+            if lead_in and _CRITERIA.search(self.key(row["text"])):
                 return True
             if row["kind"] == "heading":
                 return False
@@ -247,21 +416,110 @@ class ProvinceCorpus:
 
     def section_kind(self, doc_id: str, seq: int) -> str:
         """'plan', 'problems', 'results' or '': what the nearest telling heading above says."""
-        for heading in self.section_path(doc_id, seq):
-            key = match_key(heading)
-            for kind, cue in (("problems", _PROBLEM_SECTION), ("plan", _PLAN_SECTION), ("results", _RESULT_SECTION)):
-                if cue.search(key):
-                    return kind
-        return ""
+        if (doc_id, seq) not in self._sections:
+            self._sections[(doc_id, seq)] = ""
+            for heading in self.section_path(doc_id, seq):
+                key = self.key(heading)
+                kind = next((kind for kind, cue in (("problems", _PROBLEM_SECTION), ("plan", _PLAN_SECTION),
+                                                    ("results", _RESULT_SECTION)) if cue.search(key)), None)
+                if kind:
+                    self._sections[(doc_id, seq)] = kind
+                    break
+        return self._sections[(doc_id, seq)]
 
     def seq_of(self, doc_id: str, page: Optional[int], text: str) -> Optional[int]:
         """The passage holding text (a figure's quote) on page, for its section."""
         probe = " ".join(_words(fold(text)))[:40]
-        for row in self.passages(doc_id):
+        if doc_id not in self._passage_words:
+            self._passage_words[doc_id] = [" ".join(_words(r["text_folded"] or "")) for r in self.passages(doc_id)]
+        for row, words in zip(self.passages(doc_id), self._passage_words[doc_id]):
             starts_before = page is None or row["page"] is None or row["page"] <= page
-            if starts_before and probe and probe in " ".join(_words(fold(row["text"]))):
+            if starts_before and probe and probe in words:
                 return row["seq"]
         return None
+
+    # figures
+
+    def measures_on(self, pages: set) -> list:
+        """The figures standing on the given (doc_id, page)s, by document and order."""
+        wanted: dict = {}
+        for doc_id, page in pages:
+            if doc_id in self.docs:
+                wanted.setdefault(doc_id, set()).add(page)
+        out = []
+        for doc_id in sorted(wanted):
+            if doc_id not in self._measures:
+                self._measures[doc_id] = list(self.db.query(
+                    "select * from measures where doc_id = ? order by seq", [doc_id]))
+            out += [m for m in self._measures[doc_id] if m["page"] is None or m["page"] in wanted[doc_id]]
+        return out
+
+    def figure_context(self, m: dict) -> tuple:
+        """A figure's sentence and its Key, and the sentence up to it (the wider context) and its Key."""
+        if (m["doc_id"], m["seq"]) not in self._contexts:
+            page_text = self.page_text(m["doc_id"], m["page"]) or m["quote"]
+            start, end = _page_span(m) if page_text != m["quote"] else (0, len(page_text))
+            sentence = _sentence_around(page_text, start, end)
+            wide = _sentence_before(page_text, start, end)
+            self._contexts[(m["doc_id"], m["seq"])] = (
+                sentence, Key(f"{m['metric'] or ''} {m['quote']} {sentence}"), wide, Key(f"{m['metric'] or ''} {wide}"))
+        return self._contexts[(m["doc_id"], m["seq"])]
+
+    # documents
+
+    def titled(self) -> list:
+        """Ingested documents of the province and the provincial documents they cite, one per
+        số hiệu: an ingested one wins, else the citation with the longest title."""
+        if self._titled is None:
+            found: dict = {}
+            for doc_id, d in self.docs.items():
+                if d["so_hieu"] or d["title"]:
+                    found[_id_key(d["so_hieu"] or d["source_name"])] = dict(
+                        document=self.doc_label(doc_id), type=d["type"], issuer=d["issuer"], title=d["title"] or "",
+                        year=d["year"], doc_id=doc_id, source=d["source_name"], page=1,
+                        quote=f"{d['type'] or ''} {d['so_hieu'] or ''} {d['title'] or ''}".strip(), ingested=True)
+            wanted = fold(self.province)
+            places = [j for (j,) in self.db.execute("select distinct jurisdiction from refs") if fold(j or "") == wanted]
+            for r in self.db.query(
+                    "select r.doc_id, r.ref_id, r.type, r.year, r.issuer, r.title, r.mentions from refs r "
+                    f"join documents d on d.doc_id = r.doc_id where {self._in_province} "
+                    f"and r.jurisdiction in ({', '.join('?' * len(places))}) order by r.rowid",
+                    [*self.provinces, *places]):
+                key = _id_key(r["ref_id"])
+                old = found.get(key)
+                if old and (old.get("ingested") or len(old["title"]) >= len(r["title"] or "")):
+                    continue
+                found[key] = dict(document=r["ref_id"], type=r["type"], issuer=r["issuer"], title=r["title"] or "",
+                                  year=r["year"], doc_id=r["doc_id"], source=self.docs[r["doc_id"]]["source_name"],
+                                  mentions=r["mentions"])
+            self._titled = list(found.values())
+            for i, c in enumerate(self._titled):
+                for word in set(_words(fold(f"{c['type'] or ''} {c['title']}"))):
+                    self._title_index.setdefault(word, set()).add(i)
+        return self._titled
+
+    def titles_mentioning(self, concept: Concept) -> set:
+        """Positions in titled() whose type and title may mention the concept: every word of
+        one of its wordings is there (Key.has decides)."""
+        if concept not in self._concept_titles:
+            self.titled()
+            found: set = set()
+            for phrase in _phrases(concept, within=True):
+                postings = sorted((self._title_index.get(w, set()) for w in phrase.strip('"').split()), key=len)
+                if postings:
+                    found |= set.intersection(*postings) if len(postings) > 1 else postings[0]
+            self._concept_titles[concept] = found
+        return self._concept_titles[concept]
+
+    def citation_quote(self, c: dict) -> None:
+        """Fill a cited document's page and quote from its first mention."""
+        if "quote" in c:
+            return
+        mentions = json.loads(c.pop("mentions") or "[]")
+        m = mentions[0] if mentions else None
+        quote = _citation_around(self.page_text(c["doc_id"], m["page"]), *_page_span(m)) if m else ""
+        c["page"] = m["page"] if m else None
+        c["quote"] = quote or f"{c['type']} {c['document']} {c['title']}"
 
 
 # --- candidates --------------------------------------------------------------------------------
@@ -310,38 +568,21 @@ def _clip(text: str, limit: int = 320) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def _document_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int]) -> list:
+def _document_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int],
+                         needed: int = 1) -> list:
     """Ingested documents of the province and the provincial documents they cite."""
-    found: dict = {}
-    for doc_id, d in corpus.docs.items():
-        if d["so_hieu"] or d["title"]:
-            found[_id_key(d["so_hieu"] or d["source_name"])] = dict(
-                document=corpus.doc_label(doc_id), type=d["type"], issuer=d["issuer"], title=d["title"] or "",
-                year=d["year"], doc_id=doc_id, source=d["source_name"], page=1,
-                quote=f"{d['type'] or ''} {d['so_hieu'] or ''} {d['title'] or ''}".strip(), ingested=True)
-    wanted = fold(corpus.province)
-    for r in corpus.db.query("select doc_id, ref_id, type, year, issuer, jurisdiction, title, mentions from refs"):
-        if fold(r["jurisdiction"] or "") != wanted or r["doc_id"] not in corpus.docs:
-            continue
-        key = _id_key(r["ref_id"])
-        old = found.get(key)
-        if old and (old.get("ingested") or len(old["title"]) >= len(r["title"] or "")):
-            continue
-        mentions = json.loads(r["mentions"] or "[]")
-        m = mentions[0] if mentions else None
-        quote = _citation_around(corpus.page_text(r["doc_id"], m["page"]), m["start"], m["end"]) if m else ""
-        found[key] = dict(document=r["ref_id"], type=r["type"], issuer=r["issuer"], title=r["title"] or "",
-                          year=r["year"], doc_id=r["doc_id"], source=corpus.docs[r["doc_id"]]["source_name"],
-                          page=m["page"] if m else None, quote=quote or f"{r['type']} {r['ref_id']} {r['title'] or ''}")
+    titled = corpus.titled()
     out = []
-    for c in found.values():
-        hit = match(indicator, match_key(f"{c['type'] or ''} {c['title']}"))
+    for i in sorted(_at_least([corpus.titles_mentioning(c) for c in indicator.concepts], needed)):
+        c = titled[i]
+        hit = match(indicator, corpus.key(f"{c['type'] or ''} {c['title']}"))
         if not hit.coverage:
             continue
+        corpus.citation_quote(c)
         type_fit = 1.0 if not indicator.doc_types or c["type"] in indicator.doc_types else TYPE_MISMATCH
-        issuer_key = match_key(c["issuer"] or "")
-        issuer_fit = 1.0 if not indicator.issuers else ISSUER_UNKNOWN if not issuer_key else \
-            1.0 if any(contains_term(issuer_key, t) for t in indicator.issuers) else ISSUER_MISMATCH
+        issuer_key = corpus.key(c["issuer"] or "")
+        issuer_fit = 1.0 if not indicator.issuers else ISSUER_UNKNOWN if not issuer_key.text else \
+            1.0 if any(issuer_key.has(t) for t in indicator.issuers) else ISSUER_MISMATCH
         form = DOCUMENT_FIT.get(indicator.evidence_kind, DOCUMENT_FIT_OTHER)
         score = hit.factor * type_fit * issuer_fit * form * _year_fit(c["year"], year, standing=True)
         reason = f"{c['type'] or 'document'} of {c['issuer'] or 'unknown issuer'}, title contains " + \
@@ -355,8 +596,9 @@ def _document_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opt
     return out
 
 
+@lru_cache(maxsize=None)
 def _id_key(doc_id: str) -> str:
-    return regex.sub(r"\s+", "", fold(doc_id or ""))
+    return _SPACE.sub("", fold(doc_id or ""))
 
 
 def _unit_fit(indicator: Indicator, unit: str) -> float:
@@ -371,27 +613,24 @@ def _unit_fit(indicator: Indicator, unit: str) -> float:
     if kind == "count":
         if unit == "%":
             return 0.6  # DTI scores many counts as rates of a population
-        unit_key = match_key(unit)
-        return 1.0 if not indicator.units or any(contains_term(unit_key, t) or f" {unit_key} " in f" {t.key} "
+        unit_key = Key(unit)
+        return 1.0 if not indicator.units or any(unit_key.has(t) or f" {unit_key.text} " in f" {t.key} "
                                                  for t in indicator.units) else 0.8
     return 0.6  # a figure can support a deployment (boolean) indicator: "213 điểm cầu"
 
 
-def _measure_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int]) -> list:
+def _measure_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int],
+                        needed: int = 1) -> list:
     if not corpus.docs or indicator.evidence_kind == "document":
         return []
-    marks = ",".join("?" * len(corpus.docs))
-    rows = corpus.db.query(f"select * from measures where doc_id in ({marks})", list(corpus.docs))
+    pages = _at_least([corpus.pages_mentioning(c) for c in indicator.concepts], needed)
     out = []
-    for m in rows:
-        page_text = corpus.page_text(m["doc_id"], m["page"]) or m["quote"]
-        start, end = (m["start"], m["end"]) if page_text != m["quote"] else (0, len(page_text))
-        sentence = _sentence_around(page_text, start, end)
-        hit = match(indicator, match_key(f"{m['metric'] or ''} {m['quote']} {sentence}"))
+    for m in corpus.measures_on(pages):
+        sentence, key, wide, wide_key = corpus.figure_context(m)
+        hit = match(indicator, key)
         if hit.coverage < 1:
             # "…trong đó mức độ 3 là 18,4%; mức độ 4 là 56,5%": the subject is earlier in the sentence
-            wide = _sentence_before(page_text, start, end)
-            wide_hit = match(indicator, match_key(f"{m['metric'] or ''} {wide}"))
+            wide_hit = match(indicator, wide_key)
             wide_hit.weight = WIDE_SENTENCE
             if wide_hit.factor > hit.factor:
                 sentence, hit = wide, wide_hit
@@ -417,26 +656,6 @@ def _measure_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opti
     return out
 
 
-def fts_match(indicator: Indicator) -> str:
-    """FTS5 query for any wording of any concept, abbreviations both ways.
-
-    >>> fts_match(catalogue(2021).get("6.20"))
-    '"tro ly ao" OR "chatbot" OR "cong chuc" OR "cbccvc" OR "can bo cong chuc vien chuc" OR "can bo"'
-    """
-    expansions = abbreviations()
-    by_expansion = {fold(v): k for k, v in expansions.items()}
-    phrases: list = []
-    for concept in indicator.concepts:
-        for term in concept.terms:
-            forms = [term.text] + ([expansions[term.text]] if term.text in expansions else []) + \
-                ([by_expansion[fold(term.text)]] if fold(term.text) in by_expansion else [])
-            for form in forms:
-                words = " ".join(_words(fold(form)))
-                if words and f'"{words}"' not in phrases:
-                    phrases.append(f'"{words}"')
-    return " OR ".join(phrases)
-
-
 def _sentences(text: str) -> list:
     """Sentences of a passage (split at '.' and ';'), with the passage itself if it is one."""
     parts, pos = [], 0
@@ -448,23 +667,18 @@ def _sentences(text: str) -> list:
 
 
 def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int],
-                        limit: int = 200) -> list:
-    query = fts_match(indicator)
+                        needed: int = 1, limit: int = PASSAGE_LIMIT) -> list:
+    query = fts_match(indicator, needed)
     if not query or not corpus.docs:
         return []
-    marks = ",".join("?" * len(corpus.docs))
-    rows = corpus.db.query(
-        f"""select p.doc_id, p.seq, p.page, p.text from passages_fts join passages p on p.rowid = passages_fts.rowid
-            where passages_fts match ? and p.doc_id in ({marks}) order by bm25(passages_fts) limit ?""",
-        [query, *corpus.docs, limit])
     form = PASSAGE_FIT.get(indicator.evidence_kind, PASSAGE_FIT_OTHER)
     out = []
-    for r in rows:
+    for r in corpus.search(query, limit):
         if r["text"].lstrip().startswith(("Căn cứ", "- Căn cứ")):
             continue  # a legal basis line: the cited document is the candidate, not the line
         best = None
         for sentence in _sentences(r["text"]):
-            key = match_key(sentence)
+            key = corpus.key(sentence)
             hit = match(indicator, key)
             if hit.coverage and (best is None or hit.factor > best[1].factor):
                 best = (sentence, hit, key)
@@ -501,6 +715,11 @@ def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opti
     return out
 
 
+def _candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int], needed: int = 1) -> list:
+    return _document_candidates(corpus, indicator, year, needed) + \
+        _measure_candidates(corpus, indicator, year, needed) + _passage_candidates(corpus, indicator, year, needed)
+
+
 def rank(candidates: list) -> list:
     """Best first; one item per (document, quote); figures before passages on a tie.
 
@@ -508,12 +727,14 @@ def rank(candidates: list) -> list:
     cộng đồng") gives way to that document: the document is the evidence.
     """
     order = {"measure": 0, "document": 1, "passage": 2}
-    cited = {regex.sub(r"\s+", "", e.document) for e in candidates if e.kind == "document"}
+    cited = {_SPACE.sub("", e.document) for e in candidates if e.kind == "document"}
     seen, out = set(), []
     for e in sorted(candidates, key=lambda e: (-e.score, order[e.kind], e.document, e.page or 0)):
         key = (e.document, e.quote)
-        if e.kind == "passage" and any(d in regex.sub(r"\s+", "", e.quote) for d in cited):
-            continue
+        if e.kind == "passage" and cited:
+            quote = _SPACE.sub("", e.quote)
+            if any(d in quote for d in cited):
+                continue
         if key not in seen:
             seen.add(key)
             out.append(e)
@@ -524,6 +745,9 @@ def find_evidence(db: sqlite_utils.Database, province: str, year: Optional[int] 
                   codes: Optional[list] = None, limit: int = 3, threshold: float = THRESHOLD,
                   cat: Optional[Catalogue] = None, progress: bool = False) -> list:
     """Ranked evidence for every indicator (or the given codes) of a province; progress shows a bar on stderr.
+
+    Candidates that cannot reach threshold (too few of the indicator's concepts) are not
+    looked at.
 
     >>> find_evidence(db, "Tuyên Quang", 2022, ["2.1"])[0].evidence[0].document  # doctest: +SKIP
     '48-NQ/TU'
@@ -537,8 +761,7 @@ def find_evidence(db: sqlite_utils.Database, province: str, year: Optional[int] 
         if not indicator.named:
             results.append(IndicatorEvidence(indicator, [], "unnamed"))
             continue
-        candidates = _document_candidates(corpus, indicator, year) + \
-            _measure_candidates(corpus, indicator, year) + _passage_candidates(corpus, indicator, year)
+        candidates = _candidates(corpus, indicator, year, needed_concepts(indicator, threshold))
         ranked = [e for e in rank(candidates) if e.score >= threshold][:limit]
         results.append(IndicatorEvidence(indicator, ranked, "found" if ranked else "none"))
     return results
@@ -546,7 +769,4 @@ def find_evidence(db: sqlite_utils.Database, province: str, year: Optional[int] 
 
 def candidates_for(db: sqlite_utils.Database, province: str, code: str, year: Optional[int] = None) -> list:
     """Every candidate for one indicator, ranked, with no threshold (to inspect or tune)."""
-    indicator = catalogue(year).get(code)
-    corpus = ProvinceCorpus(db, province)
-    return rank(_document_candidates(corpus, indicator, year) + _measure_candidates(corpus, indicator, year)
-                + _passage_candidates(corpus, indicator, year))
+    return rank(_candidates(ProvinceCorpus(db, province), catalogue(year).get(code), year))

@@ -23,17 +23,19 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
 import networkx as nx
-import sqlite_utils
 from tqdm import tqdm
+import sqlite_utils
 
 from vanban.models.knowledge import doc_types
 from vanban.models.vietnamese import fold
-from vanban.pipeline.corpus.resolve import document_matches, match_id, resolve_corpus
+from vanban.pipeline.corpus.resolve import (ResolveSummary, folded_title, id_key, id_number, match_id,
+                                            match_rendition, node_key, resolve_refs, resolve_stated,
+                                            title_candidates, typed_numbers)
 from vanban.pipeline.store.search import find_document
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
@@ -43,109 +45,232 @@ RELATION_COLORS = {"legal_basis": "#1f77b4", "implements": "#2ca02c", "guides": 
 
 @dataclass
 class GraphSummary:
-    nodes: int
-    absent: int
-    edges: int
+    renditions: int  # renditions (re)matched by this update
+    nodes: int  # nodes rewritten
+    edges: int  # citation edges written or retargeted
+    resolved: ResolveSummary = field(default_factory=ResolveSummary)  # what resolution found
 
     def lines(self) -> list[str]:
-        return [f"nodes: {self.nodes} ({self.nodes - self.absent} stored, {self.absent} only cited)",
-                f"edges: {self.edges}"]
+        return [f"renditions matched: {self.renditions}", f"nodes updated: {self.nodes}",
+                f"edges updated: {self.edges}", *self.resolved.lines()]
 
 
-def node_key(so_hieu: str, year: Optional[int], jurisdiction: Optional[str]) -> str:
-    """'204/KH-UBND', 2021, 'Tuyên Quang' → '204/KH-UBND|2021|Tuyên Quang' (unknown parts empty)."""
-    return f"{so_hieu}|{year or ''}|{jurisdiction or ''}"
+def graph_totals(db: sqlite_utils.Database) -> dict:
+    """How big the graph is: stored and only-cited nodes, edges (counts whole tables)."""
+    nodes, absent = db.conn.execute("select count(*), total(absent) from nodes").fetchone()
+    return {"nodes": nodes, "stored": nodes - int(absent), "absent": int(absent),
+            "edges": db.conn.execute("select count(*) from edges").fetchone()[0]}
 
 
-def build_graph(db: sqlite_utils.Database) -> GraphSummary:
-    """Resolve the corpus, then rewrite the nodes and edges tables from documents and refs."""
-    resolve_corpus(db)
-    documents = list(db.query("select doc_id, so_hieu, type, date, title, source_name from documents order by source"))
-    refs = list(db.query("select doc_id, seq, ref_id, type, date, title, relation, n_mentions, resolved_year, "
-                         "resolved_jurisdiction from refs order by doc_id, seq"))
-    matches = document_matches(db)
-    nodes: dict[str, dict] = {}
-    doc_node: dict[str, str] = {}
-    for doc in documents:
-        match = matches.get(doc["doc_id"], {})
-        key = (node_key(match["resolved_id"], match["resolved_year"], match["jurisdiction"])
-               if match.get("resolved_id") else f"doc:{doc['doc_id']}")
-        doc_node[doc["doc_id"]] = key
-        node = nodes.get(key)
-        if node:  # the same document stored twice (a PDF and its text): one node
-            node["doc_ids"].append(doc["doc_id"])
-            continue
-        nodes[key] = {"node_id": key, "so_hieu": match.get("resolved_id"), "year": match.get("resolved_year"),
-                      "jurisdiction": match.get("jurisdiction"), "type": doc["type"],
-                      "date": match.get("resolved_date") or doc["date"], "title": doc["title"],
-                      "doc_id": doc["doc_id"], "doc_ids": [doc["doc_id"]], "absent": False}
-    cited: dict[str, list] = defaultdict(list)
-    edges = []
-    for ref in refs:
-        target = node_key(ref["ref_id"], ref["resolved_year"], ref["resolved_jurisdiction"])
-        source = doc_node[ref["doc_id"]]
-        if target == source:
-            continue
-        cited[target].append(ref)
-        edges.append({"doc_id": ref["doc_id"], "ref_seq": ref["seq"], "source": source, "target": target,
-                      "relation": ref["relation"], "n_mentions": ref["n_mentions"]})
-    for key, citations in cited.items():
-        if key not in nodes:
-            nodes[key] = _absent_node(key, citations)
-    _count_degrees(nodes, edges)
-    rows = [{**n, "doc_ids": json.dumps(n["doc_ids"])} for n in nodes.values()]
+def build_graph(db: sqlite_utils.Database, full: bool = False, progress: bool = False) -> GraphSummary:
+    """Bring the corpus tables up to date with the store, in one transaction.
+
+    Incremental (the default) looks only at what changed since the last update: new
+    renditions (node_id still null) and what `corpus_dirty` names (removed or replaced
+    files). full=True forgets every derived value and works out all of them again;
+    both give the same tables. progress: a bar over the renditions matched, on stderr.
+    """
     with db.atomic():
-        for table in ("edges", "nodes"):
-            if table in db.table_names():
-                db[table].drop()
-        db["nodes"].create({"node_id": str, "so_hieu": str, "year": int, "jurisdiction": str, "type": str,
-                            "date": str, "title": str, "doc_id": str, "doc_ids": str, "absent": bool,
-                            "cited_by": int, "cites": int}, pk="node_id")
-        db["edges"].create({"doc_id": str, "ref_seq": int, "source": str, "target": str, "relation": str,
-                            "n_mentions": int}, pk=("doc_id", "ref_seq"),
-                           foreign_keys=[("source", "nodes", "node_id"), ("target", "nodes", "node_id")])
-        db["nodes"].insert_all(rows)
-        db["edges"].insert_all(edges)
-        db["edges"].create_index(["target"])
-        db["edges"].create_index(["source"])
-        db["meta"].upsert({"key": "graph_fingerprint", "value": _fingerprint(db)}, pk="key")
-    return GraphSummary(len(nodes), sum(n["absent"] for n in nodes.values()), len(edges))
+        if full:
+            _reset(db)
+        return _update(db, progress)
+
+
+def ensure_graph(db: sqlite_utils.Database) -> None:
+    """Update the graph if anything changed since the last update (two index probes)."""
+    conn = db.conn
+    if conn.execute("select 1 from renditions where node_id is null limit 1").fetchone() or \
+            conn.execute("select 1 from corpus_dirty limit 1").fetchone():
+        build_graph(db)
+
+
+def _reset(db: sqlite_utils.Database) -> None:
+    for table in ("edges", "nodes", "document_matches", "titles", "corpus_dirty"):
+        db.conn.execute(f"delete from [{table}]")
+    db.conn.execute("update renditions set node_id = null, is_primary = 0")
+    db.conn.execute("update refs set resolved_year = null, resolved_jurisdiction = null, resolution_note = null")
+
+
+def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
+    conn = db.conn
+    summary = ResolveSummary()
+    pending = [r[0] for r in conn.execute("select doc_id from renditions where node_id is null order by rowid")]
+    dirty = conn.execute("select kind, key from corpus_dirty").fetchall()
+    touched = {key for kind, key in dirty if kind == "node"}
+    ids = {key for kind, key in dirty if kind == "id"}
+    for doc_id in pending:
+        ids.update(r[0] for r in conn.execute("select distinct ref_id from refs where doc_id = ?", [doc_id]))
+        ids.update(r[0] for r in conn.execute("select so_hieu from renditions where doc_id = ? and so_hieu is not null",
+                                              [doc_id]))
+    # 1. citations: stated values, then the ids whose open citations may now resolve differently
+    changed = resolve_stated(db, pending)
+    changed.update(resolve_refs(db, sorted(ids), summary))
+    _index_cited_titles(db, changed)
+    # 2. renditions: which document each is (new ones, and the ones what changed may re-key)
+    todo = dict.fromkeys(pending)
+    for so_hieu in sorted(ids):
+        todo.update(dict.fromkeys(r[0] for r in conn.execute(
+            "select doc_id from renditions where so_hieu = ? and node_id is not null", [so_hieu])))
+    for node in sorted(touched):
+        todo.update(dict.fromkeys(r[0] for r in conn.execute("select doc_id from renditions where node_id = ?",
+                                                             [node])))
+    todo.update(dict.fromkeys(_headerless_cited_anew(db, changed)))
+    matched = 0
+    bar = tqdm(total=len(todo), unit="doc", desc="graph", disable=not progress, file=sys.stderr)
+    while todo:
+        doc_id = next(iter(todo))
+        del todo[doc_id]
+        old, new = _match(db, doc_id, summary)
+        matched += 1
+        bar.update(1)
+        if old != new:
+            touched.update(n for n in (old, new) if n)
+            if old and old.startswith("doc:"):  # its header-less twins follow it
+                todo.update(dict.fromkeys(r[0] for r in conn.execute(
+                    "select doc_id from renditions where node_id = ?", [old])))
+    bar.close()
+    # 3. each touched document's best rendition, and the edges it gives
+    targets: set[str] = set()
+    edges = 0
+    for node in sorted(touched):
+        targets.update(r[0] for r in conn.execute("select target from edges where source = ?", [node]))
+        conn.execute("delete from edges where source = ?", [node])
+        primary = _choose_primary(db, node)
+        if primary:
+            edges += _write_edges(db, node, primary, targets)
+    for (doc_id, seq), (old, new) in changed.items():  # citations retargeted in untouched documents
+        row = conn.execute("select source, target from edges where doc_id = ? and ref_seq = ?", [doc_id, seq]).fetchone()
+        if row and row[1] != new:
+            if new == row[0]:
+                conn.execute("delete from edges where doc_id = ? and ref_seq = ?", [doc_id, seq])
+            else:
+                conn.execute("update edges set target = ? where doc_id = ? and ref_seq = ?", [new, doc_id, seq])
+            targets.update((row[0], row[1], new))
+            edges += 1
+    # 4. the node rows of everything touched, with their degrees
+    nodes = sorted(touched | targets)
+    for node in nodes:
+        _write_node(db, node)
+    conn.execute("delete from corpus_dirty")
+    return GraphSummary(matched, len(nodes), edges, summary)
+
+
+def _index_cited_titles(db: sqlite_utils.Database, changed: dict) -> None:
+    """Titles of the cited documents, once per (document, title), for header-less matching."""
+    rows = set()
+    for (doc_id, seq), (_, new) in changed.items():
+        ref = db.conn.execute("select type, title, resolved_jurisdiction from refs where doc_id = ? and seq = ?",
+                              [doc_id, seq]).fetchone()
+        if ref and ref[1] and ref[0] and ref[2]:
+            rows.add(("cited", new, ref[0], ref[2], folded_title(ref[1])))
+    db.conn.executemany("insert or ignore into titles (kind, key, type, jurisdiction, title) values (?, ?, ?, ?, ?)",
+                        sorted(rows))
+
+
+def _headerless_cited_anew(db: sqlite_utils.Database, changed: dict) -> list[str]:
+    """Stored header-less renditions whose title a changed citation carries (they may now be it)."""
+    found = []
+    for (doc_id, seq) in changed:
+        ref = db.conn.execute("select type, title, resolved_jurisdiction from refs where doc_id = ? and seq = ?",
+                              [doc_id, seq]).fetchone()
+        if ref and ref[0] and ref[1] and ref[2]:
+            found += [c["key"] for c in title_candidates(db, "headerless", {"type": ref[0], "title": ref[1],
+                                                                              "province": ref[2]})]
+    return found
+
+
+def _match(db: sqlite_utils.Database, doc_id: str, summary: ResolveSummary) -> tuple[Optional[str], str]:
+    """Match one rendition; write its document_matches row and node id. (old node, new node)."""
+    cursor = db.conn.execute("select * from renditions where doc_id = ?", [doc_id])
+    doc = dict(zip([c[0] for c in cursor.description], cursor.fetchone()))
+    row = match_rendition(db, doc, summary)
+    node = row.pop("node_id")
+    columns = ", ".join(row)
+    db.conn.execute(f"insert or replace into document_matches ({columns}) values ({', '.join('?' * len(row))})",
+                    list(row.values()))
+    db.conn.execute("update renditions set node_id = ?, jurisdiction = ? where doc_id = ?",
+                    [node, row["jurisdiction"], doc_id])
+    if not doc["so_hieu"] and doc["title"] and doc["type"] and doc["province"]:
+        db.conn.execute("insert or ignore into titles (kind, key, type, jurisdiction, title) values (?, ?, ?, ?, ?)",
+                        ["headerless", doc_id, doc["type"], doc["province"], folded_title(doc["title"])])
+    return doc["node_id"], node
+
+
+def _choose_primary(db: sqlite_utils.Database, node: str) -> Optional[str]:
+    """The rendition that speaks for a document: the larger share of text-layer pages,
+    then a PDF or DOCX over a text copy, then the earliest stored."""
+    rows = db.conn.execute("select doc_id, pages, ocr_pages, source_name, rowid from renditions where node_id = ?",
+                           [node]).fetchall()
+    if not rows:
+        return None
+    def rank(row):
+        doc_id, pages, ocr_pages, name, rowid = row
+        suffix = Path(name or "").suffix.lower()
+        return ((ocr_pages or 0) / max(pages or 1, 1), FORMAT_RANK.get(suffix, len(FORMAT_RANK)), rowid)
+    best = min(rows, key=rank)[0]
+    db.conn.execute("update renditions set is_primary = (doc_id = ?) where node_id = ?", [best, node])
+    return best
+
+
+FORMAT_RANK = {".pdf": 0, ".docx": 1, ".doc": 1, ".odt": 1}  # then images, text and the rest
+
+
+def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set) -> int:
+    rows = []
+    for seq, ref_id, year, jurisdiction, relation, n_mentions in db.conn.execute(
+            "select seq, ref_id, resolved_year, resolved_jurisdiction, relation, n_mentions from refs "
+            "where doc_id = ?", [doc_id]):
+        target = node_key(ref_id, year, jurisdiction)
+        if target != node:
+            rows.append((doc_id, seq, node, target, relation, n_mentions))
+            targets.add(target)
+    db.conn.executemany("insert or replace into edges (doc_id, ref_seq, source, target, relation, n_mentions) "
+                        "values (?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+ABSENT_SAMPLE = 500  # citations an only-cited document's type, date and title are voted from
+
+
+def _write_node(db: sqlite_utils.Database, node: str) -> None:
+    """The node row of one document: from its primary rendition, else from its citations, else none."""
+    conn = db.conn
+    cited_by = conn.execute("select count(distinct source) from edges where target = ?", [node]).fetchone()[0]
+    cites = conn.execute("select count(distinct target) from edges where source = ?", [node]).fetchone()[0]
+    primary = conn.execute(
+        "select d.doc_id, d.type, d.date, d.title, m.resolved_id, m.resolved_year, m.resolved_date, m.jurisdiction "
+        "from renditions d left join document_matches m on m.doc_id = d.doc_id "
+        "where d.node_id = ? and d.is_primary = 1", [node]).fetchone()
+    if primary:
+        doc_id, type_, date, title, so_hieu, year, resolved_date, jurisdiction = primary
+        doc_ids = [r[0] for r in conn.execute("select doc_id from renditions where node_id = ? order by rowid", [node])]
+        row = {"node_id": node, "so_hieu": so_hieu, "year": year, "jurisdiction": jurisdiction, "type": type_,
+               "date": resolved_date or date, "title": title, "doc_id": doc_id, "doc_ids": json.dumps(doc_ids),
+               "absent": 0}
+    elif cited_by:
+        citations = [dict(zip(("type", "date", "title"), r)) for r in conn.execute(
+            "select r.type, r.date, r.title from edges e join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq "
+            "where e.target = ? limit ?", [node, ABSENT_SAMPLE])]
+        row = {**_absent_node(node, citations), "doc_ids": "[]", "absent": 1}
+    else:
+        conn.execute("delete from nodes where node_id = ?", [node])
+        return
+    row.update(cited_by=cited_by, cites=cites, id_key=id_key(row["so_hieu"] or ""),
+               id_number=id_number(row["so_hieu"] or ""))
+    conn.execute(f"insert or replace into nodes ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+                 list(row.values()))
 
 
 def _absent_node(key: str, citations: list[dict]) -> dict:
     """A document known only from citations: the type, title and date they give most often."""
     def most_common(field: str):
         counts = Counter(c[field] for c in citations if c[field])
-        return max(counts, key=lambda v: (counts[v], len(v))) if counts else None
+        return max(counts, key=lambda v: (counts[v], len(v), v)) if counts else None
 
     so_hieu, year, jurisdiction = key.split("|")
     return {"node_id": key, "so_hieu": so_hieu, "year": int(year) if year else None,
             "jurisdiction": jurisdiction or None, "type": most_common("type"), "date": most_common("date"),
-            "title": most_common("title"), "doc_id": None, "doc_ids": [], "absent": True}
-
-
-def _count_degrees(nodes: dict, edges: list[dict]) -> None:
-    """cited_by / cites: how many distinct nodes cite it / it cites."""
-    pairs = {(e["source"], e["target"]) for e in edges}
-    cited_by, cites = Counter(t for _, t in pairs), Counter(s for s, _ in pairs)
-    for key, node in nodes.items():
-        node["cited_by"], node["cites"] = cited_by[key], cites[key]
-
-
-def _fingerprint(db: sqlite_utils.Database) -> str:
-    """Changes whenever a document is (re)ingested or removed."""
-    row = next(db.query("select count(*) as n, max(ingested_at) as at, "
-                        "(select count(*) from refs) as r, (select total(n_mentions) from refs) as m from documents"))
-    return f"{row['n']}|{row['at']}|{row['r']}|{row['m']}"
-
-
-def ensure_graph(db: sqlite_utils.Database) -> None:
-    """Build the graph unless it is up to date with the store."""
-    if "nodes" in db.table_names() and "meta" in db.table_names():
-        stored = next(db.query("select value from meta where key = 'graph_fingerprint'"), None)
-        if stored and stored["value"] == _fingerprint(db):
-            return
-    build_graph(db)
+            "title": most_common("title"), "doc_id": None}
 
 
 def load_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
@@ -178,16 +303,44 @@ def find_nodes(db: sqlite_utils.Database, text: str) -> list[dict]:
     """The nodes a user means by text: a số hiệu typed leniently, or a stored file / doc_id.
 
     'nd 45/2020' → [the node 45/2020/NĐ-CP|2020|national]; '14/CT-TTg' → both years.
+    Answered through indexes: the exact id key, else the nodes sharing the typed number.
     """
     ensure_graph(db)
-    nodes = {n["node_id"]: n for n in db["nodes"].rows}
-    found = [nodes[k] for k in match_id(text, nodes)]
+    key = id_key(text)
+    found = _node_rows(db, "select * from nodes where id_key = ?", [key]) if key else []
+    if not found:
+        candidates = {}
+        for number in typed_numbers(text):
+            candidates.update((n["node_id"], n) for n in _node_rows(db, "select * from nodes where id_number = ?",
+                                                                    [number]))
+        found = [candidates[k] for k in match_id(text, candidates)]
     if found:
         return found
     doc = find_document(db, text)
-    if doc:
-        return [n for n in nodes.values() if doc["doc_id"] in json.loads(n["doc_ids"])]
+    if doc and doc.get("node_id"):
+        return _node_rows(db, "select * from nodes where node_id = ?", [doc["node_id"]])
     return []
+
+
+def _node_rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+    cursor = db.conn.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def find_documents(db: sqlite_utils.Database, text: str) -> list[dict]:
+    """The stored documents text names (one row each, its primary rendition): by số hiệu as
+    the corpus resolved it (a header-less plan known by its citations' number too), by
+    doc_id or by file name.
+
+    'show 204/KH-UBND' finds the header-less plan seed 000 when another document cites it
+    by that number with its title.
+    """
+    nodes = [n for n in find_nodes(db, text) if n["doc_id"]]
+    if nodes:
+        return [row for n in nodes for row in db.query("select * from documents where doc_id = ?", [n["doc_id"]])]
+    doc = find_document(db, text)
+    return [doc] if doc else []
 
 
 def cites(db: sqlite_utils.Database, node_ids: Iterable[str]) -> list[dict]:

@@ -31,7 +31,7 @@ _VND_NAMES = {"vnd", "dong", "vn dong"}
 # Columns for people (the value formatted) and for scripts (raw numbers, offsets, quote).
 TABLE_COLUMNS = ["document", "page", "kind", "value", "metric", "scope", "year", "as_of"]
 DATA_COLUMNS = ["doc_id", "so_hieu", "source", "province", "page", "kind", "value", "unit", "metric", "scope",
-                "year", "as_of", "bound", "start", "end", "quote"]
+                "year", "as_of", "bound", "page_start", "page_end", "clean_start", "clean_end", "quote"]
 COMPARE_TABLE_COLUMNS = ["year", "kind", "scope", "value", "document"]
 COMPARE_DATA_COLUMNS = ["group", "metric_key"] + DATA_COLUMNS
 

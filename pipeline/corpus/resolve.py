@@ -7,11 +7,12 @@ One document sees only its own text. Across the store more is known:
   numbers restart every year, so several years means the citation stays unresolved;
 - a document whose header was lost (no số hiệu) is the document another one cites with
   the same type, province and title: seed 000 is "Kế hoạch số 204/KH-UBND ngày
-  25/11/2021" of seed 003 (`document_matches`, one row per document, with the reason);
+  25/11/2021" of seed 003 (`document_matches`, one row per rendition, with the reason);
 - a user's "nd 45/2020" names the node `45/2020/NĐ-CP|2020|national` (`match_id`).
 
-`resolve_corpus(db)` rewrites every resolved value from the stored facts, so it is
-idempotent and can run after each ingest.
+Everything here works on the ids it is given, through indexes (`refs(ref_id)`,
+`renditions(so_hieu)`, the FTS index of titles), so the corpus update after an ingest
+costs in proportion to what the new documents touch, not to the store.
 """
 from __future__ import annotations
 
@@ -29,12 +30,12 @@ from vanban.models.vietnamese import fold
 from vanban.pipeline.corpus.audit import document_jurisdiction
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
+TITLE_CANDIDATES = 20  # titles the FTS index proposes for one header-less document, best first
 WORD_RE = regex.compile(r"[\p{L}\p{N}]+")
 NUMBER_YEAR_RE = regex.compile(r"\d+/((?:19|20)\d\d)/")  # 274/2025/NĐ-CP
 TOKEN_RE = regex.compile(r"[a-z]+|\d+")
 NOISE_TOKENS = {"so"}  # "Nghị định số 45/2020" — the word số is not part of the id
 LAW_SYMBOLS = {"Luật": "QH", "Bộ luật": "QH"}  # passed by the Quốc hội: '63/2025/QH15'
-RESOLVED_COLUMNS = {"resolved_year": int, "resolved_jurisdiction": str, "resolution_note": str}
 
 
 @dataclass
@@ -50,51 +51,76 @@ class ResolveSummary:
                 f"header-less documents matched by title: {self.documents_matched_by_title}"]
 
 
-def resolve_corpus(db: sqlite_utils.Database) -> ResolveSummary:
-    """Fill years and jurisdictions of citations and identities of header-less documents.
+def node_key(so_hieu: str, year: Optional[int], jurisdiction: Optional[str]) -> str:
+    """'204/KH-UBND', 2021, 'Tuyên Quang' → '204/KH-UBND|2021|Tuyên Quang' (unknown parts empty)."""
+    return f"{so_hieu}|{year or ''}|{jurisdiction or ''}"
 
-    Writes refs.resolved_year, refs.resolved_jurisdiction, refs.resolution_note (the
-    stated value when the citation gives one, else what the corpus agrees on, with why)
-    and rebuilds the document_matches table. Safe to call any number of times.
+
+def resolve_refs(db: sqlite_utils.Database, ids: Iterable[str], summary: ResolveSummary) -> dict[tuple, tuple]:
+    """Re-resolve the citations of the given ids that lack a year or a jurisdiction.
+
+    Returns {(doc_id, seq): (old target, new target)} for the citations whose resolved
+    (id, year, jurisdiction) changed. A citation that states both needs nothing from the
+    corpus (`resolve_stated`); the others take what the other citations and the stored
+    documents of the same id agree on, read as aggregates through the index on ref_id.
     """
-    summary = ResolveSummary()
-    if "refs" not in db.table_names():
-        return summary
-    refs = list(db.query("select r.rowid as rid, r.*, d.date as citing_date, d.source_name as citing_source "
-                         "from refs r join documents d on d.doc_id = r.doc_id"))
-    documents = list(db.query("select * from documents order by source"))
-    by_id: dict[str, list] = defaultdict(list)
-    for ref in refs:
-        by_id[ref["ref_id"]].append(ref)
-    docs_by_id: dict[str, list] = defaultdict(list)
-    for doc in documents:
-        docs_by_id[doc["so_hieu"]].append(doc)
-    updates = dict(_resolve_ref(ref, by_id[ref["ref_id"]], docs_by_id.get(ref["ref_id"], []), summary)
-                   for ref in refs)
-    matches = [_match_document(doc, documents, refs, by_id, updates, summary) for doc in documents]
-    with db.atomic():
-        for column, kind in RESOLVED_COLUMNS.items():
-            if column not in db["refs"].columns_dict:
-                db["refs"].add_column(column, kind)
+    changed = {}
+    for ref_id in ids:
+        open_refs = [dict(zip(REF_FIELDS, row)) for row in db.conn.execute(
+            f"select {REF_SELECT} from refs r join renditions d on d.doc_id = r.doc_id "
+            "where r.ref_id = ? and (r.year is null or r.jurisdiction is null)", [ref_id])]
+        if not open_refs:
+            continue
+        stated = [dict(zip(("year", "jurisdiction", "n", "sources"), row)) for row in db.conn.execute(
+            "select r.year, r.jurisdiction, count(*), group_concat(distinct d.source_name) from refs r "
+            "join renditions d on d.doc_id = r.doc_id where r.ref_id = ? "
+            "and (r.year is not null or r.jurisdiction is not null) group by r.year, r.jurisdiction", [ref_id])]
+        docs = [dict(zip(("year", "province", "source_name"), row)) for row in db.conn.execute(
+            "select year, province, source_name from renditions where so_hieu = ?", [ref_id])]
+        updates = []
+        for ref in open_refs:
+            values = _resolve_ref(ref, stated, docs, summary)
+            if values != (ref["resolved_year"], ref["resolved_jurisdiction"], ref["resolution_note"]):
+                updates.append((*values, ref["doc_id"], ref["seq"]))
+                changed[(ref["doc_id"], ref["seq"])] = (
+                    node_key(ref_id, ref["resolved_year"], ref["resolved_jurisdiction"])
+                    if ref["resolution_note"] else None, node_key(ref_id, values[0], values[1]))
         db.conn.executemany("update refs set resolved_year = ?, resolved_jurisdiction = ?, resolution_note = ? "
-                            "where rowid = ?", [(v["year"], v["jurisdiction"], v["note"], rid)
-                                                for rid, v in updates.items()])
-        if "document_matches" in db.table_names():
-            db.execute("delete from document_matches")
-        else:
-            db["document_matches"].create({"doc_id": str, "resolved_id": str, "resolved_year": int,
-                                           "resolved_date": str, "jurisdiction": str, "method": str,
-                                           "similarity": float, "reason": str}, pk="doc_id")
-        db["document_matches"].insert_all(matches)
-    return summary
+                            "where doc_id = ? and seq = ?", updates)
+    return changed
 
 
-def _resolve_ref(ref: dict, same_id: list[dict], same_docs: list[dict], summary: ResolveSummary) -> tuple[int, dict]:
-    """(rowid, {year, jurisdiction, note}) of one citation, given the citations and documents of its id."""
+def resolve_stated(db: sqlite_utils.Database, doc_ids: Iterable[str]) -> dict[tuple, tuple]:
+    """Citations of new renditions that state year and jurisdiction resolve to them."""
+    changed = {}
+    for doc_id in doc_ids:
+        rows = db.conn.execute("select seq, ref_id, year, jurisdiction from refs where doc_id = ? "
+                               "and year is not null and jurisdiction is not null", [doc_id]).fetchall()
+        db.conn.execute("update refs set resolved_year = year, resolved_jurisdiction = jurisdiction, "
+                        "resolution_note = null where doc_id = ? and year is not null and jurisdiction is not null",
+                        [doc_id])
+        changed.update({(doc_id, seq): (None, node_key(ref_id, year, jurisdiction))
+                        for seq, ref_id, year, jurisdiction in rows})
+    return changed
+
+
+# a citation with what resolving it needs from the citing rendition
+REF_SELECT = ("r.doc_id, r.seq, r.ref_id, r.year, r.jurisdiction, r.resolved_year, r.resolved_jurisdiction, "
+              "r.resolution_note, d.date, d.source_name")
+REF_FIELDS = ("doc_id", "seq", "ref_id", "year", "jurisdiction", "resolved_year", "resolved_jurisdiction",
+              "resolution_note", "citing_date", "citing_source")
+
+
+def _resolve_ref(ref: dict, stated: list[dict], same_docs: list[dict],
+                 summary: ResolveSummary) -> tuple[Optional[int], Optional[str], Optional[str]]:
+    """(year, jurisdiction, note) of one citation, given what the citations of its id state
+    (grouped by year and jurisdiction) and the stored documents of its id."""
     year, jurisdiction, notes = ref["year"], ref["jurisdiction"], []
-    others = [r for r in same_id if r["rid"] != ref["rid"]]
     if jurisdiction is None:
-        seen = Counter(r["jurisdiction"] for r in others if r["jurisdiction"])
+        seen = Counter()
+        for group in stated:
+            if group["jurisdiction"]:
+                seen[group["jurisdiction"]] += group["n"]
         seen.update(d["province"] for d in same_docs if d["province"])
         if len(seen) == 1:
             jurisdiction = next(iter(seen))
@@ -104,13 +130,14 @@ def _resolve_ref(ref: dict, same_id: list[dict], same_docs: list[dict], summary:
             notes.append(f"jurisdiction ambiguous: {', '.join(sorted(seen))}")
     if year is None:
         summary.refs_without_year += 1
-        year, note = _year_from_corpus(ref, jurisdiction, others, same_docs)
+        year, note = _year_from_corpus(ref, jurisdiction, stated, same_docs)
         summary.years_resolved += year is not None
         notes.append(note)
-    return ref["rid"], {"year": year, "jurisdiction": jurisdiction, "note": "; ".join(notes) or None}
+    # an open citation always carries a note, so a stored note tells it was resolved
+    return year, jurisdiction, "; ".join(notes) or "resolved"
 
 
-def _year_from_corpus(ref: dict, jurisdiction: Optional[str], others: list[dict],
+def _year_from_corpus(ref: dict, jurisdiction: Optional[str], stated: list[dict],
                       same_docs: list[dict]) -> tuple[Optional[int], str]:
     """The one year every other dated citation (or stored document) of this id gives.
 
@@ -119,9 +146,9 @@ def _year_from_corpus(ref: dict, jurisdiction: Optional[str], others: list[dict]
     """
     limit = int(ref["citing_date"][:4]) if ref["citing_date"] else None
     years: dict[int, set] = defaultdict(set)
-    for r in others:
-        if r["year"] and (jurisdiction is None or r["jurisdiction"] in (None, jurisdiction)):
-            years[r["year"]].add(r["citing_source"])
+    for group in stated:
+        if group["year"] and (jurisdiction is None or group["jurisdiction"] in (None, jurisdiction)):
+            years[group["year"]].update(group["sources"].split(","))
     for d in same_docs:
         if d["year"] and (jurisdiction is None or d["province"] in (None, jurisdiction)):
             years[d["year"]].add(d["source_name"])
@@ -135,39 +162,99 @@ def _year_from_corpus(ref: dict, jurisdiction: Optional[str], others: list[dict]
     return None, f"no other citation of {ref['ref_id']} gives a year"
 
 
-def _match_document(doc: dict, documents: list[dict], refs: list[dict], by_id: dict[str, list],
-                    resolved: dict[int, dict], summary: ResolveSummary) -> dict:
-    """The identity a document is known by in the corpus: its header, or the citation carrying its title."""
+def match_rendition(db: sqlite_utils.Database, doc: dict, summary: ResolveSummary) -> dict:
+    """The identity a rendition is known by in the corpus: its header, the citation carrying
+    its title, or (header-less and uncited) the header-less rendition with the same title.
+
+    Returns its document_matches row plus `node_id`.
+    """
     row = {"doc_id": doc["doc_id"], "resolved_id": doc["so_hieu"], "resolved_year": doc["year"],
            "resolved_date": doc["date"], "jurisdiction": document_jurisdiction(doc), "method": "header",
            "similarity": None, "reason": "số hiệu in the header"}
     if doc["so_hieu"]:
-        return _complete_from_citations(row, [resolved[r["rid"]] for r in by_id.get(doc["so_hieu"], [])])
-    known = {(d["so_hieu"], d["year"]) for d in documents if d["so_hieu"]}
-    candidates: dict[tuple, list] = defaultdict(list)
-    for ref in refs:
-        values = resolved[ref["rid"]]
-        key = (ref["ref_id"], values["year"], values["jurisdiction"])
-        if ref["doc_id"] != doc["doc_id"] and ref["title"] and (key[0], key[1]) not in known \
-                and _compatible(doc, ref, values):
-            candidates[key].append((title_similarity(doc["title"] or "", ref["title"]), ref))
-    scored = sorted(((max(s for s, _ in group), key, group) for key, group in candidates.items()),
-                    key=lambda t: -t[0])
-    strong = [s for s in scored if s[0] >= TITLE_SIMILARITY]
-    if len(strong) != 1:
-        row.update(resolved_id=None, method="none",
-                   reason=("no header; titles of " + ", ".join(s[1][0] for s in strong) + " all match: ambiguous")
-                   if strong else "no header, and no citation of the same type and province carries its title")
-        return row
-    similarity, (ref_id, year, jurisdiction), group = strong[0]
-    cited = sorted(group, key=lambda t: -t[0])[0][1]
-    summary.documents_matched_by_title += 1
-    row.update(resolved_id=ref_id, resolved_year=year, resolved_date=cited["date"], jurisdiction=jurisdiction,
-               method="title", similarity=round(similarity, 3),
-               reason=f"no header; {cited['citing_source']} cites {cited['type'] or ''} {ref_id}"
-                      f"{' of ' + cited['date'] if cited['date'] else ''} with the same title "
-                      f"(similarity {similarity:.2f}), the only candidate of the same type and province")
-    return row
+        if row["resolved_year"] is None or row["jurisdiction"] is None:
+            cited = [{"year": y, "jurisdiction": j} for y, j in db.conn.execute(
+                "select distinct resolved_year, resolved_jurisdiction from refs where ref_id = ?", [doc["so_hieu"]])]
+            _complete_from_citations(row, cited)
+        return {**row, "node_id": node_key(row["resolved_id"], row["resolved_year"], row["jurisdiction"])}
+    strong = _cited_title_matches(db, doc)
+    if len(strong) == 1:
+        similarity, (ref_id, year, jurisdiction), cited = strong[0]
+        summary.documents_matched_by_title += 1
+        row.update(resolved_id=ref_id, resolved_year=year, resolved_date=cited["date"], jurisdiction=jurisdiction,
+                   method="title", similarity=round(similarity, 3),
+                   reason=f"no header; {cited['citing_source']} cites {cited['type'] or ''} {ref_id}"
+                          f"{' of ' + cited['date'] if cited['date'] else ''} with the same title "
+                          f"(similarity {similarity:.2f}), the only candidate of the same type and province")
+        return {**row, "node_id": node_key(ref_id, year, jurisdiction)}
+    row.update(resolved_id=None, method="none",
+               reason=("no header; titles of " + ", ".join(s[1][0] for s in strong) + " all match: ambiguous")
+               if strong else "no header, and no citation of the same type and province carries its title")
+    twin = _headerless_twin(db, doc)
+    if twin:
+        row["reason"] += f"; the same document as {twin['source_name']} (same type, province and title)"
+    return {**row, "node_id": twin["node_id"] if twin else f"doc:{doc['doc_id']}"}
+
+
+def title_candidates(db: sqlite_utils.Database, kind: str, doc: dict) -> list[dict]:
+    """Rows of `titles` of this kind, type and jurisdiction whose words the FTS index finds
+    in the document's title, best first."""
+    words = WORD_RE.findall(fold(doc["title"] or ""))
+    if not words:
+        return []
+    query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+    return [dict(zip(("key", "title"), row)) for row in db.conn.execute(
+        "select t.key, t.title from titles_fts join titles t on t.id = titles_fts.rowid "
+        "where titles_fts match ? and t.kind = ? and t.type = ? and t.jurisdiction = ? "
+        "order by bm25(titles_fts) limit ?", [query, kind, doc["type"], doc["province"], TITLE_CANDIDATES])]
+
+
+def _cited_title_matches(db: sqlite_utils.Database, doc: dict) -> list[tuple]:
+    """[(similarity, (ref_id, year, jurisdiction), best citation)] of the cited documents, not
+    stored, of the same type and province whose title is this header-less document's."""
+    if not (doc["type"] and doc["province"] and doc["title"]):
+        return []
+    scored: dict[str, tuple] = {}
+    for candidate in title_candidates(db, "cited", doc):
+        similarity = title_similarity(doc["title"], candidate["title"])
+        if similarity >= TITLE_SIMILARITY and similarity > scored.get(candidate["key"], (0,))[0]:
+            scored[candidate["key"]] = (similarity,)
+    out = []
+    for key, (similarity,) in scored.items():
+        ref_id, year, jurisdiction = key.split("|")
+        year = int(year) if year else None
+        if db.conn.execute("select 1 from renditions where so_hieu = ? and year is ? limit 1",
+                           [ref_id, year]).fetchone():
+            continue  # that document is stored with its header: not this one
+        citations = [dict(zip(("type", "date", "title", "citing_source", "doc_id"), r)) for r in db.conn.execute(
+            "select r.type, r.date, r.title, d.source_name, r.doc_id from refs r "
+            "join renditions d on d.doc_id = r.doc_id where r.ref_id = ? and r.resolved_year is ? "
+            "and r.resolved_jurisdiction = ? and r.title is not null", [ref_id, year, jurisdiction])]
+        fitting = [c for c in citations if c["doc_id"] != doc["doc_id"] and _compatible(doc, c, year)]
+        if fitting:
+            best = max(fitting, key=lambda c: title_similarity(doc["title"], c["title"]))
+            out.append((similarity, (ref_id, year, jurisdiction or None), best))
+    return sorted(out, key=lambda t: -t[0])
+
+
+def _headerless_twin(db: sqlite_utils.Database, doc: dict) -> Optional[dict]:
+    """Another rendition of the same header-less document (its scan, its text copy): same
+    type, province and title, no contradicting date; the earliest stored one."""
+    if not (doc["type"] and doc["province"] and doc["title"]):
+        return None
+    for candidate in title_candidates(db, "headerless", doc):
+        if candidate["key"] == doc["doc_id"] or title_similarity(doc["title"], candidate["title"]) < TITLE_SIMILARITY:
+            continue
+        twin = db.conn.execute("select doc_id, node_id, date, source_name, rowid from renditions where doc_id = ?",
+                               [candidate["key"]]).fetchone()
+        if twin and twin[1] and twin[1].startswith("doc:") and _same_day(doc["date"], twin[2]):
+            return {"node_id": twin[1], "source_name": twin[3]}
+    return None
+
+
+def _same_day(a: Optional[str], b: Optional[str]) -> bool:
+    """Dates that do not contradict: equal where both are given, at the precision both give."""
+    return not (a and b) or a[:min(len(a), len(b))] == b[:min(len(a), len(b))]
 
 
 def _complete_from_citations(row: dict, cited: list[dict]) -> dict:
@@ -196,15 +283,13 @@ def _complete_from_citations(row: dict, cited: list[dict]) -> dict:
     return row
 
 
-def _compatible(doc: dict, ref: dict, values: dict) -> bool:
-    """Same type and province, and no date that contradicts."""
-    if not (doc["type"] and doc["province"] and doc["title"]):
-        return False
-    if ref["type"] != doc["type"] or values["jurisdiction"] != doc["province"]:
+def _compatible(doc: dict, ref: dict, year: Optional[int]) -> bool:
+    """Same type, and no date that contradicts."""
+    if ref["type"] != doc["type"]:
         return False
     if doc["date"] and ref["date"] and not ref["date"].startswith(doc["date"]):
         return False
-    return not (doc["year"] and values["year"] and doc["year"] != values["year"])
+    return not (doc["year"] and year and doc["year"] != year)
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -213,6 +298,11 @@ def title_similarity(a: str, b: str) -> float:
     if not fa or not fb:
         return 0.0
     return SequenceMatcher(None, fa, fb, autojunk=False).ratio()
+
+
+def folded_title(title: str) -> str:
+    """The form titles are indexed in: folded words, one space apart."""
+    return " ".join(WORD_RE.findall(fold(title)))
 
 
 @lru_cache(maxsize=None)
@@ -252,6 +342,24 @@ def _compact(text: str) -> str:
     return "".join(id_tokens(text))
 
 
+def id_key(so_hieu: str) -> Optional[str]:
+    """The indexed form of an id, as `match_id` compares them: '45/2020/NĐ-CP' → '452020ndcp'."""
+    return _compact(so_hieu) or None if so_hieu else None
+
+
+def id_number(text: str) -> Optional[str]:
+    """The first number of an id, without leading zeros: '05/2017/TT-BTTTT' → '5'; the index
+    that narrows a leniently typed id to a few candidates."""
+    numbers = [t for t in id_tokens(text) if t.isdigit()]
+    return numbers[0] if numbers else None
+
+
+def typed_numbers(user_text: str) -> list[str]:
+    """The first number of each id user_text may name (a law's name names its number)."""
+    named = _law_names().get(" ".join(WORD_RE.findall(fold(user_text))))
+    return [n for n in (id_number(t) for t in (named or (user_text,))) if n]
+
+
 def match_id(user_text: str, candidates: Iterable[str]) -> list[str]:
     """The candidates user_text names, best first; only the equally best are kept.
 
@@ -281,11 +389,3 @@ def match_id(user_text: str, candidates: Iterable[str]) -> list[str]:
         if set(wanted) <= set(tokens) and (not numbers or own_numbers[:1] == numbers[:1]):
             partial.append(candidate)
     return exact or partial
-
-
-def document_matches(db: sqlite_utils.Database) -> dict[str, dict]:
-    """doc_id → its document_matches row (empty before the first resolve_corpus)."""
-    if "document_matches" not in db.table_names():
-        return {}
-    return {r["doc_id"]: r for r in db["document_matches"].rows}
-

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from vanban.models.records import Span
 from vanban.pipeline import store
 from vanban.pipeline.corpus.audit import audit
 
@@ -61,11 +62,11 @@ def synthetic_store(path: Path, n_docs: int = 10_000, refs_per_doc: int = 10, se
             mention = f"{written} số {ref_id}" + (f" ngày {dates[0]}" if dates else "")
             refs.append((doc_id, seq, ref_id, written, ref_number, symbol, ref_year, dates[0] if dates else None,
                          json.dumps(dates), issuer, jurisdiction, "mentions", title,
-                         json.dumps([{"page": 1, "start": 0, "end": len(mention), "text": mention}],
+                         json.dumps([{"text": mention, **Span(0, len(mention), 1, 0, len(mention)).stored()}],
                                     ensure_ascii=False), 1))
     with db.conn:
         db.conn.executemany(
-            "insert into documents (doc_id, source, source_name, pages, type, so_hieu, number, symbol, date, year,"
+            "insert into renditions (doc_id, source, source_name, pages, type, so_hieu, number, symbol, date, year,"
             " issuer, province, title, identity_notes) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", docs)
         db.conn.executemany("insert into pages (doc_id, page, method, text) values (?,?,?,?)", pages)
         db.conn.executemany(

@@ -1,4 +1,9 @@
-"""The extract stage: from a file's pages to a Document with every fact placed on its page."""
+"""The extract stage: from a file's pages to a Document with every fact placed on its page.
+
+Extractors give each fact its span in the cleaned text; this stage adds, through the
+offset map, where the same words stand on their page (`OffsetMap.place`), so a stored
+fact keeps both and nothing has to be found again by searching text.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -71,21 +76,22 @@ def build_document(source: str, pages: list[Page], timings: Optional[dict] = Non
     with _timed(timings, "structure"):
         passages = segment(clean.text, clean.paragraphs)
         for passage in passages:
-            passage.page, passage.page_start = clean.map.locate(passage.start)
+            passage.span = clean.map.place(passage.span)
     with _timed(timings, "identity"):
         identity = extract_identity(clean.text, passages, ocr=any(page.method == "ocr" for page in pages))
         use_file_name_number(identity, Path(source.split("#")[0]).name, bool(pages) and pages[0].method == "ocr")
+        identity.spans = {name: clean.map.place(span) for name, span in identity.spans.items()}
     with _timed(timings, "references"):
         references = find_references(clean.text, province=identity.province, own_id=identity.id,
                                      issuer=identity.issuer)
         for reference in references:
             for mention in reference.mentions:
-                mention.page, mention.start, mention.end = clean.map.span(mention.start, mention.end)
+                mention.span = clean.map.place(mention.span)
     with _timed(timings, "measures"):
         doc_year = plan_year(identity.title) or (int(identity.date[:4]) if identity.date else None)
-        headings = [(p.start, p.text) for p in passages if p.kind == "heading"]
+        headings = [(p.span.start, p.text) for p in passages if p.kind == "heading"]
         measures = find_measures(clean.text, headings, doc_year)
         for measure in measures:
-            measure.page, measure.start, measure.end = clean.map.span(measure.start, measure.end)
+            measure.span = clean.map.place(measure.span)
     return Document(source=source, sha256=content_hash(pages), pages=pages, text=clean.text,
                     identity=identity, passages=passages, references=references, measures=measures)

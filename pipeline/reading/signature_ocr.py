@@ -53,7 +53,7 @@ def rescue_signer(path: Path, doc: Document) -> bool:
 def _signature_pages(doc: Document) -> list[int]:
     """OCRed pages that may hold the signature: where 'Nơi nhận' / the signature block was
     found, else the last pages (an appendix may follow the signature page)."""
-    found = sorted({p.page for p in doc.passages if p.kind in ("recipients", "signature") and p.page})
+    found = sorted({p.span.page for p in doc.passages if p.kind in ("recipients", "signature") and p.span.page})
     candidates = found[-PAGES_FROM_END:] or [page.number for page in doc.pages[-PAGES_FROM_END:]]
     ocr_pages = {page.number for page in doc.pages if page.method == "ocr"}
     return [number for number in reversed(candidates) if number in ocr_pages]

@@ -1,27 +1,33 @@
 """The SQLite store: one file a user can open with sqlite3 or Datasette.
 
-Tables: documents, pages, passages (+ FTS5 over diacritic-folded text), refs,
-measures, files (what was ingested from where, for resume) and ingest_log
-(failures with reasons). Each document is written in one transaction, so a
-batch killed mid-way leaves whole documents or none.
+What every file gave is written here, one file per transaction, so a batch killed
+mid-way leaves whole files or none: `renditions` (one file's reading of a document),
+`pages`, `passages` (with FTS5), `refs`, `measures`, `files` and `file_renditions`
+(what was ingested from where, by resolved absolute path and content hash) and
+`ingest_log` (failures with reasons). The corpus layer (pipeline/corpus) then decides
+which real document each rendition is; the schema lives in `schema.py`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, fields
+import os
 from pathlib import Path
 from typing import Iterable, Optional
 
 import sqlite_utils
 
-from vanban.models.records import Document, Measure
+from vanban.models.records import STORED_SPAN, Document
 from vanban.models.vietnamese import fold
+from vanban.pipeline.store.schema import MEASURE_COLUMNS, ensure_schema
 
-DEFAULT_DB = Path("outputs/vanban.db")
-SCHEMA_VERSION = 1
-MEASURE_COLUMNS = tuple(f.name for f in fields(Measure))  # the measures table mirrors the record
+DEFAULT_DB = Path(os.environ.get("VANBAN_DB") or "outputs/vanban.db")
 MAX_VARIABLES = 999  # bound parameters per statement, the limit of older SQLite builds
+DERIVED_TABLES = ("pages", "passages", "refs", "measures")  # rows of a rendition
+
+
+class StoreMissing(FileNotFoundError):
+    """A read was asked of a store that does not exist."""
 
 
 def doc_key(sha256: str) -> str:
@@ -29,9 +35,14 @@ def doc_key(sha256: str) -> str:
     return sha256[:16]
 
 
-def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
-    """Open (and create or upgrade) the store at path."""
+def open_db(path: Path | str = DEFAULT_DB, create: bool = True) -> sqlite_utils.Database:
+    """Open the store at path, creating it (create=True) or upgrading an older one.
+
+    With create=False a missing file raises StoreMissing and nothing is created.
+    """
     path = Path(path)
+    if not create and not path.is_file():
+        raise StoreMissing(f"no store at {path}: run `vanban ingest FOLDER --db {path}` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=WAL")
@@ -39,41 +50,8 @@ def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
     # no committed document; only a power cut may lose the last few, which resume redoes.
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
-    _ensure_schema(db)
+    ensure_schema(db)
     return db
-
-
-def _ensure_schema(db: sqlite_utils.Database) -> None:
-    if "documents" in db.table_names():
-        return
-    with db.atomic():
-        db["documents"].create({
-            "doc_id": str, "sha256": str, "source": str, "source_name": str, "pages": int, "ocr_pages": int,
-            "type": str, "so_hieu": str, "number": str, "symbol": str, "date": str, "year": int,
-            "issuer": str, "province": str, "place": str, "title": str, "signer": str, "signer_title": str,
-            "identity_notes": str, "warnings": str, "clean_text": str, "ingested_at": str,
-        }, pk="doc_id")
-        db["pages"].create({"doc_id": str, "page": int, "method": str, "ocr_confidence": float, "text": str},
-                           pk=("doc_id", "page"), foreign_keys=[("doc_id", "documents", "doc_id")])
-        db["passages"].create({
-            "doc_id": str, "seq": int, "kind": str, "level": int, "label": str, "page": int,
-            "page_start": int, "clean_start": int, "clean_end": int, "text": str, "text_folded": str,
-        }, pk=("doc_id", "seq"), foreign_keys=[("doc_id", "documents", "doc_id")])
-        db["passages"].enable_fts(["text_folded"], create_triggers=True)
-        db["refs"].create({
-            "doc_id": str, "seq": int, "ref_id": str, "type": str, "number": str, "symbol": str, "year": int,
-            "date": str, "dates": str, "issuer": str, "jurisdiction": str, "relation": str, "title": str,
-            "mentions": str, "n_mentions": int,
-        }, pk=("doc_id", "seq"), foreign_keys=[("doc_id", "documents", "doc_id")])
-        db["measures"].create({
-            "doc_id": str, "seq": int, "value": float, "unit": str, "kind": str, "metric": str, "scope": str,
-            "year": int, "as_of": str, "bound": str, "page": int, "start": int, "end": int, "quote": str,
-        }, pk=("doc_id", "seq"), foreign_keys=[("doc_id", "documents", "doc_id")])
-        db["files"].create({"path": str, "file_sha256": str, "status": str, "doc_ids": str, "at": str}, pk="path")
-        db["ingest_log"].create({"id": int, "path": str, "page": int, "reason": str, "at": str}, pk="id")
-        db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
-        for table, cols in [("refs", ["ref_id"]), ("measures", ["kind"]), ("documents", ["so_hieu"])]:
-            db[table].create_index(cols, if_not_exists=True)
 
 
 def _now() -> str:
@@ -82,52 +60,121 @@ def _now() -> str:
 
 def is_done(db: sqlite_utils.Database, path: str, file_sha256: str) -> bool:
     """True when this exact file content was already ingested from this path."""
-    row = next(db.query("select status, file_sha256 from files where path = ?", [path]), None)
-    return bool(row) and row["status"] == "ok" and row["file_sha256"] == file_sha256
+    row = db.conn.execute("select status, file_sha256 from files where path = ?", [path]).fetchone()
+    return bool(row) and row[0] == "ok" and row[1] == file_sha256
+
+
+def known_content(db: sqlite_utils.Database, file_sha256: str) -> Optional[list[str]]:
+    """The renditions an identical file (moved, copied) already gave, or None if none did."""
+    row = db.conn.execute("select doc_ids from files where file_sha256 = ? and status = 'ok' limit 1",
+                          [file_sha256]).fetchone()
+    return json.loads(row[0]) if row else None
 
 
 def save_documents(db: sqlite_utils.Database, path: str, file_sha256: str, documents: Iterable[Document],
-                   extras: Optional[callable] = None) -> list[str]:
-    """Write a file's documents (replacing earlier versions) in one transaction."""
-    ids = []
+                   reuse: Optional[list[str]] = None) -> list[str]:
+    """Write a file's documents in one transaction, replacing what this path gave before.
+
+    reuse: the doc_ids an identical file already gave (nothing is read again). A
+    rendition no file points to any more is removed with its rows.
+    """
     with db.atomic():
-        for doc in documents:
-            ids.append(_save_document(db, doc))
-        _upsert(db, "files", {"path": path, "file_sha256": file_sha256, "status": "ok",
-                              "doc_ids": json.dumps(ids), "at": _now()}, pk="path")
+        ids = list(reuse) if reuse is not None else [_save_document(db, doc) for doc in documents]
+        _link(db, path, file_sha256, "ok", ids)
     return ids
+
+
+def _link(db: sqlite_utils.Database, path: str, file_sha256: Optional[str], status: str, ids: list[str]) -> None:
+    """Point path at ids (and only them); drop the renditions nobody points to any more."""
+    old = [r[0] for r in db.conn.execute("select doc_id from file_renditions where path = ?", [path])]
+    _upsert(db, "files", {"path": path, "file_sha256": file_sha256, "status": status,
+                          "doc_ids": json.dumps(ids), "at": _now()}, pk="path")
+    db.conn.execute("delete from file_renditions where path = ?", [path])
+    db.conn.executemany("insert or ignore into file_renditions (path, doc_id) values (?, ?)",
+                        [(path, doc_id) for doc_id in ids])
+    for doc_id in set(old) - set(ids):
+        if not db.conn.execute("select 1 from file_renditions where doc_id = ? limit 1", [doc_id]).fetchone():
+            _delete_rendition(db, doc_id)
+
+
+def _delete_rendition(db: sqlite_utils.Database, doc_id: str) -> None:
+    """A rendition and its rows; its document and the ids it cited are marked for the corpus update."""
+    row = db.conn.execute("select node_id, so_hieu from renditions where doc_id = ?", [doc_id]).fetchone()
+    if row is None:
+        return
+    dirty = [("node", row[0])] if row[0] else []
+    dirty += [("id", row[1])] if row[1] else []
+    dirty += [("id", r[0]) for r in db.conn.execute("select distinct ref_id from refs where doc_id = ?", [doc_id])]
+    dirty += [("node", r[0]) for r in db.conn.execute("select distinct target from edges where doc_id = ?",
+                                                         [doc_id])]
+    db.conn.executemany("insert or ignore into corpus_dirty (kind, key) values (?, ?)", dirty)
+    db.conn.execute("delete from edges where doc_id = ?", [doc_id])
+    db.conn.execute("delete from document_matches where doc_id = ?", [doc_id])
+    db.conn.execute("delete from titles where kind = 'headerless' and key = ?", [doc_id])
+    for table in DERIVED_TABLES:
+        db.conn.execute(f"delete from [{table}] where doc_id = ?", [doc_id])
+    db.conn.execute("delete from renditions where doc_id = ?", [doc_id])
+
+
+def remove_paths(db: sqlite_utils.Database, paths: Iterable[str]) -> int:
+    """Forget files (deleted, or no longer wanted): their renditions go unless another file has them.
+
+    Returns how many files were forgotten.
+    """
+    n = 0
+    with db.atomic():
+        for path in paths:
+            if db.conn.execute("select 1 from files where path = ?", [path]).fetchone():
+                _link(db, path, None, "removed", [])
+                db.conn.execute("delete from files where path = ?", [path])
+                n += 1
+    return n
+
+
+def files_under(db: sqlite_utils.Database, folder: str) -> list[str]:
+    """Stored file paths inside folder (a resolved absolute path), by the primary key's order."""
+    prefix = folder.rstrip(os.sep) + os.sep
+    return [r[0] for r in db.conn.execute("select path from files where path >= ? and path < ?",
+                                          [prefix, prefix[:-1] + chr(ord(os.sep) + 1)])]
 
 
 def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
     key = doc_key(doc.sha256)
-    for table in ("pages", "passages", "refs", "measures"):
-        db.execute(f"delete from [{table}] where doc_id = ?", [key])
+    if db.conn.execute("select 1 from renditions where doc_id = ?", [key]).fetchone():
+        _delete_rendition(db, key)  # the same text read again (forced): replaced whole
     ident = doc.identity
     year = int(ident.date[:4]) if ident.date else None
-    _upsert(db, "documents", {
+    _upsert(db, "renditions", {
         "doc_id": key, "sha256": doc.sha256, "source": doc.source, "source_name": Path(doc.source.split("#")[0]).name,
         "pages": len(doc.pages), "ocr_pages": doc.ocr_pages,
         "type": ident.type, "so_hieu": ident.id, "number": ident.number, "symbol": ident.symbol, "date": ident.date,
         "year": year, "issuer": ident.issuer, "province": ident.province, "place": ident.place, "title": ident.title,
         "signer": ident.signer, "signer_title": ident.signer_title,
         "identity_notes": json.dumps(ident.notes, ensure_ascii=False), "warnings": json.dumps(doc.warnings, ensure_ascii=False),
-        "clean_text": doc.text, "ingested_at": _now(),
+        "clean_text": doc.text, "ingested_at": _now(), "node_id": None, "is_primary": 0,
+        "identity_spans": json.dumps({name: span.stored() for name, span in ident.spans.items()}),
     }, pk="doc_id")
     _insert_rows(db, "pages", ("doc_id", "page", "method", "ocr_confidence", "text"),
                  ((key, p.number, p.method, p.ocr_confidence, p.text) for p in doc.pages))
-    _insert_rows(db, "passages", ("doc_id", "seq", "kind", "level", "label", "page", "page_start",
-                                  "clean_start", "clean_end", "text", "text_folded"),
-                 ((key, i, p.kind, p.level, p.label, p.page, p.page_start, p.start, p.end, p.text, fold(p.text))
+    _insert_rows(db, "passages", ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded"),
+                 ((key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text))
                   for i, p in enumerate(doc.passages)))
     _insert_rows(db, "refs", ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "date", "dates",
                               "issuer", "jurisdiction", "relation", "title", "mentions", "n_mentions"),
                  ((key, i, r.id, r.type, r.number, r.symbol, r.year, r.date, json.dumps(r.dates), r.issuer,
                    r.jurisdiction, r.relation, r.title,
-                   json.dumps([asdict(m) for m in r.mentions], ensure_ascii=False), len(r.mentions))
+                   json.dumps([{"text": m.text, **m.span.stored()} for m in r.mentions], ensure_ascii=False),
+                   len(r.mentions))
                   for i, r in enumerate(doc.references)))
     _insert_rows(db, "measures", ("doc_id", "seq", *MEASURE_COLUMNS),
-                 ((key, i, *(getattr(m, name) for name in MEASURE_COLUMNS)) for i, m in enumerate(doc.measures)))
+                 ((key, i, *_values(m, MEASURE_COLUMNS)) for i, m in enumerate(doc.measures)))
     return key
+
+
+def _values(record, columns: tuple) -> list:
+    """A record's values for these columns, its span spread over the span columns."""
+    values = {**vars(record), **record.span.stored()}
+    return [values[c] for c in columns]
 
 
 def _upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str) -> None:
@@ -157,7 +204,9 @@ def _insert_rows(db: sqlite_utils.Database, table: str, columns: tuple, rows: It
 
 def log_failure(db: sqlite_utils.Database, path: str, reason: str, page: Optional[int] = None,
                 file_sha256: Optional[str] = None) -> None:
+    """Record why a file failed (once per path and reason: a re-run updates the time)."""
     with db.atomic():
-        db["ingest_log"].insert({"path": path, "page": page, "reason": reason, "at": _now()})
-        db["files"].upsert({"path": path, "file_sha256": file_sha256, "status": "failed",
-                            "doc_ids": "[]", "at": _now()}, pk="path")
+        db.conn.execute("insert into ingest_log (path, page, reason, at) values (?, ?, ?, ?) "
+                        "on conflict (path, reason) do update set at = excluded.at, page = excluded.page",
+                        [path, page, reason, _now()])
+        _link(db, path, file_sha256, "failed", [])

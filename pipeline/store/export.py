@@ -6,20 +6,28 @@ from typing import Iterator, TextIO
 
 import sqlite_utils
 
+from vanban.pipeline.store.search import renditions_of
+
 IDENTITY_FIELDS = {"type": "type", "id": "so_hieu", "number": "number", "symbol": "symbol", "date": "date",
                    "issuer": "issuer", "province": "province", "place": "place", "title": "title",
                    "signer": "signer", "signer_title": "signer_title"}
 REFERENCE_FIELDS = ("type", "number", "symbol", "year", "date", "issuer", "jurisdiction", "relation", "title")
-MEASURE_FIELDS = ("value", "unit", "kind", "metric", "scope", "year", "as_of", "bound", "page", "start", "end", "quote")
+MEASURE_FIELDS = ("value", "unit", "kind", "metric", "scope", "year", "as_of", "bound", "quote")
+
+
+def _offsets(stored: dict) -> dict:
+    """A stored span as the contract writes it: `start`/`end` on the page, and the cleaned-text span beside."""
+    return {"page": stored["page"], "start": stored["page_start"], "end": stored["page_end"],
+            "clean_start": stored["clean_start"], "clean_end": stored["clean_end"]}
 
 
 def document_record(db: sqlite_utils.Database, row: dict) -> dict:
     """One document as the export contract shapes it."""
     key = row["doc_id"]
     refs = [{"id": r["ref_id"], **{f: r[f] for f in REFERENCE_FIELDS}, "dates": json.loads(r["dates"] or "[]"),
-             "mentions": json.loads(r["mentions"] or "[]")}
+             "mentions": [{**_offsets(m), "text": m["text"]} for m in json.loads(r["mentions"] or "[]")]}
             for r in db.query("select * from refs where doc_id = ? order by seq", [key])]
-    measures = [{f: m[f] for f in MEASURE_FIELDS}
+    measures = [{**{f: m[f] for f in MEASURE_FIELDS}, **_offsets(m)}
                 for m in db.query("select * from measures where doc_id = ? order by seq", [key])]
     return {
         "source": row["source"], "sha256": row["sha256"], "pages": row["pages"], "ocr_pages": row["ocr_pages"],
@@ -30,15 +38,36 @@ def document_record(db: sqlite_utils.Database, row: dict) -> dict:
     }
 
 
-def iter_documents(db: sqlite_utils.Database) -> Iterator[dict]:
+def iter_documents(db: sqlite_utils.Database, by_file: bool = False) -> Iterator[dict]:
+    """Every real document once, with its renditions; by_file: every file's own reading
+    (identity, references, figures as read from that file alone), as evaluation scores it."""
+    if by_file:
+        for row in db.query("select * from renditions order by source"):
+            yield document_record(db, row)
+        return
     for row in db.query("select * from documents order by source"):
-        yield document_record(db, row)
+        yield corpus_record(db, row)
 
 
-def write_jsonl(db: sqlite_utils.Database, out: TextIO) -> int:
-    """Write every document as one JSON line; returns how many."""
+def corpus_record(db: sqlite_utils.Database, row: dict) -> dict:
+    """A document as the corpus knows it: its primary rendition's record, the identity the
+    corpus gave a header-less one, and every file it came from."""
+    record = document_record(db, row)
+    if not record["identity"]["id"] and row.get("known_id"):
+        record["identity"]["id"] = row["known_id"]
+        record["identity"]["date"] = record["identity"]["date"] or row["known_date"]
+        record["identity_notes"]["id"] = f"from the corpus ({row['known_by']}): no number in its header"
+    record["renditions"] = [
+        {"source": r["source"], "sha256": r["sha256"], "pages": r["pages"], "ocr_pages": r["ocr_pages"],
+         "method": r["method"], "primary": bool(r["is_primary"])}
+        for r in renditions_of(db, row["doc_id"])]
+    return record
+
+
+def write_jsonl(db: sqlite_utils.Database, out: TextIO, by_file: bool = False) -> int:
+    """Write every document (by_file: every file) as one JSON line; returns how many."""
     n = 0
-    for record in iter_documents(db):
+    for record in iter_documents(db, by_file):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         n += 1
     return n

@@ -37,7 +37,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[Hit]:
     if not match:
         return []
     rows = db.query(
-        """select p.doc_id, d.so_hieu, d.source, p.page, p.kind, p.text, p.text_folded, bm25(passages_fts) as score
+        """select p.doc_id, coalesce(d.so_hieu, d.known_id) as so_hieu, d.source, p.page, p.kind, p.text, p.text_folded, bm25(passages_fts) as score
            from passages_fts join passages p on p.rowid = passages_fts.rowid
            join documents d on d.doc_id = p.doc_id
            where passages_fts match ? order by score limit ?""", [match, limit])
@@ -52,12 +52,32 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[Hit]:
 
 
 def find_document(db: sqlite_utils.Database, key: str) -> Optional[dict]:
-    """A document by doc_id (or its prefix), số hiệu, or part of its file name."""
-    for sql, arg in [("select * from documents where doc_id like ?", key + "%"),
-                     ("select * from documents where replace(so_hieu, ' ', '') = ?", key.replace(" ", "")),
-                     ("select * from documents where source_name = ?", key),
-                     ("select * from documents where source like ?", f"%{key}%")]:
-        rows = list(db.query(sql + " order by source limit 2", [arg]))
-        if rows:
-            return rows[0]
+    """A stored document (its primary rendition) by doc_id (or its prefix), số hiệu, or file name,
+    through indexes; a part of a file's path is the last, slow resort."""
+    key = key.strip()
+    if not key:
+        return None
+    lookups = [("doc_id >= ? and doc_id < ?", [key, key + "\uffff"]),
+               ("so_hieu = ?", [key.replace(" ", "")]),
+               ("source_name = ?", [key]),
+               ("instr(source, ?) > 0", [key])]
+    for where, args in lookups:
+        row = next(db.query(f"select * from documents where {where} order by source limit 1", args), None)
+        if row:
+            return row
+        # a secondary rendition's file (a scan beside the signed PDF) names its document too
+        row = next(db.query(f"select node_id from renditions where {where} order by source limit 1", args), None)
+        if row:
+            return next(db.query("select * from documents where node_id = ?", [row["node_id"]]), None)
     return None
+
+
+def renditions_of(db: sqlite_utils.Database, doc_id: str) -> list[dict]:
+    """Every file a document came from, the primary (whose text is used) first, each with
+    how its pages were read ('plain', 'text', 'ocr', …)."""
+    select = ("select r.*, (select group_concat(distinct method) from pages p where p.doc_id = r.doc_id) as method "
+              "from renditions r where ")
+    row = db.conn.execute("select node_id from renditions where doc_id = ?", [doc_id]).fetchone()
+    if not row or not row[0]:
+        return list(db.query(select + "r.doc_id = ?", [doc_id]))
+    return list(db.query(select + "r.node_id = ? order by r.is_primary desc, r.rowid", [row[0]]))

@@ -19,7 +19,7 @@ def _by_variant(db: sqlite_utils.Database, gold_keys: set[str]) -> dict[str, dic
     """{variant: {gold key: export record}} for the documents whose file stem a gold key names."""
     stems = {Path(k).stem: k for k in gold_keys}
     grouped: dict[str, dict[str, dict]] = defaultdict(dict)
-    for record in iter_documents(db):
+    for record in iter_documents(db, by_file=True):  # each file judged on its own reading
         key = stems.get(Path(record["source"].split("#")[0]).stem)
         if key:
             grouped[variant_of(record["source"])][key] = record

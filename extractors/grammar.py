@@ -1,0 +1,204 @@
+"""The layout grammar of an official document, each rule written once and built from named parts.
+
+The rules every extractor shares:
+
+- **labels** of headings and list items, shallowest first: `Phần I`, `Chương II`, `Mục 1`,
+  `I.`, `Điều 5.`, `1.`, `1.1.`, `1.1.1.`, `a)`, `-`, `+` (`LEVELS`, `label_level`, `LABEL`);
+- the **end of a clause**: `;`, a full stop before a new sentence, a paragraph break, a
+  colon before a list or a sentence (`CLAUSE_END_RE`);
+- the header's **number line**: `Số: 187 /KH-UBND`, `Luật số: 119/2025/QH15`,
+  `Số: /BC-STTTT` (`NUMBER_LINE_RE`);
+- the **signature block**'s marks and roles: `KT. CHỦ TỊCH`, `TM. ỦY BAN NHÂN DÂN`
+  (`SIGNING_MARK`, `ROLE`), their words read from models/data.
+
+Each part is a pattern string, so a caller may build on it; each is tested alone in
+tests/test_patterns.py.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import regex
+
+from vanban.models.knowledge import roles, signing_marks
+
+# -- labels: headings and list items ------------------------------------------------
+# A transcription may wrap a heading in markdown: '## **I. MỤC TIÊU**'.
+MARKDOWN_LEAD = r"(?:#+\s*)?(?:\*\*)?"
+ROMAN = r"[IVXLC]{1,5}"
+ARABIC = r"\d{1,2}"
+NOT_LETTER_AFTER = r"(?![\p{L}\d])"
+PART_WORD = r"(?:Phần|PHẦN|Chương|CHƯƠNG)"
+SECTION_WORD = r"(?:Mục|MỤC)"
+ARTICLE_WORD = r"(?:Điều|ĐIỀU)"
+# 'Phần I', 'Chương 2', 'Phần thứ nhất'
+PART = rf"{PART_WORD}\s+(?:{ROMAN}|\d{{1,3}}|thứ\s+\p{{L}}+){NOT_LETTER_AFTER}"
+SECTION = rf"{SECTION_WORD}\s+(?:{ROMAN}|{ARABIC}){NOT_LETTER_AFTER}"  # 'Mục 1', not 'Mục tiêu'
+ROMAN_LABEL = rf"{ROMAN}(?:[.)]|\s?-)"  # 'I.', 'II)', 'III -'
+ARTICLE = rf"{ARTICLE_WORD}\s+\d{{1,3}}[a-z]?(?:[.:]|{NOT_LETTER_AFTER})"  # 'Điều 5.', 'Điều 1:', 'Điều 12a'
+# A numbered label may drop its last dot ('1.1 Xây dựng'), but a figure may not pass
+# for one: '4.0 và', '1.5 tỷ' go on in small letters.
+DOTLESS = r"(?=\s+[^\s\p{Ll}])"
+NUMBER_LABEL = rf"{ARABIC}[.)]"  # '1.', '2)'
+NUMBER2_LABEL = rf"{ARABIC}\.{ARABIC}(?:\.|{DOTLESS})"
+NUMBER3_LABEL = rf"{ARABIC}(?:\.{ARABIC}){{2,3}}(?:\.|{DOTLESS})"
+LETTER_LABEL = r"[a-zđ]\)"  # 'a)', 'đ)'
+DASH_LABEL = r"[-–•]"
+PLUS_LABEL = r"[+*]"
+
+# Shallowest first: a label's depth is its index. Phần and Chương share the top.
+LEVELS: tuple[tuple[str, str], ...] = (
+    ("part", PART),
+    ("section", SECTION),
+    ("roman", ROMAN_LABEL),
+    ("article", ARTICLE),
+    ("number", NUMBER_LABEL),
+    ("number2", NUMBER2_LABEL),
+    ("number3", NUMBER3_LABEL),
+    ("letter", LETTER_LABEL),
+    ("dash", DASH_LABEL),
+    ("plus", PLUS_LABEL),
+)
+BULLETS = ("dash", "plus")  # list items, not headings
+DEPTH = {name: depth for depth, (name, _) in enumerate(LEVELS)}
+UNLABELLED = len(LEVELS)  # a heading with no label ranks below every labelled one
+
+# What follows a numbered label: a space or the line's end; after a closing '.' or ')'
+# also a capital straight on ('I.MỤC TIÊU', '1.Mục tiêu' lose their space in some PDFs).
+# A bullet always needs its space: '-5%' is a figure. A label with a word (Phần, Mục,
+# Điều) needs only to end its number: 'Phần I:', 'Điều 5,'.
+LABEL_END = r"(?=\s|$|(?<=[.)])\p{Lu})"
+BULLET_END = r"(?=\s)"
+WORDED = ("part", "section", "article")
+
+
+def _level_pattern(name: str, pattern: str) -> str:
+    return pattern + ("" if name in WORDED else BULLET_END if name in BULLETS else LABEL_END)
+
+
+# Any label, deepest alternatives first so '1.1.' is not read as '1.'.
+LABEL = "(?:" + "|".join(_level_pattern(n, p) for n, p in reversed(LEVELS)) + ")"
+HEADING_LABEL = "(?:" + "|".join(_level_pattern(n, p) for n, p in reversed(LEVELS) if n not in BULLETS) + ")"
+# At a line's start, with the label as its group: 'II. NỘI DUNG' → 'II.'
+LABEL_RE = regex.compile(rf"{MARKDOWN_LEAD}(?P<label>{LABEL})")
+_LEVEL_RES = tuple((name, regex.compile(rf"{MARKDOWN_LEAD}(?:{_level_pattern(name, p)})"))
+                   for name, p in LEVELS)
+
+
+def label_level(line: str) -> tuple[Optional[str], int]:
+    """(level name, depth) of the label opening a line, or (None, -1); the deepest match wins.
+
+    >>> label_level("1.1. Chỉ số chuyển đổi số"), label_level("Phần thứ hai"), label_level("Mục tiêu")
+    (('number2', 5), ('part', 0), (None, -1))
+    """
+    depth = next((d for d in range(len(LEVELS) - 1, -1, -1) if _LEVEL_RES[d][1].match(line)), -1)
+    return (LEVELS[depth][0], depth) if depth >= 0 else (None, -1)
+
+
+def label_of(line: str) -> Optional[str]:
+    """The label opening a line, as written: 'II. NỘI DUNG' → 'II.', '- 100% hồ sơ' → '-'."""
+    m = LABEL_RE.match(line)
+    return m.group("label") if m else None
+
+
+# -- the end of a clause ------------------------------------------------------------
+SEMICOLON = r";"
+# a full stop before a capital, a figure, a quote, a bracket or a dash, or at the end
+FULL_STOP = r"\.(?=\s+[\p{Lu}\d“\"(\-]|\s*$)"
+# A paragraph break; a line going on in small letters is a hard wrap, unless it opens
+# with a label ('a) …').
+LINE_BREAK = rf"\n(?!\s*(?!{LABEL})\p{{Ll}})"
+# A colon closing its line opens a list ('gồm:'); one before a capital, a sentence
+# ('… như sau: Tổng số …'); one before a figure ('Tỷ lệ: 90%') joins it to what it measures.
+COLON = r":(?=\s*\n|\s+\p{Lu})"
+CLAUSE_END = "|".join((SEMICOLON, FULL_STOP, LINE_BREAK, COLON))
+CLAUSE_END_RE = regex.compile(CLAUSE_END)
+TABLE_CELL = r"\|"  # a markdown table's cell border ends a clause where figures are read from tables
+
+
+def clause_start(text: str, start: int, pos: int) -> int:
+    """Where the clause holding `pos` starts, looking back no further than `start`.
+
+    >>> text = "Điều 2. Quyết định này thay thế Quyết định số 12/QĐ-UBND"
+    >>> text[clause_start(text, 0, 31):31]
+    ' Quyết định này thay thế'
+    """
+    found = start
+    for m in CLAUSE_END_RE.finditer(text, start, pos):
+        found = m.end()
+    return found
+
+
+# -- the number line of a header ----------------------------------------------------
+NUMBER = r"\d{1,5}(?:\.\d{1,3})?[a-z]?"  # 742, 66.13 (vbpl), 16a
+YEAR = r"(?:19|20)\d\d"
+SO_WORD = r"S[ốôỐÔ]"  # 'Số', 'SỐ', OCR's 'Sô'
+# 'Số:' / 'Số.' / 'Số', or '<Type> số:' opening a line ('Luật số:') or a bare 'số:'.
+# 'Kế hoạch số 55/…' in running text is a citation, not the number line: it has no colon.
+NUMBER_LABEL_LEAD = (rf"(?:(?<![\p{{L}}\d]){SO_WORD}\s*[:.]?"
+                     rf"|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)")
+# In scans a handwritten or stamped number reads as junk: 'Số: ý# /CT-UBND', 'Sô:⁄11 /CT-UBND'.
+UNREADABLE = r"[^\s\d/\-–\p{Lu}][^\s/]{0,2}"
+SYMBOL_PIECE = r"[\wĐđƯư&.]*"
+SYMBOL = rf"[A-ZĐƯ]{SYMBOL_PIECE}(?:\s*[-/]\s*[A-ZĐƯ\d]{SYMBOL_PIECE})*"  # KH-UBND, NĐ-CP, KH/ĐĐQH15
+NUMBER_LINE = (rf"{NUMBER_LABEL_LEAD}\s*(?P<number>{NUMBER})?\s*(?P<junk>{UNREADABLE}\s*)?"
+               rf"(?:(?P<year>/\s*{YEAR})\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL})")
+# Số: 187 /KH-UBND · Số 3260-KH/ĐĐQH15 · Số: 370/2025/NĐ-CP · Số: /BC-STTTT · Luật số: 119/2025/QH15
+NUMBER_LINE_RE = regex.compile(NUMBER_LINE)
+# 'Số:' whose number could not be read: the issuer lines end before it
+SO_COLON_RE = regex.compile(rf"(?<![\p{{L}}\d]){SO_WORD}\s*:")
+# 'Số:' alone on its line (the number is on the next), OCR's 'Śố' and 'số' too
+SO_ALONE_RE = regex.compile(r"^[SsŚ][ốôỐÔ]\s*[:.]?$")
+
+
+def number_line_for(symbol: str) -> regex.Pattern:
+    """The number line of a header whose ký hiệu is `symbol`, as its page prints it
+    (spaces around the dashes, the eth for Đ, TƯ for TW).
+
+    >>> number_line_for("BC-STTTT").search("Số:      / BC- STTTT").group(0)
+    'Số:      / BC- STTTT'
+    """
+    written = "".join(r"\s*[-/]\s*" if piece in "-/" else regex.escape(piece)
+                      for piece in regex.split(r"([-/])", symbol) if piece)
+    written = written.replace("Đ", "[ĐÐ]").replace("TW", "T[WƯ]")
+    return regex.compile(rf"{NUMBER_LABEL_LEAD}[^\n]{{0,20}}?{written}")
+
+
+# -- phrases from the knowledge base as one pattern ---------------------------------------
+def phrases(words: Iterable[str], capitals: bool = False) -> str:
+    """An alternation of phrases, longest first, any spaces between their words and a comma
+    after a word optional; with `capitals`, each also in capitals.
+
+    >>> print(phrases(["sửa đổi, bổ sung", "Căn cứ"], capitals=True))
+    sửa\\s+đổi,?\\s*bổ\\s+sung|SỬA\\s+ĐỔI,?\\s*BỔ\\s+SUNG|Căn\\s+cứ|CĂN\\s+CỨ
+    """
+    words = list(words)
+    if capitals:
+        words += [w.upper() for w in words]
+    alternatives = []
+    for phrase in sorted(set(words), key=lambda w: (-len(w), words.index(w))):
+        out, gap = [], ""
+        for word in phrase.split():
+            out.append(gap + regex.escape(word.rstrip(",")))
+            gap = r",?\s*" if word.endswith(",") else r"\s+"
+        alternatives.append("".join(out))
+    return "|".join(alternatives)
+
+
+@lru_cache(maxsize=None)
+def words_re(words: tuple[str, ...], flags: int = 0) -> regex.Pattern:
+    """The phrases as whole words: 'đã' is found in 'đã cấp', not in 'đãi ngộ'.
+
+    >>> [bool(words_re(("đã", "hiện nay")).search(t)) for t in ("đã cấp", "đãi ngộ", "hiện  nay")]
+    [True, False, True]
+    """
+    return regex.compile(rf"(?<![\p{{L}}\d])(?:{phrases(words)})(?![\p{{L}}\d])", flags)
+
+
+# -- the signature block ------------------------------------------------------------
+SIGNING_MARK = f"(?:{phrases(signing_marks())})"  # 'TM.', 'KT.', 'T/M', 'Q.' …
+ON_BEHALF_MARK = f"(?:{phrases(signing_marks('thay mặt'))})"  # 'TM. ỦY BAN NHÂN DÂN'
+DEPUTY_MARKS = signing_marks("ký thay")  # 'KT. CHỦ TỊCH': a deputy signs
+# A role in capitals, a deputy's too: 'CHỦ TỊCH', 'PHÓ GIÁM ĐỐC', 'TỔNG BÍ THƯ'
+ROLE = rf"(?:PHÓ\s+)?(?:{phrases(r.upper() for r in roles())})"

@@ -1,0 +1,262 @@
+"""The store's schema: every table, view and index, and the migrations that bring an
+older store up to date. No other module creates a table.
+
+A *rendition* is one file's reading of a document (the signed PDF, its scan, a text
+copy); the real *document* is (số hiệu, year, jurisdiction), or a header-less text
+matched by title. `renditions.node_id` names the document a rendition belongs to and
+`is_primary` marks the one rendition that speaks for it (text layer over OCR). The
+view `documents` shows each real document once (and a rendition not yet placed by the
+corpus update as itself); `citations` and `figures` are the refs
+and measures of those primary renditions. `refs`, `measures`, `passages` and `pages`
+keep what every file gave on its own, as provenance.
+
+`ensure_schema(db)` creates a new store or upgrades an old one, in one transaction.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import fields
+
+import sqlite_utils
+
+from vanban.models.records import STORED_SPAN, Measure
+
+SCHEMA_VERSION = 2
+# the measures table mirrors the record, its span stored as both spans' columns
+MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
+
+# FTS over the text as written and its folded twin: unicode61 strips tone marks and
+# other diacritics, but đ/Đ are letters of their own, so the folded column (đ → d)
+# lets "chuyen doi so" match as well as "chuyển đổi số", in vanban, Datasette and
+# `sqlite-utils search` alike.
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+
+def _columns(record) -> str:
+    """A dataclass's fields as column definitions, typed from their annotations; a span is its five columns."""
+    def sql_type(annotation: str) -> str:
+        return "real" if "float" in annotation else "integer" if "int" in annotation else "text"
+    return ", ".join(", ".join(f'"{c}" integer' for c in STORED_SPAN) if str(f.type) == "Span"
+                     else f'"{f.name}" {sql_type(str(f.type))}' for f in fields(record))
+
+
+TABLES = {
+    "meta": """create table meta (key text primary key, value text)""",
+    "renditions": """create table renditions (
+        doc_id text primary key, sha256 text, source text, source_name text, pages integer, ocr_pages integer,
+        type text, so_hieu text, number text, symbol text, date text, year integer, issuer text, province text,
+        place text, title text, signer text, signer_title text, identity_notes text, warnings text,
+        clean_text text, ingested_at text,
+        jurisdiction text, node_id text, is_primary integer not null default 0,
+        identity_spans text)""",  # where the header states its number and date: {"id": span, "date": span}
+    "pages": """create table pages (
+        doc_id text references renditions(doc_id), page integer, method text, ocr_confidence real, text text,
+        primary key (doc_id, page))""",
+    "passages": """create table passages (
+        doc_id text references renditions(doc_id), seq integer, kind text, level integer, label text,
+        page integer, page_start integer, clean_start integer, clean_end integer, text text, text_folded text,
+        page_end integer, primary key (doc_id, seq))""",
+    "refs": """create table refs (
+        doc_id text references renditions(doc_id), seq integer, ref_id text, type text, number text,
+        symbol text, year integer, date text, dates text, issuer text, jurisdiction text, relation text,
+        title text, mentions text, n_mentions integer,
+        resolved_year integer, resolved_jurisdiction text, resolution_note text,
+        primary key (doc_id, seq))""",
+    "measures": f"""create table measures (
+        doc_id text references renditions(doc_id), seq integer, {_columns(Measure)}, primary key (doc_id, seq))""",
+    # what was ingested from where: one row per file (resolved absolute path)
+    "files": """create table files (path text primary key, file_sha256 text, status text, doc_ids text, at text)""",
+    "file_renditions": """create table file_renditions (
+        path text references files(path), doc_id text, primary key (path, doc_id))""",
+    "ingest_log": """create table ingest_log (id integer primary key, path text, page integer, reason text,
+        at text, unique (path, reason))""",
+    # how each rendition is known in the corpus: its header, or the citation carrying its title
+    "document_matches": """create table document_matches (
+        doc_id text primary key, resolved_id text, resolved_year integer, resolved_date text,
+        jurisdiction text, method text, similarity real, reason text)""",
+    "nodes": """create table nodes (
+        node_id text primary key, so_hieu text, id_key text, id_number text, year integer, jurisdiction text,
+        type text, date text, title text, doc_id text, doc_ids text, absent integer, cited_by integer,
+        cites integer)""",
+    "edges": """create table edges (
+        doc_id text, ref_seq integer, source text, target text, relation text, n_mentions integer,
+        primary key (doc_id, ref_seq))""",
+    # what the corpus update still has to look at: 'node' ids whose rows may be stale and
+    # document 'id's whose citations may resolve differently (written with the change itself,
+    # so a crash between a write and the update loses nothing)
+    "corpus_dirty": """create table corpus_dirty (kind text, key text, primary key (kind, key))""",
+    # titles a header-less document may be matched by: citations' titles and header-less renditions
+    "titles": """create table titles (
+        id integer primary key, kind text, key text, type text, jurisdiction text, title text,
+        unique (kind, key, title))""",
+}
+
+VIEWS = {
+    # a rendition the corpus update has not placed yet (node_id null) stands for itself
+    # known_*: the identity the corpus gives a header-less document (the citation carrying its title)
+    "documents": """create view documents as select r.*, m.resolved_id as known_id, m.resolved_year as known_year,
+        m.resolved_date as known_date, m.method as known_by from renditions r
+        left join document_matches m on m.doc_id = r.doc_id where r.is_primary = 1 or r.node_id is null""",
+    "citations": """create view citations as select r.* from refs r
+        join renditions d on d.doc_id = r.doc_id where d.is_primary = 1 or d.node_id is null""",
+    "figures": """create view figures as select m.* from measures m
+        join renditions d on d.doc_id = m.doc_id where d.is_primary = 1 or d.node_id is null""",
+}
+
+INDEXES = [
+    "create index if not exists renditions_so_hieu on renditions(so_hieu)",
+    "create index if not exists renditions_node on renditions(node_id, is_primary)",
+    "create index if not exists renditions_primary on renditions(is_primary, type, year)",
+    "create index if not exists renditions_source_name on renditions(source_name)",
+    "create index if not exists renditions_pending on renditions(doc_id) where node_id is null",
+    "create index if not exists refs_ref_id on refs(ref_id, year, jurisdiction)",
+    "create index if not exists measures_kind on measures(kind)",
+    "create index if not exists files_sha on files(file_sha256)",
+    "create index if not exists file_renditions_doc on file_renditions(doc_id)",
+    "create index if not exists nodes_id_key on nodes(id_key)",
+    "create index if not exists nodes_id_number on nodes(id_number)",
+    "create index if not exists edges_target on edges(target, source)",
+    "create index if not exists edges_source on edges(source, target)",
+]
+
+FTS = {
+    "passages_fts": ("passages", ["text", "text_folded"]),
+    "titles_fts": ("titles", ["title"]),
+}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the store, or upgrade it to SCHEMA_VERSION, in one write transaction.
+
+    BEGIN IMMEDIATE takes the write lock before looking, so two processes opening a
+    new store at once do not both try to create it.
+    """
+    if _version(db) == SCHEMA_VERSION:
+        return
+    conn = db.conn
+    busy = conn.execute("pragma busy_timeout").fetchone()[0]
+    conn.execute("pragma busy_timeout = 30000")
+    conn.execute("begin immediate")
+    try:
+        version = _version(db)
+        if version == 0:
+            _create(db)
+        elif version < SCHEMA_VERSION:
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](db)
+        elif version > SCHEMA_VERSION:
+            raise RuntimeError(f"this store was written by a newer vanban (schema {version}, this release "
+                               f"reads {SCHEMA_VERSION}): upgrade vanban")
+        conn.execute("insert or replace into meta (key, value) values ('schema_version', ?)",
+                     [str(SCHEMA_VERSION)])
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    finally:
+        conn.execute(f"pragma busy_timeout = {busy}")
+
+
+def _version(db: sqlite_utils.Database) -> int:
+    """0 for an empty file; the version in meta otherwise (version 1 stores wrote it too)."""
+    try:
+        row = db.conn.execute("select value from meta where key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0]) if row else 0
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    for ddl in TABLES.values():
+        db.conn.execute(ddl)
+    _finish(db)
+
+
+def _finish(db: sqlite_utils.Database) -> None:
+    """Views, indexes and FTS tables (with their triggers), for a new or migrated store."""
+    for name, ddl in VIEWS.items():
+        db.conn.execute(f"drop view if exists {name}")
+        db.conn.execute(ddl)
+    for ddl in INDEXES:
+        db.conn.execute(ddl)
+    for fts, (table, columns) in FTS.items():
+        if fts not in db.table_names():
+            _create_fts(db, fts, table, columns)
+
+
+def _create_fts(db: sqlite_utils.Database, fts: str, table: str, columns: list[str]) -> None:
+    """An external-content FTS5 table kept up to date by triggers, named as sqlite-utils and
+    Datasette expect (`<table>_fts`, `content="<table>"`), written by hand because
+    sqlite-utils' enable_fts commits the transaction it runs in."""
+    cols = ", ".join(f"[{c}]" for c in columns)
+    new = ", ".join(f"new.[{c}]" for c in columns)
+    old = ", ".join(f"old.[{c}]" for c in columns)
+    conn = db.conn
+    conn.execute(f"""create virtual table [{fts}] using fts5 ({cols}, tokenize='{FTS_TOKENIZER}', content="{table}")""")
+    conn.execute(f"create trigger [{table}_ai] after insert on [{table}] begin "
+                 f"insert into [{fts}] (rowid, {cols}) values (new.rowid, {new}); end")
+    conn.execute(f"create trigger [{table}_ad] after delete on [{table}] begin "
+                 f"insert into [{fts}] ([{fts}], rowid, {cols}) values ('delete', old.rowid, {old}); end")
+    conn.execute(f"create trigger [{table}_au] after update on [{table}] begin "
+                 f"insert into [{fts}] ([{fts}], rowid, {cols}) values ('delete', old.rowid, {old}); "
+                 f"insert into [{fts}] (rowid, {cols}) values (new.rowid, {new}); end")
+
+
+def _add_missing_columns(db: sqlite_utils.Database) -> None:
+    """Tables that exist but lack columns the current definition has get them (ALTER TABLE ADD)."""
+    memory = sqlite3.connect(":memory:")
+    for table, ddl in TABLES.items():
+        if table not in db.table_names():
+            db.conn.execute(ddl)
+            continue
+        memory.execute(ddl)
+        wanted = memory.execute(f"pragma table_info([{table}])").fetchall()
+        have = {row[1] for row in db.conn.execute(f"pragma table_info([{table}])")}
+        for _, name, kind, notnull, default, _ in wanted:
+            if name not in have:
+                extra = f" not null default {default}" if notnull else ""
+                db.conn.execute(f"alter table [{table}] add column [{name}] {kind}{extra}")
+
+
+def _from_v1(db: sqlite_utils.Database) -> None:
+    """Version 1 (one `documents` table of every file's documents, graph tables rebuilt
+    wholesale, FTS over folded text only) to version 2."""
+    conn = db.conn
+    for fts in ("passages_fts",):
+        conn.execute(f"drop table if exists [{fts}]")
+        for trigger in ("ai", "ad", "au"):
+            conn.execute(f"drop trigger if exists [passages_{trigger}]")
+    for table in ("edges", "nodes", "document_matches"):  # derived: rebuilt by the corpus update
+        conn.execute(f"drop table if exists [{table}]")
+    conn.execute("alter table documents rename to renditions")
+    old_log = "ingest_log" in db.table_names()
+    if old_log:
+        conn.execute("alter table ingest_log rename to ingest_log_v1")
+    _add_missing_columns(db)
+    _spans_from_v1(db)
+    if old_log:
+        conn.execute("insert or ignore into ingest_log (path, page, reason, at) "
+                     "select path, page, reason, max(at) from ingest_log_v1 group by path, reason")
+        conn.execute("drop table ingest_log_v1")
+    conn.execute("insert or ignore into file_renditions (path, doc_id) select f.path, j.value "
+                 "from files f, json_each(f.doc_ids) j")
+    _finish(db)
+    conn.execute("insert into passages_fts (passages_fts) values ('rebuild')")
+
+
+def _spans_from_v1(db: sqlite_utils.Database) -> None:
+    """Version 1 kept only page offsets, as `start`/`end` (measures, refs.mentions): they become
+    page_start/page_end; the cleaned-text offsets stay null until the file is ingested again."""
+    conn = db.conn
+    conn.execute('update measures set page_start = start, page_end = "end"')
+    for column in ("start", "end"):
+        conn.execute(f"alter table measures drop column [{column}]")
+    conn.execute("""update refs set mentions = (
+        select json_group_array(json_object('text', json_extract(j.value, '$.text'), 'clean_start', null,
+            'clean_end', null, 'page', json_extract(j.value, '$.page'),
+            'page_start', json_extract(j.value, '$.start'), 'page_end', json_extract(j.value, '$.end')))
+        from json_each(refs.mentions) j) where mentions is not null""")
+
+
+MIGRATIONS = {1: _from_v1}  # from version n to n + 1

@@ -1,0 +1,121 @@
+"""The corpus update after each ingest gives the same tables as a full rebuild."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import sqlite3
+
+from vanban.models.records import Identity, Page
+from vanban.pipeline import store
+from vanban.pipeline.corpus.graph import build_graph, find_documents, find_nodes
+from vanban.pipeline.store.search import renditions_of
+from tests.citation_store import PLAN_TITLE, TQ, cite, document, documents, plan
+
+DERIVED = {
+    "nodes": "select * from nodes order by node_id",
+    "edges": "select * from edges order by doc_id, ref_seq",
+    "document_matches": "select * from document_matches order by doc_id",
+    "renditions": "select doc_id, node_id, is_primary, jurisdiction from renditions order by doc_id",
+    "refs": "select doc_id, seq, resolved_year, resolved_jurisdiction, resolution_note from refs order by doc_id, seq",
+}
+
+
+def tables(db) -> dict:
+    return {name: list(db.query(sql)) for name, sql in DERIVED.items()}
+
+
+def rendition(doc, source: str, method: str = "plain"):
+    """Another file of the same document: the same text, read another way."""
+    other = copy.deepcopy(doc)
+    other.source, other.sha256 = source, hashlib.sha256(source.encode()).hexdigest()
+    other.pages = [Page(p.number, p.text, method) for p in other.pages]
+    return other
+
+
+def corpus() -> list:
+    """The citation store's documents, the header-less plan D first (before the plan citing it),
+    a scan of A (a second rendition, read by OCR) and a text copy of D."""
+    a, b, c, d = documents()
+    scan_a, copy_d = rendition(a, "a_scan.pdf", "ocr"), rendition(d, "d_copy.txt")
+    late = document("e.txt", plan("50", "2022-06-01", "Kế hoạch năm 2022"), [
+        cite("468/QĐ-TTg", "Quyết định", None, None, "national", "Quyết định số 468/QĐ-TTg")])
+    return [d, a, scan_a, b, copy_d, c, late]
+
+
+def save(db, docs) -> None:
+    for doc in docs:
+        store.save_documents(db, doc.source, doc.sha256, [doc])
+
+
+def test_incremental_updates_equal_a_full_rebuild(tmp_path):
+    step = store.open_db(tmp_path / "step.db")
+    for doc in corpus():  # one ingest per document, the graph updated after each
+        save(step, [doc])
+        build_graph(step)
+    full = store.open_db(tmp_path / "full.db")
+    save(full, corpus())
+    build_graph(full, full=True)
+    assert tables(step) == tables(full)
+    with sqlite3.connect(tmp_path / "again.db") as target:
+        step.conn.backup(target)
+    again = store.open_db(tmp_path / "again.db")
+    build_graph(again, full=True)
+    assert tables(again) == tables(step)
+
+
+def test_a_document_is_counted_once_with_its_renditions(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    save(db, corpus())
+    build_graph(db)
+    assert db["documents"].count == 5 and db["renditions"].count == 7
+    plan_a = find_documents(db, "10/KH-UBND")
+    assert len(plan_a) == 1 and plan_a[0]["source"] == "a.txt"  # the text layer speaks, not the scan
+    assert [r["source"] for r in renditions_of(db, plan_a[0]["doc_id"])] == ["a.txt", "a_scan.pdf"]
+    # the header-less plan and its copy are the plan C cites: found by that number
+    (headerless,) = find_documents(db, "204/KH-UBND")
+    assert {r["source"] for r in renditions_of(db, headerless["doc_id"])} == {"d.txt", "d_copy.txt"}
+    edges_from_a = db.execute("select count(*) from edges where source like '10/KH-UBND%'").fetchone()[0]
+    assert edges_from_a == 3  # A's citations once, not once per rendition
+
+
+def test_removing_a_rendition_updates_the_document_and_the_graph(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    save(db, corpus())
+    build_graph(db)
+    store.remove_paths(db, ["a.txt"])
+    build_graph(db)
+    (plan_a,) = find_documents(db, "10/KH-UBND")
+    assert plan_a["source"] == "a_scan.pdf"  # the scan now speaks for it
+    store.remove_paths(db, ["a_scan.pdf"])
+    build_graph(db)
+    (node,) = find_nodes(db, "10/KH-UBND")
+    assert node["absent"] and node["cited_by"] == 2 and node["cites"] == 0  # still cited by B and C
+    full = tables(db)
+    build_graph(db, full=True)
+    assert tables(db) == full
+
+
+def test_a_yearless_citation_resolves_when_a_dated_one_arrives_later(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    yearless = document("x.txt", plan("60", "2022-01-01", "Kế hoạch X"), [
+        cite("99/QĐ-TTg", "Quyết định", None, None, "national", "Quyết định số 99/QĐ-TTg")])
+    save(db, [yearless])
+    build_graph(db)
+    assert find_nodes(db, "99/QĐ-TTg")[0]["node_id"] == "99/QĐ-TTg||national"
+    dated = document("y.txt", plan("61", "2022-02-01", "Kế hoạch Y"), [
+        cite("99/QĐ-TTg", "Quyết định", 2021, "2021-05-05", "national", "Quyết định số 99/QĐ-TTg ngày 05/5/2021")])
+    save(db, [dated])
+    build_graph(db)
+    (node,) = find_nodes(db, "99/QĐ-TTg")
+    assert node["node_id"] == "99/QĐ-TTg|2021|national" and node["cited_by"] == 2
+
+
+def test_a_headerless_document_twin_without_citation_is_one_document(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    ident = Identity(type="Báo cáo", province=TQ, title="Kết quả chuyển đổi số năm 2022", date="2022-05")
+    first = document("r.txt", ident, [])
+    scan = rendition(first, "r.pdf", "ocr")
+    other = document("s.txt", Identity(type="Báo cáo", province=TQ, title=PLAN_TITLE, date="2022-05"), [])
+    save(db, [first, scan, other])
+    build_graph(db)
+    assert db["documents"].count == 2
