@@ -64,11 +64,11 @@ BULLETS = ("dash", "plus")  # list items, not headings
 DEPTH = {name: depth for depth, (name, _) in enumerate(LEVELS)}
 UNLABELLED = len(LEVELS)  # a heading with no label ranks below every labelled one
 
-# What follows a numbered label: a space or the line's end; after a closing '.' or ')'
-# also a capital straight on ('I.MỤC TIÊU', '1.Mục tiêu' lose their space in some PDFs).
-# A bullet always needs its space: '-5%' is a figure. A label with a word (Phần, Mục,
-# Điều) needs only to end its number: 'Phần I:', 'Điều 5,'.
-LABEL_END = r"(?=\s|$|(?<=[.)])\p{Lu})"
+# What follows a numbered label: a space, or after a closing '.' or ')' a capital straight
+# on ('I.MỤC TIÊU', '1.Mục tiêu' lose their space in some PDFs); alone on its line it is a
+# figure as often ('phiên bản' / '2.0.'). A bullet needs its space: '-5%' is a figure. A
+# label with a word (Phần, Mục, Điều) needs only to end its number: 'Phần I:', 'Điều 5,'.
+LABEL_END = r"(?=\s|(?<=[.)])\p{Lu})"
 BULLET_END = r"(?=\s)"
 WORDED = ("part", "section", "article")
 
@@ -104,8 +104,8 @@ def label_of(line: str) -> Optional[str]:
 
 # -- the end of a clause ------------------------------------------------------------
 SEMICOLON = r";"
-# a full stop before a capital, a figure, a quote, a bracket or a dash, or at the end
-FULL_STOP = r"\.(?=\s+[\p{Lu}\d“\"(\-]|\s*$)"
+# a full stop closing its line, or before a capital, a figure, a quote, a bracket or a dash
+FULL_STOP = r"\.(?=[ \t]*\n|\s+[\p{Lu}\d“\"(\-]|\s*$)"
 # A paragraph break; a line going on in small letters is a hard wrap, unless it opens
 # with a label ('a) …').
 LINE_BREAK = rf"\n(?!\s*(?!{LABEL})\p{{Ll}})"
@@ -150,19 +150,6 @@ NUMBER_LINE_RE = regex.compile(NUMBER_LINE)
 SO_COLON_RE = regex.compile(rf"(?<![\p{{L}}\d]){SO_WORD}\s*:")
 # 'Số:' alone on its line (the number is on the next), OCR's 'Śố' and 'số' too
 SO_ALONE_RE = regex.compile(r"^[SsŚ][ốôỐÔ]\s*[:.]?$")
-
-
-def number_line_for(symbol: str) -> regex.Pattern:
-    """The number line of a header whose ký hiệu is `symbol`, as its page prints it
-    (spaces around the dashes, the eth for Đ, TƯ for TW).
-
-    >>> number_line_for("BC-STTTT").search("Số:      / BC- STTTT").group(0)
-    'Số:      / BC- STTTT'
-    """
-    written = "".join(r"\s*[-/]\s*" if piece in "-/" else regex.escape(piece)
-                      for piece in regex.split(r"([-/])", symbol) if piece)
-    written = written.replace("Đ", "[ĐÐ]").replace("TW", "T[WƯ]")
-    return regex.compile(rf"{NUMBER_LABEL_LEAD}[^\n]{{0,20}}?{written}")
 
 
 # -- phrases from the knowledge base as one pattern ---------------------------------------

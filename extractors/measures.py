@@ -16,7 +16,9 @@ from typing import Iterator, Optional
 
 import regex
 
+from vanban.extractors.grammar import CLAUSE_END, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, phrases, words_re
 from vanban.extractors.numbers import NUMBER, SCALE, parse_number, scale_of
+from vanban.models.knowledge import cues
 from vanban.models.records import Measure, Span
 from vanban.models.vietnamese import fold
 
@@ -34,34 +36,24 @@ MONEY_RE = regex.compile(
 # written-out amount in words follows in brackets or the clause talks about funds.
 BARE_AMOUNT_RE = regex.compile(r"(?<![\d.,/])\d{1,3}(?:\.\d{3}){2,}(?![\d.,/])")
 WRITTEN_AMOUNT_RE = regex.compile(r"\s*\((?:[Bb]ằng chữ\s*:?\s*)?[^\d()]{5,200}?đồng[^\d()]{0,20}\)")
-FUNDS_RE = regex.compile(r"kinh phí|ngân sách|vốn|dự toán|tổng mức|chi phí|thành tiền|giá trị", regex.I)
+FUNDS_RE = regex.compile(phrases(cues("funds")), regex.I)
 # A count: a number then a word (the noun is checked later).
 COUNT_RE = regex.compile(rf"(?P<num>{NUMBER})(?=\s+[^\W\d_])")
 SPACES_RE = regex.compile(r"\s+")  # collapsed to one space in quotes, metrics and dates
 
 # Words before a number that make it a label, an ordinal or a date, not a count.
 NOT_COUNT_BEFORE = regex.compile(
-    r"(?:năm|tháng|ngày|quý|tuần|mức độ|mức|cấp độ|giai đoạn|điều|khoản|mục|điểm|phiên bản|đề án|"
-    r"biểu đồ|phụ lục|lần thứ|thứ|khóa|khoá|số|hạng|ipv|covid|phần|chương|trang|bước|top|nhóm|tầng|"
-    r"lớp|mô hình|trước|sau|vòng|định kỳ|đến|từ|hết)[\s\-:]*$"
+    rf"(?:{phrases(cues('not_count_before'))})[\s\-:]*$"
     # the second of a list of levels: 'mức độ 3, 4 phục vụ'
     r"|\d\s*(?:,|và|hoặc)\s*$",
     regex.I,
 )
 # Nouns after a number that make it a duration, a date part or an ordinal level.
-NOT_COUNT_NOUN = {
-    "năm", "tháng", "ngày", "tuần", "giờ", "phút", "quý", "tuổi", "lần", "bậc", "cấp",
-    "mức", "giai", "kỳ", "trụ", "nhóm", "tầng", "bước", "chỉ", "điểm",
-    "trang", "phiên", "tiêu", "giây", "triệu", "tỷ", "tỉ", "nghìn", "ngàn", "đồng",
-}
+NOT_COUNT_NOUN = frozenset(cues("not_count_noun"))
 # Units allowed despite NOT_COUNT_NOUN's first syllable: `87 điểm cầu`, `924.838 trang tài liệu`.
-COUNT_NOUN_EXCEPTIONS = ("điểm cầu", "trang tài liệu", "trang thông tin", "chỉ số", "tiêu chí")
+COUNT_NOUN_EXCEPTIONS = cues("count_noun_exception")
 # A counted noun ends before these words.
-UNIT_STOP = {
-    "của", "tại", "trên", "và", "với", "cho", "trong", "được", "đã", "là", "có", "gồm", "mức",
-    "cấp", "thuộc", "theo", "đạt", "để", "từ", "đến", "tới", "về", "ở", "các", "những", "đang",
-    "này", "đó", "thì", "hoặc", "năm", "tuyến", "vào", "lên", "bằng", "so", "còn", "do", "bị",
-}
+UNIT_STOP = frozenset(cues("unit_stop"))
 
 
 @dataclass
@@ -78,45 +70,31 @@ class _Figure:
 # Clauses, headings and cue words
 # ---------------------------------------------------------------------------
 
-# Clauses end at `;`, at a sentence stop, at a paragraph break.
-# A line break followed by a lower-case word is a stray hard wrap, not a clause end.
-# A table cell `|` ends a clause too (markdown tables of indicators).
-CLAUSE_END_RE = regex.compile(r";|\||\.(?=\s+(?:\p{Lu}|\d)|\s*$)|\n(?!\s*\p{Ll})|:(?=\s*\n)")
-HEADING_LABEL = (
-    r"(?:(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+[IVXLC\d]+\b|[IVXLC]+\s*[.\-]|\d{1,2}(?:\.\d{1,2}){0,3}\.|[a-zđ]\))"
-)
+# A clause (grammar.py), or a cell of a markdown table of indicators.
+CLAUSE_END_RE = regex.compile(f"{CLAUSE_END}|{TABLE_CELL}")
 HEADING_RE = regex.compile(rf"^[ \t]*(?P<label>{HEADING_LABEL})[ \t]*(?P<title>[^\n]{{0,160}})$", regex.M)
-# Level of a heading by its label: Phần 0, I. 1, 1. 2, 1.1. 3, a) 4.
-TARGET_HEADING = ("muc tieu", "nhiem vu", "phuong huong", "giai phap", "dinh huong", "chi tieu")
-REVIEW_HEADING = ("danh gia", "ket qua", "tinh hinh", "thuc trang", "hien trang", "ton tai", "han che",
-                  "nguyen nhan")
+# Sections of goals or of results, by the words of their heading, folded.
+TARGET_HEADING = tuple(fold(cue) for cue in cues("target_heading"))
+REVIEW_HEADING = tuple(fold(cue) for cue in cues("review_heading"))
 
-TARGET_CUE = regex.compile(
-    r"\b(?:phấn đấu|tối thiểu|ít nhất|mục tiêu|lộ trình|dự kiến|nhằm tăng|tăng lên|phải đạt|sẽ)\b", regex.I
-)
-ACTUAL_CUE = regex.compile(
-    r"\b(?:đạt|tính đến|tính tới|hiện nay|hiện tại|đến nay|hiện đã|hiện có|đã|toàn tỉnh có|hoàn thành)\b",
-    regex.I,
-)
+TARGET_CUE = words_re(cues("target"), regex.I)
+ACTUAL_CUE = words_re(cues("actual"), regex.I)
 # A clause about another document's content (its title or its own threshold).
 DOC_CITED_RE = regex.compile(
-    r"\d+\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ]{1,6}\s*-|(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Thông tư|Nghị định)\s+(?:số\s+)?\d+"
+    rf"\d+\s*/\s*(?:\d{{4}}\s*/\s*)?[A-ZĐ]{{1,6}}\s*-|(?:{phrases(cues('cited_type'))})\s+(?:số\s+)?\d+"
 )
-EXCEEDS_RE = regex.compile(r"\b(?:vượt|tăng|giảm|cao hơn|thấp hơn)\s+(?:chỉ tiêu\s+|so với\s+)?$", regex.I)
+EXCEEDS_RE = regex.compile(rf"\b(?:{phrases(cues('exceeds'))})\s+(?:chỉ tiêu\s+|so với\s+)?$", regex.I)
 # A share of a budget is an allocation rule, not a target: `khoảng 1% tổng chi ngân sách`.
-BUDGET_SHARE_RE = regex.compile(r"^\s*(?:tổng\s+)?(?:chi|vốn|ngân sách|nguồn vốn|kinh phí)\b", regex.I)
+BUDGET_SHARE_RE = regex.compile(rf"^\s*(?:tổng\s+)?(?:{phrases(cues('budget'))})\b", regex.I)
 
-BOUND_BEFORE = [
-    ("min", regex.compile(r"(?:tối thiểu|ít nhất|trên|hơn|từ|không dưới|không thấp hơn)\s*$", regex.I)),
-    ("max", regex.compile(r"(?:tối đa|dưới|không quá|không vượt quá|chưa đến)\s*$", regex.I)),
-    ("approx", regex.compile(r"(?:khoảng|gần|xấp xỉ|chừng|hơn|trên dưới)\s*$", regex.I)),
-]
+BOUND_BEFORE = [(bound, regex.compile(rf"(?:{phrases(cues('bound_' + bound))})\s*$", regex.I))
+                for bound in ("min", "max", "approx")]  # in this order: 'hơn 80%' is a minimum
 MIN_AFTER_RE = regex.compile(r"^\s*trở lên", regex.I)
 
 YEAR_RE = regex.compile(r"(?:năm|Năm|NĂM)\s+(?P<year>(?:19|20)\d\d)(?!\d)")
 # `tính đến tháng 9/2021`, `hết 20/5/2022`, `hoàn thành ngày 06/6/2021`.
 AS_OF_RE = regex.compile(
-    r"(?:tính đến|tính tới|đến hết|đến|tới|hết|tại thời điểm|hoàn thành)\s+(?:ngày\s+)?"
+    rf"(?:{phrases(cues('as_of'))})\s+(?:ngày\s+)?"
     r"(?P<date>(?:cuối\s+|hết\s+)?(?:tháng\s+\d{1,2}\s*/\s*(?:19|20)\d\d|\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d))",
     regex.I,
 )
@@ -224,7 +202,7 @@ def _counts(text: str, taken: list[_Figure]) -> list[_Figure]:
 
 
 # Verbs of doing that make a count a planned or reported output: `Tổ chức 01 đợt diễn tập`.
-_ACTION_RE = regex.compile(r"\b(?:tổ chức|triển khai|cấp|cung cấp|có|với|phục vụ|đào tạo|tập huấn)\b", regex.I)
+_ACTION_RE = words_re(cues("action"), regex.I)
 
 
 YEAR_ONLY_RE = regex.compile(r"(?:19|20)\d\d$")
@@ -281,7 +259,7 @@ def _counted_noun(text: str, pos: int) -> str:
 # to some compound nouns out of context ('tài khoản').
 NOUN_TAGS = {"N", "Nc", "Np", "Nu", "Ny", "Nb", "M"}
 # Classifiers come before what they count: 'đợt diễn tập', 'cuộc họp', 'lớp tập huấn'.
-CLASSIFIERS = {"đợt", "cuộc", "lượt", "lớp", "buổi", "khóa", "khoá", "chiếc"}
+CLASSIFIERS = frozenset(cues("classifier"))
 
 
 @lru_cache(maxsize=4096)
@@ -463,8 +441,7 @@ def _year(text: str, f: _Figure, s: int, e: int, section_year: Optional[int], do
 
 
 # The verb that ends the population a figure counts: '100% CBCC cấp xã | được trang bị'.
-POPULATION_END_RE = regex.compile(
-    r"\b(?:được|có|đã|đang|đều|thực hiện|đạt|là|sử dụng|hài lòng|tham gia|không có|hoạt động)\b")
+POPULATION_END_RE = words_re(cues("population_end"))
 
 
 def _scope(text: str, f: _Figure, s: int, e: int) -> Optional[str]:
@@ -591,21 +568,19 @@ def find_headings(text: str) -> list[tuple[int, str]]:
     return out
 
 
-ROMAN_LABEL_RE = regex.compile(r"[IVXLC]+\s*[.\-]?$")
-DIGIT_RE = regex.compile(r"\d")
-PART_ALONE_RE = regex.compile(r"\s*(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVXLC\d]+\s*")
 FOLDED_YEAR_RE = regex.compile(r"nam\s+((?:19|20)\d\d)")  # 'năm 2025' in a folded heading
 
 
 def _heading_level(heading: str) -> int:
-    label = heading.split()[0] if heading.split() else ""
-    if label.lower() in ("phần", "chương"):
-        return 0
-    if ROMAN_LABEL_RE.match(label):
-        return 1
-    if DIGIT_RE.match(label):
-        return 1 + label.rstrip(".").count(".") + 1
-    return 5
+    """The depth of a heading by its label (grammar.LEVELS); below all of them without one."""
+    name, depth = label_level(heading)
+    return depth if name else UNLABELLED
+
+
+def _part_alone(heading: str) -> bool:
+    """'Phần I' on its own line: the part's name is on the next."""
+    bare = heading.strip()
+    return label_level(bare)[0] == "part" and label_of(bare) == bare
 
 
 class _Sections:
@@ -615,7 +590,7 @@ class _Sections:
         self.entries = []
         for offset, heading in headings:
             title = heading
-            if PART_ALONE_RE.fullmatch(heading):
+            if _part_alone(heading):
                 # 'Phần I' on its own line: its name is the next line.
                 nxt = text[offset:].split("\n", 2)
                 title = heading + " " + (nxt[1] if len(nxt) > 1 else "")

@@ -66,7 +66,7 @@ PEOPLES_COMMITTEE_RE = regex.compile(r"(?i:ủy|uỷ|UBND)")  # Ủy ban nhân d
 LOCAL_ISSUER_RE = words_re(cues("local_body"))
 CENTRAL_ISSUER_RE = regex.compile(rf"(?:{phrases(cues('central_body'))})\b")
 LAW_NUMBER_AFTER_RE = regex.compile(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?QH")  # cited by its number too
-AMENDING_LAW_RE = regex.compile(rf"(?i:{phrases(cues('amends'))}|một\s+số\s+điều)(?:\s+(?i:của))?\s*$")
+AMENDING_LAW_RE = regex.compile(r"(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)(?:\s+(?i:của))?\s*$")
 NEWLINE_RE = regex.compile(r"\n")
 
 

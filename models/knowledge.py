@@ -110,6 +110,7 @@ LEXICONS = {
     "population_end": "the verb after the population a percentage counts: '100% CBCC cấp xã được …'",
     "target_heading": "a section of goals: 'III. MỤC TIÊU', 'NHIỆM VỤ, GIẢI PHÁP'",
     "review_heading": "a section of results: 'I. ĐÁNH GIÁ KẾT QUẢ', 'THỰC TRẠNG'",
+    "cited_type": "a type whose citation makes a clause's figures the cited text's: 'theo Nghị quyết 17 … 30%'",
     # measures: what a number counts
     "not_count_before": "a word that makes the number after it a label or a date: 'giai đoạn 2', 'Điều 5'",
     "not_count_noun": "a first syllable after a number that makes it a duration or a level: '3 năm', '4 mức'",

@@ -12,6 +12,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import regex
+
+from vanban.extractors.grammar import LABEL, NUMBER_LINE_RE, SIGNING_MARK
 from vanban.models.records import Page
 from vanban.extractors.cleaning.offsets import CleanTextBuilder, OffsetMap
 from vanban.extractors.cleaning.text_quality import is_syllable
@@ -26,9 +29,10 @@ MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 MARKDOWN_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|`{3,}\w*)\s*$")
 MARKDOWN_BULLET = re.compile(r"^\s*\*\s+(?=\S)")  # '*   Ban Bí thư …' is a list item, not emphasis
 MARKDOWN_EMPHASIS = re.compile(r"\*{1,3}|(?<!\w)_{2}|_{2}(?!\w)")
-BLOCK_START = re.compile(
-    r"^(?:[-+•–*]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s+\S|[IVXLC]+[.)]\s|[a-zđ]\)\s|(?:Phần|PHẦN|Chương|CHƯƠNG|Điều|Mục)\s+[\dIVXLC]"
-    r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Kính gửi|Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.)"
+# A label (grammar.py), a formula that opens a paragraph, a signing mark ('KT.')
+BLOCK_START = regex.compile(
+    rf"^(?:{LABEL}|{SIGNING_MARK}"
+    r"|(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị|Kính gửi|Nơi nhận)"
     r"|Ngày\s+\d)"  # 'Ngày 03/01/2025, Phó Chủ tịch …': a capital Ngày and a date open a sentence
 )
 TERMINAL = ".;:!?"
@@ -36,7 +40,6 @@ _LATIN = [chr(c) for c in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
 _DROP_LETTERS = {ord(c): None for c in _LATIN if c.isalpha()}
 _DROP_LOWER = {ord(c): None for c in _LATIN if c.islower()}
 COMMON_LOWER = "nhtcgiao"  # the commonest small letters of Vietnamese prose
-NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*\d*\s*[/-]")
 # The quốc hiệu's motto closes its line: 'Luật số: 117/2025/QH15' after it starts anew.
 MOTTO_END = re.compile(r"Hạnh\s+phúc\s*$", re.IGNORECASE)
 SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
@@ -141,7 +144,7 @@ def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
         return False
     if BLOCK_START.match(line.text) or line.heading or prev.heading:
         return True
-    if prev.text[-1] in TERMINAL or NUMBER_LINE.match(prev.text) or MOTTO_END.search(prev.text):
+    if prev.text[-1] in TERMINAL or NUMBER_LINE_RE.match(prev.text) or MOTTO_END.search(prev.text):
         return True
     # After a blank line, a capital starts a new paragraph unless the previous line
     # ran to the right margin, i.e. it was wrapped ("Kiến trúc / Chính quyền điện tử").

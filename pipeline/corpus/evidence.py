@@ -38,6 +38,7 @@ import regex
 import sqlite_utils
 from tqdm import tqdm
 
+from vanban.extractors.grammar import LABEL
 from vanban.models.dti import Catalogue, Concept, Indicator, Term, abbreviations, catalogue, has_diacritics, match_key
 from vanban.models.vietnamese import fold
 
@@ -78,7 +79,7 @@ DEPLOYED = 1.1  # capped at a score of 1; passages fit at most 0.85, so no facto
 
 # A blank line ends a sentence only before a list mark or a numbered heading: text read
 # from PDFs also puts blank lines inside sentences.
-_NEW_BLOCK = r"|\n\s*\n(?=\s*(?:[-+•*]\s|[IVX]+\.\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s))"
+_NEW_BLOCK = rf"|\n\s*\n(?=\s*{LABEL})"
 _SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)" + _NEW_BLOCK)
 _FULL_STOP = regex.compile(r"[.!?](?=\s|$)" + _NEW_BLOCK)
 _NON_WORD = regex.compile(r"[^\p{L}\p{N}]+")
