@@ -61,6 +61,10 @@ def _known_agency(caps: str) -> Optional[str]:
     return _agencies_by_key().get(_agency_key(caps))
 
 
+# a province's kind as a header writes it, folded: 'TỈNH', 'THÀNH PHỐ', 'TP.'
+KIND_WRITTEN = {"tinh": "tỉnh", "thanh pho": "thành phố", "tp": "thành phố"}
+
+
 def _caps_to_name(caps: str) -> str:
     """'SỞ THÔNG TIN VÀ TRUYỀN THÔNG' → 'Sở Thông tin và Truyền thông' using the knowledge bases."""
     folded = fold(" ".join(caps.split()))
@@ -72,8 +76,13 @@ def _caps_to_name(caps: str) -> str:
         # the province name closes the line: 'TỈNH LẠNG SƠN', OCR's 'TINH QUANG NGAÀI'
         head_words = caps.split()[: max(len(caps.split()) - len(province.split()), 0)]
         head = " ".join(head_words)
-        if fold(head) in ("tinh", "thanh pho", "tp", "tp.") or not head:
-            return ({"tinh": "tỉnh"}.get(fold(head), "thành phố") + " " if head else "") + province
+        if not head or fold(head).rstrip(".") in KIND_WRITTEN:
+            return (KIND_WRITTEN[fold(head).rstrip(".")] + " " if head else "") + province
+        # 'UBND TP HÀ NỘI': the body, the kind as written, the province
+        for n in (2, 1):
+            kind = KIND_WRITTEN.get(fold(" ".join(head_words[-n:])).rstrip("."))
+            if len(head_words) > n and kind:
+                return f"{_caps_to_name(' '.join(head_words[:-n]))} {kind} {province}"
         return _caps_to_name(head) + " " + province
     # a line that is only a kind ('TỈNH') or a listed abbreviation ('UBND')
     kind = next((k for k in PROVINCE_KINDS if fold(k) == folded), None)
