@@ -15,6 +15,7 @@ those rows, so 10,000 documents and 100,000 references are audited in about 3 se
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,12 +23,14 @@ from typing import Iterable, Optional
 
 import regex
 import sqlite_utils
+from tqdm import tqdm
 
 from vanban.models.knowledge import agencies, doc_types, type_by_abbreviation
 from vanban.models.records import Span
 from vanban.models.vietnamese import fold
+from vanban.pipeline.corpus.graph import ensure_graph
+from vanban.pipeline.corpus.resolve import NATIONAL, document_jurisdiction
 
-NATIONAL = "national"
 
 KINDS = ("conflicting_date", "suspected_year_typo", "type_symbol_mismatch", "missing_number", "missing_date",
          "cites_future", "unresolved", "missing_document")
@@ -76,25 +79,47 @@ class Finding:
 
 # -- the corpus as the audit sees it ----------------------------------------------------------
 
+DOC_COLUMNS = ("doc_id, source, source_name, type, so_hieu, number, symbol, date, year, issuer, province,"
+               " jurisdiction, title, identity_notes, identity_spans")
+CACHED_DOCUMENTS = 50_000  # rows of documents kept at once: memory stays flat however big the store
+
+
+class _Documents(dict):
+    """doc_id → its row, read from the store when first asked for, a bounded number kept."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        super().__init__()
+        self.db = db
+
+    def __missing__(self, doc_id: str) -> dict:
+        if len(self) >= CACHED_DOCUMENTS:
+            self.clear()
+        row = next(self.db.query(f"select {DOC_COLUMNS} from renditions where doc_id = ?", [doc_id]))
+        self[doc_id] = row
+        return row
+
+
 @dataclass
 class _Corpus:
     db: sqlite_utils.Database  # for the page texts header quotes come from
-    docs: dict  # doc_id -> row of documents
-    by_identity: dict  # (so_hieu, year, jurisdiction) -> doc_id
-    by_number: dict  # (so_hieu, year) -> [doc_id], for documents whose jurisdiction is unknown
+    docs: _Documents  # doc_id -> row, on demand
+
+    def stored(self, so_hieu: str, year: Optional[int], jurisdiction: Optional[str]) -> Optional[str]:
+        """The stored document of this identity (any jurisdiction when it is unknown), through the index."""
+        row = self.db.conn.execute(
+            "select doc_id from documents where so_hieu = ? and year is ? and (jurisdiction is ? or ? is null) "
+            "order by source limit 1", [so_hieu, year, jurisdiction, jurisdiction]).fetchone()
+        return row[0] if row else None
+
+    def documents(self, where: str) -> Iterable[dict]:
+        """The documents a check looks at, picked by SQL, streamed."""
+        return self.db.query(f"select {DOC_COLUMNS} from documents where {where} order by source")
 
 
 def _load(db: sqlite_utils.Database) -> _Corpus:
-    docs = {row["doc_id"]: row for row in db.query(
-        "select doc_id, source, source_name, type, so_hieu, number, symbol, date, year, issuer, province,"
-        " title, identity_notes, identity_spans from documents")}
-    by_identity, by_number = {}, defaultdict(list)
-    for doc in docs.values():
-        if doc["so_hieu"]:
-            by_identity[(doc["so_hieu"], doc["year"], document_jurisdiction(doc))] = doc["doc_id"]
-            by_number[(doc["so_hieu"], doc["year"])].append(doc["doc_id"])
+    ensure_graph(db)  # each document's primary rendition and jurisdiction, up to date
     db.conn.create_function("symbol_disagrees", 2, symbol_disagrees, deterministic=True)
-    return _Corpus(db, docs, by_identity, dict(by_number))
+    return _Corpus(db, _Documents(db))
 
 
 def _refs(corpus: _Corpus, sql: str, params: tuple = ()) -> list[dict]:
@@ -148,22 +173,6 @@ def _decode_dates(raw: Optional[str]) -> list[str]:
         return []
     one = ONE_DATE_RE.fullmatch(raw)
     return [one.group(1)] if one else json.loads(raw)
-
-
-def document_jurisdiction(doc: dict) -> Optional[str]:
-    """'national' for a document a central body issued, else its province.
-
-    >>> document_jurisdiction({"issuer": "Thủ tướng Chính phủ", "province": None})
-    'national'
-    """
-    if doc.get("issuer") in _national_issuers():
-        return NATIONAL
-    return doc.get("province") or (NATIONAL if doc.get("issuer") is None and doc.get("so_hieu") else None)
-
-
-@lru_cache(maxsize=None)
-def _national_issuers() -> frozenset:
-    return frozenset(a.name for a in agencies().values() if a.level == NATIONAL)
 
 
 def _mentions(ref: dict) -> list[dict]:
@@ -224,12 +233,13 @@ def same_subject(a: Optional[str], b: Optional[str]) -> bool:
 def _resolved_years(corpus: _Corpus) -> dict:
     """(id, jurisdiction) → the years the corpus knows for it, for the ids some citation gives no year."""
     years = defaultdict(set)
+    yearless = "(select ref_id from citations where year is null)"
     for row in corpus.db.query("select distinct ref_id, jurisdiction, year from citations where year is not null"
-                               " and ref_id in (select ref_id from citations where year is null)"):
+                               f" and ref_id in {yearless}"):
         years[(row["ref_id"], row["jurisdiction"])].add(row["year"])
-    for (so_hieu, year, jurisdiction) in corpus.by_identity:
-        if year:
-            years[(so_hieu, jurisdiction)].add(year)
+    for row in corpus.db.query("select distinct so_hieu, jurisdiction, year from documents where year is not null"
+                               f" and so_hieu in {yearless}"):
+        years[(row["so_hieu"], row["jurisdiction"])].add(row["year"])
     return years
 
 
@@ -258,7 +268,7 @@ def check_conflicting_dates(corpus: _Corpus) -> list[Finding]:
             for d in ref["dates"]:
                 if _full(d):
                     by_date[d].add(ref["doc_id"])
-        own = corpus.by_identity.get(key)
+        own = corpus.stored(*key) if key[2] else None
         if own and _full(corpus.docs[own]["date"]):
             by_date[corpus.docs[own]["date"]].add(own)
         if len(by_date) < 2:
@@ -364,7 +374,7 @@ def check_type_symbols(corpus: _Corpus) -> list[Finding]:
             "type_symbol_mismatch", ref_id, years.pop() if len(years) == 1 else None,
             _sources(corpus, {r["doc_id"] for r in refs}), f"{doc_type} số {ref_id}: {reason}",
             _ref_evidence(corpus, refs), {"type": doc_type, "symbol": refs[0]["symbol"], "cited": True}))
-    for doc in corpus.docs.values():
+    for doc in corpus.documents("symbol is not null and symbol_disagrees(type, symbol) is not null"):
         notes = json.loads(doc["identity_notes"] or "{}")
         reason = None if "type" in notes else symbol_disagrees(doc["type"], doc["symbol"])
         if reason:
@@ -378,7 +388,8 @@ def check_type_symbols(corpus: _Corpus) -> list[Finding]:
 def check_header_blanks(corpus: _Corpus) -> list[Finding]:
     """Headers that leave the number or the day blank: 'Số: /BC-STTTT', 'ngày   tháng 5 năm 2022'."""
     findings = []
-    for doc in corpus.docs.values():
+    for doc in corpus.documents("(number is null and symbol is not null) or length(date) < 10"
+                                " or identity_notes like '%blank%'"):
         notes = json.loads(doc["identity_notes"] or "{}")
         blank_number = (not doc["number"] and bool(doc["symbol"])) or "blank" in notes.get("id", "")
         if blank_number:
@@ -452,8 +463,7 @@ def check_missing_documents(corpus: _Corpus, known: dict) -> list[Finding]:
     headerless = _headerless_index(corpus)
     findings = []
     for (ref_id, year, jurisdiction), group in groups.items():
-        if (ref_id, year, jurisdiction) in corpus.by_identity or \
-                (jurisdiction is None and (ref_id, year) in corpus.by_number):
+        if corpus.stored(ref_id, year, jurisdiction):
             continue
         dates = sorted(group["dates"])
         likely = _likely_headerless(corpus, headerless, group["type"], jurisdiction, group["title"], dates)
@@ -503,8 +513,8 @@ def _title_key(title: Optional[str]) -> tuple:
 def _headerless_index(corpus: _Corpus) -> dict:
     """Documents whose header was lost, by (type, jurisdiction, first title words): a citation may name them."""
     index = defaultdict(lambda: defaultdict(list))
-    for doc in corpus.docs.values():
-        if not doc["so_hieu"] and doc["title"] and len(_title_key(doc["title"])) >= 6:
+    for doc in corpus.documents("so_hieu is null and title is not null"):
+        if len(_title_key(doc["title"])) >= 6:
             index[(doc["type"], document_jurisdiction(doc))][_title_key(doc["title"])].append(doc)
     return index
 
@@ -550,7 +560,7 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
 
 # -- entry point ------------------------------------------------------------------------------------
 
-def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None) -> list[Finding]:
+def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None, progress: bool = False) -> list[Finding]:
     """Every finding of the asked kinds (all by default), inconsistencies first, then what to collect.
 
     >>> audit(store.open_db("/tmp/a.db"), ["missing_number"])[0].evidence[0].quote
@@ -572,9 +582,9 @@ def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None) -> l
         (("missing_document",), lambda: check_missing_documents(corpus, known)),
     ]
     findings = []
-    for produces, check in checks:
-        if wanted & set(produces):
-            findings += [f for f in check() if f.kind in wanted]
+    checks = [(produces, check) for produces, check in checks if wanted & set(produces)]
+    for produces, check in tqdm(checks, desc="audit", unit="check", disable=not progress, file=sys.stderr):
+        findings += [f for f in check() if f.kind in wanted]
     if "missing_document" in wanted:
         typos = [f for f in findings if f.kind == "suspected_year_typo"] or check_year_typos(corpus)
         _mark_typo_years(findings, typos)

@@ -25,17 +25,18 @@ from typing import Iterable, Optional
 import regex
 import sqlite_utils
 
-from vanban.models.knowledge import doc_types, laws
+from vanban.models.knowledge import agencies, doc_types, laws
 from vanban.models.vietnamese import fold
-from vanban.pipeline.corpus.audit import document_jurisdiction
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
 TITLE_CANDIDATES = 20  # titles the FTS index proposes for one header-less document, best first
+RARE_TITLE_WORDS = 3  # the title words every candidate must hold: its rarest in the index
 WORD_RE = regex.compile(r"[\p{L}\p{N}]+")
 NUMBER_YEAR_RE = regex.compile(r"\d+/((?:19|20)\d\d)/")  # 274/2025/NĐ-CP
 TOKEN_RE = regex.compile(r"[a-z]+|\d+")
 NOISE_TOKENS = {"so"}  # "Nghị định số 45/2020" — the word số is not part of the id
 LAW_SYMBOLS = {"Luật": "QH", "Bộ luật": "QH"}  # passed by the Quốc hội: '63/2025/QH15'
+NATIONAL = "national"  # the jurisdiction of central bodies
 
 
 @dataclass
@@ -54,6 +55,22 @@ class ResolveSummary:
 def node_key(so_hieu: str, year: Optional[int], jurisdiction: Optional[str]) -> str:
     """'204/KH-UBND', 2021, 'Tuyên Quang' → '204/KH-UBND|2021|Tuyên Quang' (unknown parts empty)."""
     return f"{so_hieu}|{year or ''}|{jurisdiction or ''}"
+
+
+def document_jurisdiction(doc: dict) -> Optional[str]:
+    """'national' for a document a central body issued, else its province.
+
+    >>> document_jurisdiction({"issuer": "Thủ tướng Chính phủ", "province": None})
+    'national'
+    """
+    if doc.get("issuer") in _national_issuers():
+        return NATIONAL
+    return doc.get("province") or (NATIONAL if doc.get("issuer") is None and doc.get("so_hieu") else None)
+
+
+@lru_cache(maxsize=None)
+def _national_issuers() -> frozenset:
+    return frozenset(a.name for a in agencies().values() if a.level == NATIONAL)
 
 
 def resolve_refs(db: sqlite_utils.Database, ids: Iterable[str], summary: ResolveSummary) -> dict[tuple, tuple]:
@@ -197,16 +214,28 @@ def match_rendition(db: sqlite_utils.Database, doc: dict, summary: ResolveSummar
 
 
 def title_candidates(db: sqlite_utils.Database, kind: str, doc: dict) -> list[dict]:
-    """Rows of `titles` of this kind, type and jurisdiction whose words the FTS index finds
-    in the document's title, best first."""
-    words = WORD_RE.findall(fold(doc["title"] or ""))
-    if not words:
+    """Rows of `titles` of this kind, type and jurisdiction that hold the rarest words of the
+    document's title, best first.
+
+    Titles this similar share nearly all their words, so asking the FTS index for the
+    few rarest (by its vocabulary counts) finds them through short posting lists, however
+    many titles share the common words ('kế hoạch', 'chuyển đổi số').
+    """
+    if not (doc["title"] and doc["type"] and doc["province"]) or not db.conn.execute(
+            "select 1 from titles where kind = ? and type = ? and jurisdiction = ? limit 1",
+            [kind, doc["type"], doc["province"]]).fetchone():
         return []
-    query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+    words = list(dict.fromkeys(WORD_RE.findall(fold(doc["title"]))))
+    counts = dict(db.conn.execute(
+        f"select term, doc from titles_fts_vocab where term in ({', '.join('?' * len(words))})", words))
+    rare = sorted((w for w in words if w in counts), key=lambda w: (counts[w], w))[:RARE_TITLE_WORDS]
+    if not rare:
+        return []
     return [dict(zip(("key", "title"), row)) for row in db.conn.execute(
         "select t.key, t.title from titles_fts join titles t on t.id = titles_fts.rowid "
         "where titles_fts match ? and t.kind = ? and t.type = ? and t.jurisdiction = ? "
-        "order by bm25(titles_fts) limit ?", [query, kind, doc["type"], doc["province"], TITLE_CANDIDATES])]
+        "order by bm25(titles_fts) limit ?",
+        [" AND ".join(f'"{w}"' for w in rare), kind, doc["type"], doc["province"], TITLE_CANDIDATES])]
 
 
 def _cited_title_matches(db: sqlite_utils.Database, doc: dict) -> list[tuple]:

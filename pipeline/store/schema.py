@@ -114,6 +114,7 @@ INDEXES = [
     "create index if not exists measures_kind on measures(kind)",
     "create index if not exists files_sha on files(file_sha256)",
     "create index if not exists file_renditions_doc on file_renditions(doc_id)",
+    "create index if not exists titles_kind on titles(kind, type, jurisdiction)",
     "create index if not exists nodes_id_key on nodes(id_key)",
     "create index if not exists nodes_id_number on nodes(id_number)",
     "create index if not exists edges_target on edges(target, source)",
@@ -183,6 +184,8 @@ def _finish(db: sqlite_utils.Database) -> None:
     for fts, (table, columns) in FTS.items():
         if fts not in db.table_names():
             _create_fts(db, fts, table, columns)
+    # how many titles hold each word: header-less matching asks the index for the rarest
+    db.conn.execute("create virtual table if not exists titles_fts_vocab using fts5vocab(titles_fts, row)")
 
 
 def _create_fts(db: sqlite_utils.Database, fts: str, table: str, columns: list[str]) -> None:
