@@ -1,5 +1,6 @@
 """Batch behaviour: bad files are reported and skipped, re-runs are idempotent, a killed batch resumes."""
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -158,3 +159,15 @@ def test_remove_forgets_files_and_their_documents(tmp_path):
     db = store.open_db(tmp_path / "v.db")
     assert [r["so_hieu"] for r in db["documents"].rows] == ["2/KH-UBND"]
     assert remove([tmp_path / "in"], tmp_path / "v.db") == 1 and db["documents"].count == 0
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(tmp_path):
+    folder = tmp_path / "in"
+    write_plans(folder, 2)
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "wb") as fh:
+        fh.write(PLAN.format(n=77).encode("utf-8"))
+    summary = ingest([folder], tmp_path / "v.db", jobs=1, progress=False)
+    assert (summary.documents, summary.failures) == (3, [])
+    db = store.open_db(tmp_path / "v.db")
+    assert any(r["source_name"] == "caf\\xe9.txt" for r in db["documents"].rows)
+    assert ingest([folder], tmp_path / "v.db", jobs=1, progress=False).skipped == 3

@@ -127,7 +127,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     hashes: dict[str, Optional[str]] = {}
     for path in discover(paths):
         summary.files += 1
-        keys[str(path)] = key = str(path.resolve())
+        keys[str(path)] = key = store.path_text(path.resolve())
         hashes[str(path)] = digest = file_hash(path)
         if not force and digest and store.is_done(db, key, digest):
             summary.skipped += 1
@@ -163,7 +163,7 @@ def _gone(db, paths: Iterable[Path], present: set[str]) -> list[str]:
     gone = []
     for path in paths:
         if Path(path).is_dir():
-            gone += [p for p in store.files_under(db, str(Path(path).resolve())) if p not in present]
+            gone += [p for p in store.files_under(db, store.path_text(Path(path).resolve())) if p not in present]
     return gone
 
 
@@ -175,7 +175,7 @@ def remove(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB) -> int:
     db = store.open_db(db_path, create=False)
     keys = []
     for path in paths:
-        resolved = str(Path(path).resolve())
+        resolved = store.path_text(Path(path).resolve())
         keys += store.files_under(db, resolved) or [resolved]
     removed = store.remove_paths(db, keys)
     ensure_graph(db)

@@ -30,6 +30,12 @@ class StoreMissing(FileNotFoundError):
     """A read was asked of a store that does not exist."""
 
 
+def path_text(path: str | Path) -> str:
+    """A path as text the store can hold: bytes a file name carries that are not UTF-8
+    (b'caf\\xe9.txt') are written as escapes ('caf\\\\xe9.txt') instead of failing the batch."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def doc_key(sha256: str) -> str:
     """Stable document key: the first 16 hex digits of the content hash."""
     return sha256[:16]
@@ -145,7 +151,8 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
     ident = doc.identity
     year = int(ident.date[:4]) if ident.date else None
     _upsert(db, "renditions", {
-        "doc_id": key, "sha256": doc.sha256, "source": doc.source, "source_name": Path(doc.source.split("#")[0]).name,
+        "doc_id": key, "sha256": doc.sha256, "source": path_text(doc.source),
+        "source_name": path_text(Path(doc.source.split("#")[0]).name),
         "pages": len(doc.pages), "ocr_pages": doc.ocr_pages,
         "type": ident.type, "so_hieu": ident.id, "number": ident.number, "symbol": ident.symbol, "date": ident.date,
         "year": year, "issuer": ident.issuer, "province": ident.province, "place": ident.place, "title": ident.title,
@@ -205,6 +212,7 @@ def _insert_rows(db: sqlite_utils.Database, table: str, columns: tuple, rows: It
 def log_failure(db: sqlite_utils.Database, path: str, reason: str, page: Optional[int] = None,
                 file_sha256: Optional[str] = None) -> None:
     """Record why a file failed (once per path and reason: a re-run updates the time)."""
+    path, reason = path_text(path), path_text(reason)
     with db.atomic():
         db.conn.execute("insert into ingest_log (path, page, reason, at) values (?, ?, ?, ?) "
                         "on conflict (path, reason) do update set at = excluded.at, page = excluded.page",
