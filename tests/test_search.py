@@ -1,5 +1,5 @@
 from vanban.pipeline import store
-from vanban.pipeline.store.search import find_document, fts_query, search
+from vanban.pipeline.store.search import count_matches, find_document, fts_query, search
 from tests.conftest import make_document
 
 
@@ -37,3 +37,11 @@ def test_find_document_by_number_or_name(tmp_path):
     assert find_document(db, "187/KH-UBND")["source_name"] == "kh187.txt"
     assert find_document(db, "kh187")["so_hieu"] == "187/KH-UBND"
     assert find_document(db, "nothing") is None
+
+
+def test_filters_by_type_province_and_year_and_counts(tmp_path):
+    db = build(tmp_path)
+    assert search(db, "ho so cong viec", doc_type="Kế hoạch", province="Tuyên Quang", year=2022)
+    assert not search(db, "ho so cong viec", doc_type="Quyết định")
+    assert not search(db, "ho so cong viec", year=2021)
+    assert count_matches(db, "chuyen doi so") == len(search(db, "chuyen doi so", -1)) >= 1

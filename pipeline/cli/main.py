@@ -184,8 +184,11 @@ def evaluate(db_path, gold, errors, evidence_gold, out):
 @main.command()
 @click.argument("query")
 @DB_OPTION
+@click.option("--type", "doc_type", default=None, help="Only documents of this type: 'Kế hoạch', 'Quyết định' …")
+@click.option("--province", default=None, help="Only documents of this province: 'Tuyên Quang'.")
+@click.option("--year", type=int, default=None, help="Only documents of this year.")
 @output_options(noun="passages")
-def search(query, db_path, out):
+def search(query, db_path, doc_type, province, year, out):
     """Full-text search, best first; diacritics optional.
 
     Every word must appear; "ke hoach chuyen doi so" finds "Kế hoạch chuyển đổi số".
@@ -194,12 +197,17 @@ def search(query, db_path, out):
     \b
     Example:
       vanban search "chuyen doi so cap xa" --limit 5
+      vanban search "chữ ký số" --type "Kế hoạch" --province "Tuyên Quang" --year 2022
       vanban search "chữ ký số" --format csv -o outputs/chu_ky_so.csv
     """
-    from vanban.pipeline.store.search import search as run_search
+    from vanban.pipeline.store.search import count_matches, search as run_search
 
-    # a negative LIMIT is no limit in SQLite: fetch every match so the cut can say how many there were
-    hits = out.cut(run_search(open_store(db_path), query, -1))
+    db = open_store(db_path)
+    filters = {"doc_type": doc_type, "province": province, "year": year}
+    # a negative LIMIT is no limit in SQLite; with a limit, the matches are counted apart
+    hits = run_search(db, query, out.limit or -1, **filters)
+    total = count_matches(db, query, **filters) if out.limit and len(hits) == out.limit else None
+    hits = out.cut(hits, total)
     if out.format != "table":
         out.rows([{"doc_id": h.doc_id, "so_hieu": h.so_hieu, "source": h.source, "page": h.page, "kind": h.kind,
                    "text": h.text} for h in hits], ["so_hieu", "source", "page", "kind", "text"])
@@ -284,9 +292,12 @@ def _document_text(record: dict) -> str:
               help="Size of the synthetic corpus the audit is timed on (0 skips it).")
 @click.option("--rounds", type=int, default=3, show_default=True,
               help="Text-layer rounds, raw and vanban taking turns; each side's best is reported.")
+@click.option("--scale", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Instead: the corpus layer on a synthetic store of N documents (ingest ratio, lookups, "
+                   "audit, evidence, peak RSS).")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="figures")
-def bench(corpus, jobs, ocr_pages, audit_docs, rounds, quiet, out):
+def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, quiet, out):
     """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
 
     Times the Kế hoạch, Quyết định and Báo cáo PDFs of corpus/pdf (text layer) and
@@ -295,7 +306,14 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, quiet, out):
     \b
     Example:
       vanban bench --jobs 2 --ocr-pages 4 --format json -o outputs/bench.json
+      vanban bench --scale 100000
     """
+    if scale:
+        from vanban.pipeline.dev.scale_bench import bench_scale, render as render_scale
+
+        report = bench_scale(scale, progress=show_progress(quiet))
+        out.record(report, render_scale(report))
+        return
     from vanban.pipeline.dev.bench import render, run_bench
 
     report = run_bench(corpus, jobs=jobs, ocr_pages=ocr_pages, audit_docs=audit_docs, rounds=rounds,

@@ -117,10 +117,14 @@ class Output:
     noun: str = "rows"
     _cut: Optional[tuple[int, int]] = None
 
-    def cut(self, items: list) -> list:
-        """The first --limit items; what was left out is said on stderr when the command ends."""
-        if self.limit and len(items) > self.limit:
-            self._cut = (self.limit, len(items))
+    def cut(self, items: list, total: Optional[int] = None) -> list:
+        """The first --limit items; what was left out is said on stderr when the command ends.
+
+        total: how many there are when items holds only the first ones (asked with a limit).
+        """
+        total = len(items) if total is None else total
+        if self.limit and total > self.limit:
+            self._cut = (self.limit, total)
             return items[:self.limit]
         return items
 

@@ -28,19 +28,24 @@ def fts_query(query: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
-def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[Hit]:
-    """Passages matching every word of query, best first; diacritics are optional.
+def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Optional[str] = None,
+           province: Optional[str] = None, year: Optional[int] = None) -> list[Hit]:
+    """Passages matching every word of query, best first; diacritics are optional; each
+    document once (its primary rendition). limit < 0 means every match.
 
-    'ke hoach chuyen doi so' finds 'Kế hoạch chuyển đổi số'.
+    'ke hoach chuyen doi so' finds 'Kế hoạch chuyển đổi số'; doc_type ('Kế hoạch'),
+    province and year keep the documents that have them (indexed columns).
     """
     match = fts_query(query)
     if not match:
         return []
+    where, params = _filters(doc_type, province, year)
     rows = db.query(
-        """select p.doc_id, coalesce(d.so_hieu, d.known_id) as so_hieu, d.source, p.page, p.kind, p.text, p.text_folded, bm25(passages_fts) as score
-           from passages_fts join passages p on p.rowid = passages_fts.rowid
-           join documents d on d.doc_id = p.doc_id
-           where passages_fts match ? order by score limit ?""", [match, limit])
+        f"""select p.doc_id, coalesce(d.so_hieu, d.known_id) as so_hieu, d.source, p.page, p.kind, p.text,
+                   p.text_folded, bm25(passages_fts) as score
+            from passages_fts join passages p on p.rowid = passages_fts.rowid
+            join documents d on d.doc_id = p.doc_id
+            where passages_fts match ? {where} order by score limit ?""", [match, *params, limit])
     words = [w.strip('"') for w in match.split()]
     hits = []
     for r in rows:
@@ -49,6 +54,25 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[Hit]:
         hits.append(Hit(r["doc_id"], r["so_hieu"], r["source"], r["page"], r["kind"], r["text"],
                         sorted(spans), r["score"]))
     return hits
+
+
+def count_matches(db: sqlite_utils.Database, query: str, doc_type: Optional[str] = None,
+                  province: Optional[str] = None, year: Optional[int] = None) -> int:
+    """How many passages search would give without a limit (no ranking, so cheaper)."""
+    match = fts_query(query)
+    if not match:
+        return 0
+    where, params = _filters(doc_type, province, year)
+    return db.conn.execute(
+        f"""select count(*) from passages_fts join passages p on p.rowid = passages_fts.rowid
+            join documents d on d.doc_id = p.doc_id where passages_fts match ? {where}""",
+        [match, *params]).fetchone()[0]
+
+
+def _filters(doc_type: Optional[str], province: Optional[str], year: Optional[int]) -> tuple[str, list]:
+    wanted = [(column, value) for column, value in (("type", doc_type), ("province", province), ("year", year))
+              if value is not None]
+    return "".join(f" and d.{column} = ?" for column, _ in wanted), [value for _, value in wanted]
 
 
 def find_document(db: sqlite_utils.Database, key: str) -> Optional[dict]:
