@@ -112,3 +112,23 @@ def test_a_store_of_the_previous_release_is_upgraded(tmp_path):
     assert db.execute("select count(*) from passages_fts where passages_fts match 'chuyển đổi'").fetchone()[0] == 1
     assert db["ingest_log"].count == 1 and db["file_renditions"].count == 1
     store.open_db(path)  # opening again finds it current
+
+
+def _open_and_write(path: str) -> int:
+    db = store.open_db(path)
+    store.log_failure(db, path + ".x", "test")
+    return db["ingest_log"].count
+
+
+def test_two_processes_creating_one_store_at_once(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+    path = str(tmp_path / "new.db")
+    with ProcessPoolExecutor(4) as pool:
+        assert all(n >= 1 for n in pool.map(_open_and_write, [path] * 8))
+
+
+def test_a_failure_is_logged_once_however_often_it_recurs(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    for _ in range(3):
+        store.log_failure(db, "x.pdf", "encrypted PDF: needs a password")
+    assert db["ingest_log"].count == 1
