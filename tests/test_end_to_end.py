@@ -50,3 +50,23 @@ def test_scanned_corpus_scores(scanned_db):
         assert fields[field]["accuracy"] >= 0.95, field
     assert report["references"]["f1"] >= 0.95
     assert report["measures"]["f1"] >= 0.9
+
+
+def test_each_seed_is_one_document_with_three_renditions(scanned_db):
+    from vanban.pipeline.corpus.audit import audit
+    from vanban.pipeline.corpus.graph import find_documents
+    from vanban.pipeline.store.search import renditions_of, search
+
+    db, _ = scanned_db
+    path = Path(db.conn.execute("pragma database_list").fetchone()[2])
+    ingest([CORPUS / "seeds", CORPUS / "pdf"], path, jobs=2, progress=False)
+    assert db["documents"].count == 5 and db["renditions"].count == 15
+    for doc in db["documents"].rows:
+        assert len(renditions_of(db, doc["doc_id"])) == 3
+    (plan,) = find_documents(db, "204/KH-UBND")  # header-less seed 000, known by its citation
+    assert plan["known_id"] == "204/KH-UBND"
+    hits = search(db, "hồ sơ công việc", -1)
+    assert len({(h.doc_id, h.text) for h in hits}) == len(hits)  # no passage three times
+    assert db.execute("select count(*) from nodes where absent = 0").fetchone()[0] == 5
+    conflicts = [f for f in audit(db, ["conflicting_date"]) if f.id == "17/NQ-CP"]
+    assert len(conflicts) == 1 and len(conflicts[0].documents) == 2
