@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up vanban on a fresh Debian/Ubuntu machine with python3 + pip; safe to run again.
 #   1. Tesseract with Vietnamese data, a font with Vietnamese glyphs and Chromium (apt-get, when missing)
-#   2. vanban itself, editable, with the test extras
+#   2. vanban itself, editable, with every optional feature (extra "all") and the test extras
 #   3. the PDF corpus (corpus/pdf, corpus/scanned) built from corpus/seeds, when absent
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -35,8 +35,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # Debian's own python3 refuses system-wide installs (PEP 668) unless told otherwise.
-"$PYTHON" -m pip install -q -e ".[test]" 2>/dev/null \
-    || "$PYTHON" -m pip install -q --break-system-packages -e ".[test]"
+"$PYTHON" -m pip install -q -e ".[all,test]" 2>/dev/null \
+    || "$PYTHON" -m pip install -q --break-system-packages -e ".[all,test]"
 
 if ! ls corpus/pdf/*.pdf >/dev/null 2>&1 || ! ls corpus/scanned/*.pdf >/dev/null 2>&1; then
     "$PYTHON" -m vanban.pipeline.dev.make_corpus

@@ -1,15 +1,20 @@
 """Evidence finding on the seed corpus and on small hand-made stores."""
 import json
+import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from vanban.models.dti import catalogue
+from vanban.models.dti import catalogue, match_key
 from vanban.pipeline import store
 from vanban.pipeline.cli.main import main
+from vanban.pipeline.corpus import evidence
 from vanban.pipeline.dev.evaluation.evidence import matches, score_evidence
-from vanban.pipeline.corpus.evidence import THRESHOLD, candidates_for, find_evidence, fts_match, restates
+from vanban.pipeline.dev.evidence_bench import evidence_bench
+from vanban.pipeline.corpus.evidence import (THRESHOLD, candidates_for, content_words, find_evidence, fts_match,
+                                             restates)
 from vanban.pipeline.reading.ingest import ingest
 from tests.conftest import SEEDS, make_document
 
@@ -144,3 +149,54 @@ def test_cli_rejects_unknown_indicator(seed_db):
     out = CliRunner().invoke(main, ["evidence", "--province", "Tuyên Quang", "--indicator", "99.9",
                                     "--db", str(seed_db)])
     assert out.exit_code != 0 and "99.9" in out.output
+
+
+def test_function_words_are_dropped_as_underthesea_segments_them():
+    """'tỷ lệ', 'số lượng' are one word each: listed split into syllables, they never matched."""
+    assert content_words("Tỷ lệ DVCTT mức độ 4") == {"dvctt", "muc do", "4"}
+    assert "so luong" not in content_words("Số lượng hệ thống thông tin được phê duyệt")
+
+
+def test_each_text_is_keyed_once(seed_db, monkeypatch):
+    """Every indicator asks about the same sentences and figures: each is reduced once."""
+    keyed = Counter()
+
+    def counting(text):
+        keyed[text] += 1
+        return match_key(text)
+
+    monkeypatch.setattr(evidence, "match_key", counting)
+    find_evidence(store.open_db(seed_db), "Tuyên Quang", 2022)
+    assert keyed and keyed.most_common(1)[0][1] == 1
+
+
+def test_works_on_a_store_indexed_as_schema_1(seed_db, tmp_path):
+    """Before schema 2 the FTS index held the folded text only; the same query finds the same evidence."""
+    old = tmp_path / "old.db"
+    shutil.copy(seed_db, old)
+    db = store.open_db(old)
+    expected = [r.as_dict() for r in find_evidence(db, "Lạng Sơn", 2021)]
+    with db.conn:
+        for trigger in ("ai", "ad", "au"):
+            db.conn.execute(f"drop trigger if exists passages_{trigger}")
+        db.conn.execute("drop table passages_fts")
+        db.conn.execute("create virtual table passages_fts using fts5 (text_folded, content=passages)")
+        db.conn.execute("insert into passages_fts (passages_fts) values ('rebuild')")
+    assert [r.as_dict() for r in find_evidence(db, "Lạng Sơn", 2021)] == expected
+
+
+def test_candidates_below_the_threshold_are_not_weighed(seed_db):
+    """find_evidence looks only at what can reach the threshold, and finds what candidates_for ranks above it."""
+    db = store.open_db(seed_db)
+    for code in ("2.1", "6.8", "6.20", "4.5"):
+        ranked = [(e.document, e.quote, e.score) for e in candidates_for(db, "Lạng Sơn", code, 2021)
+                  if e.score >= THRESHOLD][:3]
+        found = find_evidence(db, "Lạng Sơn", 2021, [code])[0].evidence
+        assert [(e.document, e.quote, e.score) for e in found] == ranked, code
+
+
+@pytest.mark.slow
+def test_evidence_bench_on_a_small_province(tmp_path):
+    report = evidence_bench(1_000, tmp_path / "bench.db")
+    assert report["rows"]["passages"] > 10_000 and report["indicators_with_evidence"] > 20
+    assert report["evidence_seconds"] > 0

@@ -4,7 +4,6 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
 from vanban.pipeline import store
 from vanban.pipeline.cli.main import main
@@ -33,6 +32,7 @@ def test_html_has_a_row_per_indicator_and_lists_the_missing(results):
 
 
 def test_xlsx_opens_with_openpyxl(results, tmp_path):
+    load_workbook = pytest.importorskip("openpyxl", reason="XLSX needs the xlsx extra").load_workbook
     path = tmp_path / "r.xlsx"
     write_xlsx(path, results[1], **META)
     wb = load_workbook(path)
@@ -46,6 +46,7 @@ def test_xlsx_opens_with_openpyxl(results, tmp_path):
 
 
 def test_cli_writes_html_and_xlsx(results, tmp_path):
+    pytest.importorskip("openpyxl", reason="XLSX needs the xlsx extra")
     db = str(results[0])
     for fmt in ("html", "xlsx"):
         out = tmp_path / f"r.{fmt}"

@@ -4,7 +4,7 @@ Reads the `documents`, `pages` and `citations` views (each real document once: t
 its primary rendition) and returns `Finding`s, each naming the documents involved and
 quoting where they say it:
 
-    >>> [f.id for f in audit(store.open_db("outputs/vanban.db"), kinds=["conflicting_date"])]
+    >>> [f.id for f in audit(store.open_db("outputs/vanban.db"), kinds=["conflicting_date"])]  # doctest: +SKIP
     ['17/NQ-CP']          # cited as 'ngày 09/3/2019' and as 'ngày 07/3/2019'
 
 A cited document's identity is (id, year, jurisdiction): 14/CT-TTg of 2018 and 14/CT-TTg
@@ -563,7 +563,7 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
 def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None, progress: bool = False) -> list[Finding]:
     """Every finding of the asked kinds (all by default), inconsistencies first, then what to collect.
 
-    >>> audit(store.open_db("/tmp/a.db"), ["missing_number"])[0].evidence[0].quote
+    >>> audit(store.open_db("/tmp/a.db"), ["missing_number"])[0].evidence[0].quote  # doctest: +SKIP
     'Số: /BC-STTTT'
     """
     wanted = set(kinds or KINDS)

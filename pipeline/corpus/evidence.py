@@ -18,16 +18,19 @@ Only candidates scoring at least THRESHOLD are reported; an indicator without on
 reported as having no evidence.
 
 Candidates come from indexes, not from reading the whole province for each indicator:
-passages from the FTS index over passages; figures from the pages whose passages the
-FTS index finds mentioning enough of the indicator's concepts; documents from a word
-index of their titles, built once per province. Each text is reduced (keyed, folded)
-once and kept for every indicator that asks for it.
+passages from the FTS index over passages (the HITS most recently stored of those
+mentioning enough of the indicator's concepts to reach the threshold); figures standing
+in them or just after one; documents from a word index of their types and titles, built
+once per province. Each text is reduced (keyed, folded) once and kept for every
+indicator that asks for it.
 """
 from __future__ import annotations
 
 import json
 import math
+import sqlite3
 import sys
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -41,6 +44,7 @@ from tqdm import tqdm
 from vanban.extractors.grammar import LABEL
 from vanban.models.dti import Catalogue, Concept, Indicator, Term, abbreviations, catalogue, has_diacritics, match_key
 from vanban.models.vietnamese import fold
+from vanban.pipeline.store import MAX_VARIABLES
 
 # Chosen on the seed corpus (tests/fixtures/evidence_gold.json, checked by
 # tests/test_evidence.py::test_threshold_separates): every gold evidence item scores
@@ -53,9 +57,15 @@ THRESHOLD = 0.5
 CONTEXT_BEFORE = 250
 CONTEXT_AFTER = 160
 
-# Passages looked at per indicator, best first by the FTS index's bm25: the seeds' longest
-# plan has 286 passages, and past the first 200 hits no seed passage scores.
-PASSAGE_LIMIT = 200
+# Passages an indicator looks at (their sentences and the figures in and after them): the
+# most recently stored of those mentioning enough of its concepts to reach the threshold.
+# The seeds' most is 52 (202 with no threshold); a province of 100,000 documents has
+# tens of thousands, and ranking them all by bm25 costs FTS5 a pass over every
+# phrase's rows (0.2–1 s a query), so the newest stand for them.
+HITS = 300
+# A figure's sentence may open this many passages before its own: a heading or lead-in
+# ("Tỷ lệ DVCTT:") whose list items carry the figures ("+ mức độ 4: 55,82%").
+LEAD_IN = 2
 
 # Form fit: how well each kind of candidate can answer each kind of indicator.
 DOCUMENT_FIT = {"document": 1.0, "boolean": 0.8}  # a document is weak evidence of a figure
@@ -65,6 +75,7 @@ PASSAGE_FIT_OTHER = 0.6  # figures: a sentence without an extracted value
 MEASURE_KIND_FIT = {"actual": 1.0, "other": 0.7, "target": 0.45}  # a target is not an achievement
 
 COVERAGE_POWER = 1.5
+ROUNDING = 0.0005  # scores are rounded to 3 places before they meet the threshold
 WIDE_SENTENCE = 0.9  # a figure matched only through the rest of its sentence
 TYPE_MISMATCH = 0.5
 ISSUER_MISMATCH = 0.6
@@ -96,11 +107,12 @@ class Key:
     True
     """
 
-    __slots__ = ("text", "accented", "_padded")
+    __slots__ = ("text", "accented", "cues", "_padded")
 
     def __init__(self, text: str):
         self.text = match_key(text)
         self.accented = has_diacritics(self.text)
+        self.cues: dict = {}  # Cue → found, asked once
         self._padded = f" {self.text} "
 
     def has(self, term: Term) -> bool:
@@ -123,7 +135,9 @@ class Cue:
         self.folded = regex.compile(r"(?<![\p{L}\p{N}])(" + "|".join(fold(w) for w in words) + r")(?![\p{L}\p{N}])")
 
     def search(self, key: Key) -> bool:
-        return bool((self.accented if key.accented else self.folded).search(key.text))
+        if self not in key.cues:
+            key.cues[self] = bool((self.accented if key.accented else self.folded).search(key.text))
+        return key.cues[self]
 
 
 # Sections that list or describe the index itself ("Các tiêu chí đạt điểm", "Giới thiệu
@@ -199,7 +213,7 @@ def match(indicator: Indicator, key: Key) -> Match:
     """Share of the indicator's concepts that key mentions.
 
     >>> match(catalogue(2021).get("6.8"), Key("đạt tỷ lệ 55,82% DVCTT mức độ 4")).terms
-    ['DVCTT', 'mức độ 4']
+    ['dịch vụ công', 'mức độ 4']
     """
     found = [next((t for t in c.terms if key.has(t)), None) for c in indicator.concepts]
     terms = [t.text for t in found if t]
@@ -218,8 +232,7 @@ def needed_concepts(indicator: Indicator, threshold: float) -> int:
     n = len(indicator.concepts)
     if threshold <= 0 or n <= 1:
         return 1
-    # scores are rounded to 3 places before they meet the threshold
-    share = (threshold - 0.0005) ** (1 / COVERAGE_POWER)
+    share = (threshold - ROUNDING) ** (1 / COVERAGE_POWER)
     return max(1, min(n, math.ceil(n * share - 1e-9)))
 
 
@@ -308,11 +321,6 @@ def _at_least(sets: list, needed: int) -> set:
     return {x for x, n in counts.items() if n >= needed}
 
 
-def _page_span(row: dict) -> tuple:
-    """Offsets of a figure or mention on its page (`page_start`/`page_end`; `start`/`end` in schema 1)."""
-    return (row["page_start"], row["page_end"]) if "page_start" in row else (row["start"], row["end"])
-
-
 # --- the corpus of one province ------------------------------------------------------------
 
 class ProvinceCorpus:
@@ -322,21 +330,27 @@ class ProvinceCorpus:
         self.db = db
         self.province = province
         wanted = fold(province)
-        self.provinces = [p for (p,) in db.execute("select distinct province from documents")
-                          if fold(p or "") == wanted]
-        self._in_province = f"d.province in ({', '.join('?' * len(self.provinces))})"
-        self.docs = {r["doc_id"]: r for r in db.query(
-            "select doc_id, so_hieu, source_name, type, issuer, province, year, date, title from documents d "
-            f"where {self._in_province}", self.provinces)}
+        provinces = [p for (p,) in db.execute("select distinct province from documents") if fold(p or "") == wanted]
+        self.docs = {r["doc_id"]: r for r in self.rows(
+            "select doc_id, so_hieu, source_name, type, issuer, province, year, date, title from documents "
+            f"where province in ({', '.join('?' * len(provinces))})", provinces)}
+        # the province's doc_ids, for the index queries to join (a view row per hit costs more)
+        self.members = f"evidence_{abs(hash(wanted)):x}"
+        conn, in_transaction = db.conn, db.conn.in_transaction
+        conn.execute(f"create temp table if not exists [{self.members}] (doc_id text primary key)")
+        conn.execute(f"delete from temp.[{self.members}]")
+        conn.executemany(f"insert into temp.[{self.members}] values (?)", ((d,) for d in self.docs))
+        if not in_transaction:
+            conn.commit()
         self._pages: dict = {}
         self._passages: dict = {}
-        self._passage_words: dict = {}
+        self._sentences: dict = {}
         self._keys: dict = {}
         self._sections: dict = {}
         self._criteria: dict = {}
         self._measures: dict = {}
         self._contexts: dict = {}
-        self._concept_pages: dict = {}
+        self._holders: dict = {}
         self._concept_titles: dict = {}
         self._titled: Optional[list] = None
         self._title_index: dict = {}
@@ -351,42 +365,63 @@ class ProvinceCorpus:
             self._keys[text] = Key(text)
         return self._keys[text]
 
+    def sentences(self, text: str) -> list:
+        """(sentence, Key) of each sentence of a passage, made once per text."""
+        if text not in self._sentences:
+            self._sentences[text] = [(s, self.key(s)) for s in _sentences(text)]
+        return self._sentences[text]
+
+    def rows(self, sql: str, params=()) -> list:
+        """Rows as sqlite3.Row: read by column name, made in C."""
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params).fetchall()
+
     def page_text(self, doc_id: str, page: Optional[int]) -> str:
         if (doc_id, page) not in self._pages:
             row = self.db.execute("select text from pages where doc_id = ? and page = ?", [doc_id, page]).fetchone()
             self._pages[(doc_id, page)] = row[0] if row else ""
         return self._pages[(doc_id, page)]
 
+    def read(self, doc_ids) -> None:
+        """Load the passages and figures of the documents not read yet, many per query."""
+        todo = [d for d in dict.fromkeys(doc_ids) if d not in self._passages]
+        for start in range(0, len(todo), MAX_VARIABLES):
+            chunk = todo[start:start + MAX_VARIABLES]
+            marks = ", ".join("?" * len(chunk))
+            figures: dict = {}
+            for doc_id in chunk:
+                self._passages[doc_id], figures[doc_id] = [], []
+            for r in self.rows("select doc_id, seq, kind, level, page, page_start, page_end, text from passages "
+                               f"where doc_id in ({marks}) order by doc_id, seq", chunk):
+                self._passages[r["doc_id"]].append(r)
+            for m in self.rows("select doc_id, seq, value, unit, kind, metric, year, as_of, page, page_start, page_end, "
+                               f"quote from measures where doc_id in ({marks}) order by doc_id, seq", chunk):
+                figures[m["doc_id"]].append(m)
+            for doc_id, rows in figures.items():
+                self._measures[doc_id] = [(self.holder(m), m) for m in rows]
+
     def passages(self, doc_id: str) -> list:
-        if doc_id not in self._passages:
-            self._passages[doc_id] = list(self.db.query(
-                "select seq, kind, level, label, page, text, text_folded from passages where doc_id = ? order by seq",
-                [doc_id]))
+        self.read([doc_id])
         return self._passages[doc_id]
 
-    def search(self, query: str, limit: int) -> list:
-        """Passages of the province matching an FTS5 query, best first."""
-        return list(self.db.query(
-            "select p.doc_id, p.seq, p.page, p.text from passages_fts join passages p on p.rowid = passages_fts.rowid "
-            f"join documents d on d.doc_id = p.doc_id where passages_fts match ? and {self._in_province} "
-            "order by bm25(passages_fts) limit ?", [query, *self.provinces, limit]))
+    def measures(self, doc_id: str) -> list:
+        """(holding passage, figure) of every figure of a document, in order."""
+        self.read([doc_id])
+        return self._measures[doc_id]
 
-    def pages_mentioning(self, concept: Concept) -> frozenset:
-        """(doc_id, page) of every page whose passages mention the concept in any wording;
-        a passage counts for the next page too, which it may run on to."""
-        phrases = _phrases(concept, within=True)
-        if phrases not in self._concept_pages:
-            pages: set = set()
-            if phrases:
-                for doc_id, page in self.db.execute(
-                        "select distinct p.doc_id, p.page from passages_fts join passages p on p.rowid = passages_fts.rowid "
-                        f"join documents d on d.doc_id = p.doc_id where passages_fts match ? and {self._in_province}",
-                        [" OR ".join(phrases), *self.provinces]):
-                    pages.add((doc_id, page))
-                    if page is not None:
-                        pages.add((doc_id, page + 1))
-            self._concept_pages[phrases] = frozenset(pages)
-        return self._concept_pages[phrases]
+    def search(self, query: str, limit: int = HITS) -> list:
+        """The `limit` passages of the province last stored that match an FTS5 query of
+        folded words, in the order stored (document order within a document).
+
+        The query looks at the folded column only, so the same query serves a store
+        whose index has it alone (schema 1) and one that also indexes the text as written.
+        """
+        rows = self.rows(
+            "select p.doc_id, p.seq, p.page, p.text from passages_fts join passages p on p.rowid = passages_fts.rowid "
+            f"join temp.[{self.members}] using (doc_id) where passages_fts match ? "
+            "order by passages_fts.rowid desc limit ?", [f"{{text_folded}} : ({query})", limit])
+        return rows[::-1]
 
     def in_criteria_section(self, doc_id: str, seq: int) -> bool:
         """True when the passage sits under a heading or lead-in that lists criteria (tiêu chí)."""
@@ -406,64 +441,68 @@ class ProvinceCorpus:
                 return False
         return False
 
-    def section_path(self, doc_id: str, seq: int) -> list:
-        """Headings above a passage, nearest first, each of a higher rank than the last."""
-        path, level = [], None
-        for row in reversed(self.passages(doc_id)[:seq]):
-            if row["kind"] == "heading" and (level is None or row["level"] < level):
-                path.append(row["text"])
-                level = row["level"]
-        return path
-
     def section_kind(self, doc_id: str, seq: int) -> str:
-        """'plan', 'problems', 'results' or '': what the nearest telling heading above says."""
-        if (doc_id, seq) not in self._sections:
-            self._sections[(doc_id, seq)] = ""
-            for heading in self.section_path(doc_id, seq):
-                key = self.key(heading)
-                kind = next((kind for kind, cue in (("problems", _PROBLEM_SECTION), ("plan", _PLAN_SECTION),
-                                                    ("results", _RESULT_SECTION)) if cue.search(key)), None)
-                if kind:
-                    self._sections[(doc_id, seq)] = kind
-                    break
-        return self._sections[(doc_id, seq)]
+        """'plan', 'problems', 'results' or '': what the nearest telling heading above says.
 
-    def seq_of(self, doc_id: str, page: Optional[int], text: str) -> Optional[int]:
-        """The passage holding text (a figure's quote) on page, for its section."""
-        probe = " ".join(_words(fold(text)))[:40]
-        if doc_id not in self._passage_words:
-            self._passage_words[doc_id] = [" ".join(_words(r["text_folded"] or "")) for r in self.passages(doc_id)]
-        for row, words in zip(self.passages(doc_id), self._passage_words[doc_id]):
-            starts_before = page is None or row["page"] is None or row["page"] <= page
-            if starts_before and probe and probe in words:
-                return row["seq"]
-        return None
+        The headings above a passage are the nearest one, then the nearest above it of a
+        higher rank, and so on: a stack of open headings, made once per document.
+        """
+        if doc_id not in self._sections:
+            kinds, open_headings = [], []  # (level, what it says) of the headings in force
+            for row in self.passages(doc_id):
+                kinds.append(next((kind for _, kind in reversed(open_headings) if kind), ""))
+                if row["kind"] == "heading":
+                    while open_headings and open_headings[-1][0] >= row["level"]:
+                        open_headings.pop()
+                    key = self.key(row["text"])
+                    open_headings.append((row["level"], next(
+                        (kind for kind, cue in (("problems", _PROBLEM_SECTION), ("plan", _PLAN_SECTION),
+                                                ("results", _RESULT_SECTION)) if cue.search(key)), "")))
+            self._sections[doc_id] = kinds
+        return self._sections[doc_id][seq]
 
     # figures
 
-    def measures_on(self, pages: set) -> list:
-        """The figures standing on the given (doc_id, page)s, by document and order."""
+    def figures_near(self, hits: list) -> list:
+        """The figures standing in the hit passages or in the LEAD_IN passages after one,
+        by document and order."""
         wanted: dict = {}
-        for doc_id, page in pages:
-            if doc_id in self.docs:
-                wanted.setdefault(doc_id, set()).add(page)
-        out = []
-        for doc_id in sorted(wanted):
-            if doc_id not in self._measures:
-                self._measures[doc_id] = list(self.db.query(
-                    "select * from measures where doc_id = ? order by seq", [doc_id]))
-            out += [m for m in self._measures[doc_id] if m["page"] is None or m["page"] in wanted[doc_id]]
-        return out
+        for r in hits:
+            wanted.setdefault(r["doc_id"], set()).update(range(r["seq"], r["seq"] + LEAD_IN + 1))
+        self.read(wanted)
+        return [m for doc_id in sorted(wanted) for seq, m in self.measures(doc_id)
+                if seq is None or seq in wanted[doc_id]]
+
+    def holder(self, m: dict) -> Optional[int]:
+        """The passage a figure stands in, by page offsets: the nearest one starting before
+        it on its page that has not ended (a footnote printed mid-page, moved last in the
+        cleaned text, does not hold the paragraph around it), else the one running on to
+        its page from an earlier page."""
+        if m["page"] is None:
+            return None
+        doc_id = m["doc_id"]
+        if doc_id not in self._holders:
+            self._holders[doc_id] = sorted(((r["page"] or 0, r["page_start"] or 0), r["page_end"], r["seq"])
+                                           for r in self.passages(doc_id))
+        starts = self._holders[doc_id]
+        offset = m["page_start"] or 0
+        at = bisect_right(starts, ((m["page"], offset), math.inf)) - 1
+        while at >= 0:
+            (page, _), end, seq = starts[at]
+            if page != m["page"] or end is None or end > offset:
+                return seq
+            at -= 1
+        return None
 
     def figure_context(self, m: dict) -> tuple:
         """A figure's sentence and its Key, and the sentence up to it (the wider context) and its Key."""
         if (m["doc_id"], m["seq"]) not in self._contexts:
             page_text = self.page_text(m["doc_id"], m["page"]) or m["quote"]
-            start, end = _page_span(m) if page_text != m["quote"] else (0, len(page_text))
+            start, end = (m["page_start"], m["page_end"]) if page_text != m["quote"] else (0, len(page_text))
             sentence = _sentence_around(page_text, start, end)
             wide = _sentence_before(page_text, start, end)
-            self._contexts[(m["doc_id"], m["seq"])] = (
-                sentence, Key(f"{m['metric'] or ''} {m['quote']} {sentence}"), wide, Key(f"{m['metric'] or ''} {wide}"))
+            self._contexts[(m["doc_id"], m["seq"])] = (sentence, self.key(f"{m['metric'] or ''} {m['quote']} {sentence}"),
+                                                       wide, self.key(f"{m['metric'] or ''} {wide}"))
         return self._contexts[(m["doc_id"], m["seq"])]
 
     # documents
@@ -481,18 +520,22 @@ class ProvinceCorpus:
                         quote=f"{d['type'] or ''} {d['so_hieu'] or ''} {d['title'] or ''}".strip(), ingested=True)
             wanted = fold(self.province)
             places = [j for (j,) in self.db.execute("select distinct jurisdiction from refs") if fold(j or "") == wanted]
-            for r in self.db.query(
-                    "select r.doc_id, r.ref_id, r.type, r.year, r.issuer, r.title, r.mentions from refs r "
-                    f"join documents d on d.doc_id = r.doc_id where {self._in_province} "
-                    f"and r.jurisdiction in ({', '.join('?' * len(places))}) order by r.rowid",
-                    [*self.provinces, *places]):
+            # per ref_id the row with the longest title, the first stored of those (max() gives the
+            # other columns of its row), as below for one number spelt two ways
+            for r in self.rows(
+                    "select r.rowid as ref_row, r.doc_id, r.ref_id, r.type, r.year, r.issuer, r.title, "
+                    "max(length(coalesce(r.title, '')) * 1000000000000 - r.rowid) "
+                    f"from refs r join temp.[{self.members}] using (doc_id) "
+                    f"where r.jurisdiction in ({', '.join('?' * len(places))}) group by r.ref_id order by r.rowid",
+                    places):
                 key = _id_key(r["ref_id"])
                 old = found.get(key)
-                if old and (old.get("ingested") or len(old["title"]) >= len(r["title"] or "")):
+                if old and (old.get("ingested") or len(old["title"]) > len(r["title"] or "") or
+                            len(old["title"]) == len(r["title"] or "") and old["ref_row"] < r["ref_row"]):
                     continue
                 found[key] = dict(document=r["ref_id"], type=r["type"], issuer=r["issuer"], title=r["title"] or "",
                                   year=r["year"], doc_id=r["doc_id"], source=self.docs[r["doc_id"]]["source_name"],
-                                  mentions=r["mentions"])
+                                  ref_row=r["ref_row"])
             self._titled = list(found.values())
             for i, c in enumerate(self._titled):
                 for word in set(_words(fold(f"{c['type'] or ''} {c['title']}"))):
@@ -516,9 +559,10 @@ class ProvinceCorpus:
         """Fill a cited document's page and quote from its first mention."""
         if "quote" in c:
             return
-        mentions = json.loads(c.pop("mentions") or "[]")
+        mentions = json.loads(self.db.execute("select mentions from refs where rowid = ?", [c["ref_row"]]).fetchone()[0]
+                              or "[]")
         m = mentions[0] if mentions else None
-        quote = _citation_around(self.page_text(c["doc_id"], m["page"]), *_page_span(m)) if m else ""
+        quote = _citation_around(self.page_text(c["doc_id"], m["page"]), m["page_start"], m["page_end"]) if m else ""
         c["page"] = m["page"] if m else None
         c["quote"] = quote or f"{c['type']} {c['document']} {c['title']}"
 
@@ -614,19 +658,29 @@ def _unit_fit(indicator: Indicator, unit: str) -> float:
     if kind == "count":
         if unit == "%":
             return 0.6  # DTI scores many counts as rates of a population
-        unit_key = Key(unit)
+        unit_key = _unit_key(unit)
         return 1.0 if not indicator.units or any(unit_key.has(t) or f" {unit_key.text} " in f" {t.key} "
                                                  for t in indicator.units) else 0.8
     return 0.6  # a figure can support a deployment (boolean) indicator: "213 điểm cầu"
 
 
-def _measure_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int],
-                        needed: int = 1) -> list:
-    if not corpus.docs or indicator.evidence_kind == "document":
+@lru_cache(maxsize=None)
+def _unit_key(unit: str) -> Key:
+    return Key(unit)
+
+
+def _measure_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int], hits: list,
+                        floor: float = 0.0) -> list:
+    """Figures in or just after the hit passages, weighed by the sentence around them;
+    those whose unit, kind and year alone keep them under floor are not read."""
+    if indicator.evidence_kind == "document":
         return []
-    pages = _at_least([corpus.pages_mentioning(c) for c in indicator.concepts], needed)
     out = []
-    for m in corpus.measures_on(pages):
+    for m in corpus.figures_near(hits):
+        unit_fit = _unit_fit(indicator, m["unit"])
+        fit = unit_fit * MEASURE_KIND_FIT.get(m["kind"], 0.7) * _year_fit(m["year"], year, standing=False)
+        if fit < floor:
+            continue
         sentence, key, wide, wide_key = corpus.figure_context(m)
         hit = match(indicator, key)
         if hit.coverage < 1:
@@ -637,11 +691,8 @@ def _measure_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opti
                 sentence, hit = wide, wide_hit
         if not hit.coverage:
             continue
-        unit_fit = _unit_fit(indicator, m["unit"])
-        score = hit.factor * unit_fit * MEASURE_KIND_FIT.get(m["kind"], 0.7) * \
-            _year_fit(m["year"], year, standing=False)
-        notes = []
-        seq = corpus.seq_of(m["doc_id"], m["page"], m["quote"])
+        score, notes = hit.factor * fit, []
+        seq = corpus.holder(m)
         if seq is not None and corpus.in_criteria_section(m["doc_id"], seq):
             score *= CRITERIA_SECTION
             notes.append("in a list of criteria")
@@ -667,19 +718,17 @@ def _sentences(text: str) -> list:
     return [p for p in parts if len(p) > 3]
 
 
-def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int],
-                        needed: int = 1, limit: int = PASSAGE_LIMIT) -> list:
-    query = fts_match(indicator, needed)
-    if not query or not corpus.docs:
-        return []
+def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int], hits: list,
+                        floor: float = 0.0) -> list:
+    """The best sentence of each hit passage; one scoring under floor before the restatement
+    test (word segmentation, the slow part) is dropped without it."""
     form = PASSAGE_FIT.get(indicator.evidence_kind, PASSAGE_FIT_OTHER)
     out = []
-    for r in corpus.search(query, limit):
+    for r in hits:
         if r["text"].lstrip().startswith(("Căn cứ", "- Căn cứ")):
             continue  # a legal basis line: the cited document is the candidate, not the line
         best = None
-        for sentence in _sentences(r["text"]):
-            key = corpus.key(sentence)
+        for sentence, key in corpus.sentences(r["text"]):
             hit = match(indicator, key)
             if hit.coverage and (best is None or hit.factor > best[1].factor):
                 best = (sentence, hit, key)
@@ -687,9 +736,6 @@ def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opti
             continue
         sentence, hit, key = best
         score, notes = hit.factor * form * _year_fit(corpus.docs[r["doc_id"]]["year"], year, standing=False), []
-        if restates(indicator, sentence):
-            score *= RESTATEMENT
-            notes.append("restates the indicator")
         if corpus.in_criteria_section(r["doc_id"], r["seq"]):
             score *= CRITERIA_SECTION
             notes.append("in a list of criteria")
@@ -709,6 +755,11 @@ def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opti
         elif _DEPLOYED.search(key):
             score = min(1.0, score * DEPLOYED)
             notes.insert(0, "states it as done")
+        if score < floor:
+            continue
+        if restates(indicator, sentence):
+            score *= RESTATEMENT
+            notes.insert(1 if notes[:1] == ["states it as done"] else 0, "restates the indicator")
         reason = "passage mentions " + ", ".join(f"'{t}'" for t in hit.terms) + "".join(f"; {n}" for n in notes)
         out.append(Evidence(indicator.code, "passage", corpus.doc_label(r["doc_id"]),
                             corpus.docs[r["doc_id"]]["source_name"], r["doc_id"], r["page"], _clip(sentence),
@@ -716,9 +767,16 @@ def _passage_candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Opti
     return out
 
 
-def _candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int], needed: int = 1) -> list:
+def _candidates(corpus: ProvinceCorpus, indicator: Indicator, year: Optional[int], threshold: float = 0.0) -> list:
+    """Documents, figures and passages that may reach threshold (all that mention the
+    indicator when it is 0), by one FTS query for figures and passages."""
+    needed, floor = needed_concepts(indicator, threshold), max(0.0, threshold - ROUNDING)
+    query = fts_match(indicator, needed)
+    hits = corpus.search(query) if query and corpus.docs else []
+    corpus.read(r["doc_id"] for r in hits)
     return _document_candidates(corpus, indicator, year, needed) + \
-        _measure_candidates(corpus, indicator, year, needed) + _passage_candidates(corpus, indicator, year, needed)
+        _measure_candidates(corpus, indicator, year, hits, floor) + \
+        _passage_candidates(corpus, indicator, year, hits, floor)
 
 
 def rank(candidates: list) -> list:
@@ -762,7 +820,7 @@ def find_evidence(db: sqlite_utils.Database, province: str, year: Optional[int] 
         if not indicator.named:
             results.append(IndicatorEvidence(indicator, [], "unnamed"))
             continue
-        candidates = _candidates(corpus, indicator, year, needed_concepts(indicator, threshold))
+        candidates = _candidates(corpus, indicator, year, threshold)
         ranked = [e for e in rank(candidates) if e.score >= threshold][:limit]
         results.append(IndicatorEvidence(indicator, ranked, "found" if ranked else "none"))
     return results

@@ -31,6 +31,7 @@ import networkx as nx
 from tqdm import tqdm
 import sqlite_utils
 
+from vanban.extras import need
 from vanban.models.knowledge import doc_types
 from vanban.models.vietnamese import fold
 from vanban.pipeline.corpus.resolve import (ResolveSummary, folded_title, id_key, id_number, match_id,
@@ -442,7 +443,7 @@ def draw(db: sqlite_utils.Database, node_ids: list[str], out: Path) -> Path:
     Blue: stored; grey: only cited; edge colour is the relation. The file type follows
     out's suffix (.png, .svg, .pdf).
     """
-    import matplotlib
+    matplotlib = need("matplotlib", "vanban graph draw")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

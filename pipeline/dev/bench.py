@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from vanban.extractors.measures import find_measures
 from vanban.extractors.references import find_references
+from vanban.extras import need
 from vanban.models.records import Page
 from vanban.pipeline import store
 from vanban.pipeline.dev.audit_bench import bench_audit
@@ -54,7 +55,7 @@ def raw_pdfium_text(pdfs: list[Path]) -> dict:
 def raw_pdfplumber_text(pdfs: list[Path], max_pages: int = 20) -> dict:
     """pdfplumber's extract_text on the first `max_pages` pages: the layout-aware alternative
     that readers.py measured and left off the text path."""
-    import pdfplumber
+    pdfplumber = need("pdfplumber", "the pdfplumber comparison of vanban bench")
 
     start, pages = time.perf_counter(), 0
     for path in pdfs:

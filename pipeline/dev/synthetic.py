@@ -13,7 +13,7 @@ write (`build_store`) or as a `Document` for `store.save_documents` (`record`):
 
     >>> corpus = SyntheticCorpus(10_000)
     >>> corpus.record(10_000).identity.id   # the first document of the day after the store
-    '1/KH-UBND'
+    '1/BC-UBND'
 
 `build_store` fills the corpus tables (resolved citations, document matches, nodes,
 edges, titles) with set-wise SQL, giving what `build_graph(db, full=True)` gives on the

@@ -117,7 +117,7 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge
     `enlarge=False` hands a small image over at its own size (see `prepare`).
 
     >>> text, confidence = ocr_image(Path("scan-page-1.png"))  # doctest: +SKIP
-    >>> text.splitlines()[0], confidence
+    >>> text.splitlines()[0], confidence  # doctest: +SKIP
     ('ỦY BAN NHÂN DÂN', 91.4)
     """
     binary = check_tesseract()

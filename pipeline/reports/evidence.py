@@ -2,7 +2,8 @@
 
 HTML (one self-contained file, no scripts, no remote resources) and XLSX (sheet
 "Minh chứng" one row per indicator, "Tất cả" every ranked item, "Chưa có" the
-indicators without evidence). Indicators without evidence are listed plainly.
+indicators without evidence). Indicators without evidence are listed plainly. XLSX
+needs openpyxl (`pip install 'vanban[xlsx]'`); HTML needs nothing.
 """
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ import html
 from pathlib import Path
 from typing import Optional
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from vanban.extras import need
 
 STATUS_TEXT = {"found": "có minh chứng", "none": "chưa có minh chứng",
                "unnamed": "chưa xác định tên chỉ số (danh mục còn nghi vấn)"}
@@ -94,23 +94,23 @@ def write_html(path: Path, results: list, **meta) -> None:
     Path(path).write_text(render_html(results, **meta), encoding="utf-8")
 
 
-_HEADER = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = "E8EEF5"  # the HTML report's header blue
 
 
-def _sheet(wb: Workbook, title: str, header: list, rows: list, widths: list):
+def _sheet(wb, title: str, header: list, rows: list, widths: list):
+    styles = need("openpyxl.styles", "the XLSX evidence report")
     ws = wb.create_sheet(title)
     ws.append(header)
     for cell in ws[1]:
-        cell.font, cell.fill = _HEADER, _HEADER_FILL
+        cell.font, cell.fill = styles.Font(bold=True), styles.PatternFill("solid", fgColor=HEADER_FILL)
     for row in rows:
         ws.append(row)
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
+    wrap = styles.Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.alignment = _WRAP
+            cell.alignment = wrap
     ws.freeze_panes = "A2"
     return ws
 
@@ -118,7 +118,7 @@ def _sheet(wb: Workbook, title: str, header: list, rows: list, widths: list):
 def write_xlsx(path: Path, results: list, province: str, year: Optional[int], catalogue_version: str,
                threshold: float) -> None:
     """Three sheets: best evidence per indicator, every ranked item, indicators without evidence."""
-    wb = Workbook()
+    wb = need("openpyxl", "the XLSX evidence report").Workbook()
     wb.remove(wb.active)
     best_rows, all_rows = [], []
     for r in results:
