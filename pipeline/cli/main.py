@@ -18,13 +18,14 @@ from pathlib import Path
 
 import click
 
+from vanban.extras import MissingExtra
 from vanban.pipeline.cli.options import DB_OPTION, QUIET_OPTION, nothing_found, open_store, show_progress
 from vanban.pipeline.cli.output import check_output, output_options
 
 
 class VanbanGroup(click.Group):
     """Turns the errors a user can meet (a file that is not a store, a file that cannot be
-    read or written) into one line and exit 1 instead of a traceback."""
+    read or written, an optional package not installed) into one line and exit 1 instead of a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -32,6 +33,8 @@ class VanbanGroup(click.Group):
         except BrokenPipeError:  # `vanban search … | head`: the reader has what it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(1)
+        except MissingExtra as exc:  # an optional package a feature needs: say which extra installs it
+            raise click.ClickException(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(f"the store cannot be read ({exc}); is --db a file made by "
                                        "`vanban ingest`?") from exc

@@ -170,14 +170,14 @@ def _index_cited_titles(db: sqlite_utils.Database, changed: dict) -> None:
 
 def _headerless_cited_anew(db: sqlite_utils.Database, changed: dict) -> list[str]:
     """Stored header-less renditions whose title a changed citation carries (they may now be it)."""
-    found = []
+    cited = set()
     for (doc_id, seq) in changed:
         ref = db.conn.execute("select type, title, resolved_jurisdiction from refs where doc_id = ? and seq = ?",
                               [doc_id, seq]).fetchone()
         if ref and ref[0] and ref[1] and ref[2]:
-            found += [c["key"] for c in title_candidates(db, "headerless", {"type": ref[0], "title": ref[1],
-                                                                              "province": ref[2]})]
-    return found
+            cited.add(ref)
+    return [c["key"] for type_, title, jurisdiction in sorted(cited)
+            for c in title_candidates(db, "headerless", {"type": type_, "title": title, "province": jurisdiction})]
 
 
 def _match(db: sqlite_utils.Database, doc_id: str, summary: ResolveSummary) -> tuple[Optional[str], str]:

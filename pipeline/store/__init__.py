@@ -22,6 +22,7 @@ from vanban.models.vietnamese import fold
 from vanban.pipeline.store.schema import MEASURE_COLUMNS, ensure_schema
 
 DEFAULT_DB = Path(os.environ.get("VANBAN_DB") or "outputs/vanban.db")
+BUSY_TIMEOUT_MS = 30_000
 MAX_VARIABLES = 999  # bound parameters per statement, the limit of older SQLite builds
 DERIVED_TABLES = ("pages", "passages", "refs", "measures")  # rows of a rendition
 
@@ -51,6 +52,8 @@ def open_db(path: Path | str = DEFAULT_DB, create: bool = True) -> sqlite_utils.
         raise StoreMissing(f"no store at {path}: run `vanban ingest FOLDER --db {path}` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
+    # another process (a second ingest, Datasette) may hold the lock for a while: wait for it
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA journal_mode=WAL")
     # With WAL, NORMAL syncs at checkpoints, not every commit: a killed process still loses
     # no committed document; only a power cut may lose the last few, which resume redoes.

@@ -108,6 +108,8 @@ INDEXES = [
     "create index if not exists renditions_so_hieu on renditions(so_hieu)",
     "create index if not exists renditions_node on renditions(node_id, is_primary)",
     "create index if not exists renditions_primary on renditions(is_primary, type, year)",
+    # a province's documents without reading the rows (their clean_text spills onto overflow pages)
+    "create index if not exists renditions_province on renditions(province, is_primary, node_id)",
     "create index if not exists renditions_source_name on renditions(source_name)",
     "create index if not exists renditions_pending on renditions(doc_id) where node_id is null",
     "create index if not exists refs_ref_id on refs(ref_id, year, jurisdiction)",
@@ -136,8 +138,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if _version(db) == SCHEMA_VERSION:
         return
     conn = db.conn
-    busy = conn.execute("pragma busy_timeout").fetchone()[0]
-    conn.execute("pragma busy_timeout = 30000")
     conn.execute("begin immediate")
     try:
         version = _version(db)
@@ -155,8 +155,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     except BaseException:
         conn.execute("rollback")
         raise
-    finally:
-        conn.execute(f"pragma busy_timeout = {busy}")
 
 
 def _version(db: sqlite_utils.Database) -> int:
