@@ -2,21 +2,28 @@
 
 A node is one document, identified by (số hiệu, year, jurisdiction) because numbers
 restart every year: `14/CT-TTg|2018|national` and `14/CT-TTg|2019|national` are two
-directives. A stored document and the citations of it are one node; a document only
-cited is a node marked absent; a stored document with no số hiệu that no citation
-matches is `doc:<doc_id>`.
+directives. The renditions of a stored document (its PDF, scan, text copy) and the
+citations of it are one node; a document only cited is a node marked absent; a stored
+document with no số hiệu that no citation matches is `doc:<doc_id>` (its header-less
+twins join it).
 
-`build_graph(db)` (re)writes two tables anyone can query with SQL or Datasette:
+`build_graph(db)` keeps two tables anyone can query with SQL or Datasette up to date,
+looking only at what changed since the last update (new renditions, and what
+`corpus_dirty` names); `build_graph(db, full=True)` works everything out again:
 
-    nodes(node_id, so_hieu, year, jurisdiction, type, date, title, doc_id, doc_ids, absent, cited_by, cites)
-    edges(doc_id, ref_seq, source, target, relation, n_mentions)   -- one row per refs row
+    nodes(node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title, doc_id, doc_ids,
+          absent, cited_by, cites)
+    edges(doc_id, ref_seq, source, target, relation, n_mentions)   -- one row per citation of a
+                                                                    -- document's primary rendition
 
 e.g. which plans cite Nghị định 45/2020/NĐ-CP:
 
     select s.so_hieu, s.title from edges e join nodes s on s.node_id = e.source
     where e.target = '45/2020/NĐ-CP|2020|national' and s.type = 'Kế hoạch';
 
-`load_graph(db)` gives the same as a networkx MultiDiGraph for algorithms and export.
+Lookups (`find_nodes`, `cites`, `cited_by`) go through the indexes on nodes(id_key),
+nodes(id_number) and edges(target, source). `load_graph(db)` gives the whole graph as a
+networkx MultiDiGraph for algorithms and export.
 """
 from __future__ import annotations
 
@@ -109,9 +116,10 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
     _index_cited_titles(db, changed)
     # 2. renditions: which document each is (new ones, and the ones what changed may re-key)
     todo = dict.fromkeys(pending)
-    for so_hieu in sorted(ids):
+    for so_hieu in sorted(ids):  # only a header without year or province takes them from citations
         todo.update(dict.fromkeys(r[0] for r in conn.execute(
-            "select doc_id from renditions where so_hieu = ? and node_id is not null", [so_hieu])))
+            "select doc_id from renditions where so_hieu = ? and node_id is not null "
+            "and (year is null or province is null)", [so_hieu])))
     for node in sorted(touched):
         todo.update(dict.fromkeys(r[0] for r in conn.execute("select doc_id from renditions where node_id = ?",
                                                              [node])))
@@ -176,8 +184,10 @@ def _headerless_cited_anew(db: sqlite_utils.Database, changed: dict) -> list[str
                               [doc_id, seq]).fetchone()
         if ref and ref[0] and ref[1] and ref[2]:
             cited.add(ref)
+    counts: dict = {}  # each word's rarity counted once for all the titles
     return [c["key"] for type_, title, jurisdiction in sorted(cited)
-            for c in title_candidates(db, "headerless", {"type": type_, "title": title, "province": jurisdiction})]
+            for c in title_candidates(db, "headerless", {"type": type_, "title": title, "province": jurisdiction},
+                                      counts)]
 
 
 def _match(db: sqlite_utils.Database, doc_id: str, summary: ResolveSummary) -> tuple[Optional[str], str]:
