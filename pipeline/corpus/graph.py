@@ -284,20 +284,32 @@ def _absent_node(key: str, citations: list[dict]) -> dict:
             "title": most_common("title"), "doc_id": None}
 
 
-def load_graph(db: sqlite_utils.Database) -> nx.MultiDiGraph:
+def load_graph(db: sqlite_utils.Database, node_ids: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
     """The citation graph as networkx: node attributes from `nodes`, one edge per citing row.
 
     Edge keys are 'doc_id:ref_seq'; attributes that are unknown are left out, so the
-    graph writes to GraphML and GEXF as it is.
+    graph writes to GraphML and GEXF as it is. With node_ids, only the edges touching
+    them and the nodes at their ends, read through the edges' indexes.
     """
     ensure_graph(db)
     graph = nx.MultiDiGraph()
-    for node in db["nodes"].rows:
+    if node_ids is None:
+        nodes, edges = db["nodes"].rows, db["edges"].rows
+    else:
+        centre = sorted(set(node_ids))
+        marks = ", ".join("?" * len(centre))
+        edges = list(db.query(f"select * from edges where source in ({marks}) union "
+                              f"select * from edges where target in ({marks})", centre + centre))
+        ends = sorted(set(centre) | {e["source"] for e in edges} | {e["target"] for e in edges})
+        nodes = [n for chunk in range(0, len(ends), 500) for n in db.query(
+            f"select * from nodes where node_id in ({', '.join('?' * len(ends[chunk:chunk + 500]))})",
+            ends[chunk:chunk + 500])]
+    for node in nodes:
         attrs = {k: v for k, v in node.items() if v is not None and k not in ("node_id", "doc_ids")}
         attrs["absent"] = bool(node["absent"])
         attrs["label"] = label(node)
         graph.add_node(node["node_id"], **attrs)
-    for edge in db["edges"].rows:
+    for edge in edges:
         graph.add_edge(edge["source"], edge["target"], key=f"{edge['doc_id']}:{edge['ref_seq']}",
                        relation=edge["relation"], n_mentions=edge["n_mentions"], doc_id=edge["doc_id"])
     return graph
@@ -439,12 +451,7 @@ def export_graph(db: sqlite_utils.Database, fmt: str, out: Path | None = None, p
 
 def neighbourhood(db: sqlite_utils.Database, node_ids: Iterable[str]) -> nx.MultiDiGraph:
     """The nodes, what they cite and what cites them, with only the edges touching the nodes."""
-    graph = load_graph(db)
-    centre = set(node_ids)
-    edges = [(u, v, k) for u, v, k in graph.edges(keys=True) if u in centre or v in centre]
-    around = graph.edge_subgraph(edges).copy()
-    around.add_nodes_from((n, graph.nodes[n]) for n in centre)
-    return around
+    return load_graph(db, node_ids)
 
 
 def draw(db: sqlite_utils.Database, node_ids: list[str], out: Path) -> Path:
