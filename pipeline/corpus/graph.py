@@ -41,9 +41,9 @@ import sqlite_utils
 from vanban.extras import need
 from vanban.models.knowledge import doc_types
 from vanban.models.vietnamese import fold
-from vanban.pipeline.corpus.resolve import (ResolveSummary, folded_title, id_key, id_number, match_id,
-                                            match_rendition, node_key, resolve_refs, resolve_stated,
-                                            title_candidates, typed_numbers)
+from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, ResolveSummary, folded_title, id_key, id_number,
+                                            match_id, match_rendition, node_key, resolve_refs, resolve_stated,
+                                            title_candidates, title_similarity, typed_numbers)
 from vanban.pipeline.store.search import find_document
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
@@ -138,30 +138,48 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
                 todo.update(dict.fromkeys(r[0] for r in conn.execute(
                     "select doc_id from renditions where node_id = ?", [old])))
     bar.close()
-    # 3. each touched document's best rendition, and the edges it gives
+    # 3. each touched document's best rendition, and the edges it gives; cited_by moves by
+    # the (source, target) pairs that appear or go, so a decree cited a million times is not
+    # counted again
     targets: set[str] = set()
+    cited_by: Counter = Counter()
     edges = 0
-    for node in sorted(touched):
-        targets.update(r[0] for r in conn.execute("select target from edges where source = ?", [node]))
+    before = {}  # every touched document's edges go first: a rendition moving between
+    for node in sorted(touched):  # documents keeps its edges' keys
+        before[node] = {r[0] for r in conn.execute("select distinct target from edges where source = ?", [node])}
         conn.execute("delete from edges where source = ?", [node])
+    for node in sorted(touched):
         primary = _choose_primary(db, node)
+        after: set[str] = set()
         if primary:
-            edges += _write_edges(db, node, primary, targets)
+            edges += _write_edges(db, node, primary, after)
+        cited_by.update(dict.fromkeys(after - before[node], 1))
+        cited_by.subtract(dict.fromkeys(before[node] - after, 1))
+        targets |= before[node] | after
     for (doc_id, seq), (old, new) in changed.items():  # citations retargeted in untouched documents
         row = conn.execute("select source, target from edges where doc_id = ? and ref_seq = ?", [doc_id, seq]).fetchone()
         if row and row[1] != new:
-            if new == row[0]:
+            source, was = row
+            if new == source:
                 conn.execute("delete from edges where doc_id = ? and ref_seq = ?", [doc_id, seq])
             else:
+                had_new = _cites(conn, source, new)
                 conn.execute("update edges set target = ? where doc_id = ? and ref_seq = ?", [new, doc_id, seq])
-            targets.update((row[0], row[1], new))
+                cited_by[new] += not had_new
+            cited_by[was] -= not _cites(conn, source, was)
+            targets.update((source, was, new))
             edges += 1
     # 4. the node rows of everything touched, with their degrees
     nodes = sorted(touched | targets)
     for node in nodes:
-        _write_node(db, node)
+        _write_node(db, node, cited_by[node])
     conn.execute("delete from corpus_dirty")
     return GraphSummary(matched, len(nodes), edges, summary)
+
+
+def _cites(conn, source: str, target: str) -> bool:
+    return conn.execute("select 1 from edges where source = ? and target = ? limit 1", [source, target]).fetchone() \
+        is not None
 
 
 def _index_cited_titles(db: sqlite_utils.Database, changed: dict) -> None:
@@ -185,9 +203,10 @@ def _headerless_cited_anew(db: sqlite_utils.Database, changed: dict) -> list[str
         if ref and ref[0] and ref[1] and ref[2]:
             cited.add(ref)
     counts: dict = {}  # each word's rarity counted once for all the titles
+    # only a title this similar can make a rendition that document: the others' matches stand
     return [c["key"] for type_, title, jurisdiction in sorted(cited)
             for c in title_candidates(db, "headerless", {"type": type_, "title": title, "province": jurisdiction},
-                                      counts)]
+                                      counts) if title_similarity(title, c["title"]) >= TITLE_SIMILARITY]
 
 
 def _match(db: sqlite_utils.Database, doc_id: str, summary: ResolveSummary) -> tuple[Optional[str], str]:
@@ -240,13 +259,17 @@ def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set
     return len(rows)
 
 
-ABSENT_SAMPLE = 500  # citations an only-cited document's type, date and title are voted from
+ABSENT_SAMPLE = 50  # citations an only-cited document's type, date and title are voted from
 
 
-def _write_node(db: sqlite_utils.Database, node: str) -> None:
-    """The node row of one document: from its primary rendition, else from its citations, else none."""
+def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0) -> None:
+    """The node row of one document: from its primary rendition, else from its citations, else none.
+
+    cited_by_change: how many citing documents this update added (or, negative, removed).
+    """
     conn = db.conn
-    cited_by = conn.execute("select count(distinct source) from edges where target = ?", [node]).fetchone()[0]
+    row = conn.execute("select cited_by from nodes where node_id = ?", [node]).fetchone()
+    cited_by = (row[0] if row else 0) + cited_by_change
     cites = conn.execute("select count(distinct target) from edges where source = ?", [node]).fetchone()[0]
     primary = conn.execute(
         "select d.doc_id, d.type, d.date, d.title, m.resolved_id, m.resolved_year, m.resolved_date, m.jurisdiction "
@@ -359,9 +382,12 @@ def find_documents(db: sqlite_utils.Database, text: str) -> list[dict]:
     'show 204/KH-UBND' finds the header-less plan seed 000 when another document cites it
     by that number with its title.
     """
-    nodes = [n for n in find_nodes(db, text) if n["doc_id"]]
+    found = find_nodes(db, text)
+    nodes = [n for n in found if n["doc_id"]]
     if nodes:
         return [row for n in nodes for row in db.query("select * from documents where doc_id = ?", [n["doc_id"]])]
+    if found:  # only cited: no file to look for by name (that look-up reads every path)
+        return []
     doc = find_document(db, text)
     return [doc] if doc else []
 
@@ -394,6 +420,8 @@ def cited_by(db: sqlite_utils.Database, node_ids: Iterable[str], doc_type: Optio
     wanted_type = type_filter(doc_type)
     frontier, seen, out = list(node_ids), set(node_ids), []
     depth = 0
+    # an edge's doc_id is its source's primary rendition: joined as a row, not through the
+    # documents view, which a left join would build whole for every target
     while frontier and (depth == 0 or transitive):
         depth += 1
         next_frontier = []
@@ -402,7 +430,7 @@ def cited_by(db: sqlite_utils.Database, node_ids: Iterable[str], doc_type: Optio
                     """select n.node_id, n.so_hieu, n.year, n.type, n.jurisdiction, group_concat(distinct e.relation) as relation,
                               max(e.n_mentions) as n_mentions, n.title, n.absent,
                               group_concat(distinct d.source_name) as source, e.target as via
-                       from edges e join nodes n on n.node_id = e.source left join documents d on d.doc_id = e.doc_id
+                       from edges e join nodes n on n.node_id = e.source left join renditions d on d.doc_id = e.doc_id
                        where e.target = ? group by n.node_id order by n.year, n.so_hieu""", [target]):
                 if row["node_id"] in seen:
                     continue

@@ -114,10 +114,8 @@ def _delete_rendition(db: sqlite_utils.Database, doc_id: str) -> None:
     dirty = [("node", row[0])] if row[0] else []
     dirty += [("id", row[1])] if row[1] else []
     dirty += [("id", r[0]) for r in db.conn.execute("select distinct ref_id from refs where doc_id = ?", [doc_id])]
-    dirty += [("node", r[0]) for r in db.conn.execute("select distinct target from edges where doc_id = ?",
-                                                         [doc_id])]
+    # its edges (if it was the primary) stay until the update rewrites its document's edges
     db.conn.executemany("insert or ignore into corpus_dirty (kind, key) values (?, ?)", dirty)
-    db.conn.execute("delete from edges where doc_id = ?", [doc_id])
     db.conn.execute("delete from document_matches where doc_id = ?", [doc_id])
     db.conn.execute("delete from titles where kind = 'headerless' and key = ?", [doc_id])
     for table in DERIVED_TABLES:
