@@ -198,10 +198,12 @@ def _headerless_cited_anew(db: sqlite_utils.Database, changed: dict) -> list[str
     """Stored header-less renditions whose title a changed citation carries (they may now be it)."""
     cited = set()
     for (doc_id, seq) in changed:
-        ref = db.conn.execute("select type, title, resolved_jurisdiction from refs where doc_id = ? and seq = ?",
-                              [doc_id, seq]).fetchone()
-        if ref and ref[0] and ref[1] and ref[2]:
-            cited.add(ref)
+        ref = db.conn.execute("select type, title, resolved_jurisdiction, ref_id, resolved_year from refs "
+                              "where doc_id = ? and seq = ?", [doc_id, seq]).fetchone()
+        # a document stored with its header is not a header-less one (match_rendition's rule)
+        if ref and ref[0] and ref[1] and ref[2] and not db.conn.execute(
+                "select 1 from renditions where so_hieu = ? and year is ? limit 1", ref[3:]).fetchone():
+            cited.add(ref[:3])
     counts: dict = {}  # each word's rarity counted once for all the titles
     # only a title this similar can make a rendition that document: the others' matches stand
     return [c["key"] for type_, title, jurisdiction in sorted(cited)
