@@ -56,3 +56,9 @@ def test_corpus_is_whole_deterministic_and_scans_have_no_text(tmp_path):
     assert len(scanned) == len(text_pdf)
     assert all(page.get_textpage().get_text_bounded() == "" for page in scanned)
     assert scanned[0].get_size() == A4 or abs(scanned[0].get_size()[0] - A4[0]) < 1
+
+
+def test_the_corpus_is_built_in_the_repository_corpus_folder():
+    from vanban.pipeline.dev.make_corpus import ROOT
+    from tests.conftest import ROOT as REPOSITORY
+    assert ROOT == REPOSITORY / "corpus"

@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFont
 
-ROOT = Path(__file__).resolve().parent.parent / "corpus"
+ROOT = Path(__file__).resolve().parents[2] / "corpus"  # the repository's corpus/ (a development tool)
 FONT_PATHS = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
               Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
 A4 = (595.0, 842.0)  # points
