@@ -169,13 +169,15 @@ def _resolve_ref(ref: dict, stated: list[dict], same_docs: list[dict],
             notes.append(f"jurisdiction {jurisdiction} from {sum(seen.values())} other citation(s) or document(s)")
         elif seen:
             notes.append(f"jurisdiction ambiguous: {', '.join(sorted(seen))}")
+        else:
+            notes.append(f"no other citation or document of {ref['ref_id']} names its jurisdiction")
     if year is None:
         summary.refs_without_year += 1
         year, note = _year_from_corpus(ref, jurisdiction, stated, same_docs)
         summary.years_resolved += year is not None
         notes.append(note)
     # an open citation always carries a note, so a stored note tells it was resolved
-    return year, jurisdiction, "; ".join(notes) or "resolved"
+    return year, jurisdiction, "; ".join(notes)
 
 
 def _year_from_corpus(ref: dict, jurisdiction: Optional[str], stated: list[dict],
