@@ -155,12 +155,16 @@ select r.* from citations r join documents d on d.doc_id = r.doc_id where d.date
                                                    > substr(d.date, 1, min(length(j.value), length(d.date))))
   or (r.dates = '[]' and r.year is not null and cast(r.year as text) > substr(d.date, 1, 4)))
 """
+# only the cited documents the store lacks reach Python (a stored one is looked up by its index)
 MISSING_SQL = """
-select ref_id, year, jurisdiction, group_concat(distinct doc_id) as doc_ids, max(issuer) as issuer,
-  max(type) as type, group_concat(distinct date) as dates, max(printf('%05d', length(title)) || title) as title,
-  group_concat(json_extract(mentions, '$[0].page') || char(31) || json_extract(mentions, '$[0].text')
-               || char(31) || doc_id, char(30)) as quotes
-from citations where year is not null group by ref_id, year, jurisdiction
+select c.ref_id, c.year, c.jurisdiction, group_concat(distinct c.doc_id) as doc_ids, max(c.issuer) as issuer,
+  max(c.type) as type, group_concat(distinct c.date) as dates,
+  max(printf('%05d', length(c.title)) || c.title) as title,
+  group_concat(json_extract(c.mentions, '$[0].page') || char(31) || json_extract(c.mentions, '$[0].text')
+               || char(31) || c.doc_id, char(30)) as quotes
+from citations c where c.year is not null group by c.ref_id, c.year, c.jurisdiction
+having not exists (select 1 from renditions o where o.so_hieu = c.ref_id and o.year is c.year
+                   and (c.jurisdiction is null or o.jurisdiction is c.jurisdiction))
 """
 
 
