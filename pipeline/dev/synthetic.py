@@ -3,21 +3,22 @@
 Local plans, decisions and reports of five provinces (2018–2024, numbered per year)
 cite ten documents each: three national ones, most of them a few popular decrees, and
 seven local ones, some stored and some only cited. Some documents lost their header
-(a citation elsewhere carries their title), some leave the number or the day blank,
-a few have a scan beside the text file; a few citations give no year, two dates, a
-year one too late or a type their ký hiệu contradicts.
+(citations elsewhere carry their title), some leave the number or the day blank, a
+few have a scan beside the text file; a few citations give no year, two dates, a year
+one too late, or a type their ký hiệu contradicts.
 
 Every document is a pure function of its index, so a million are written without
 keeping them in memory, and the same document comes out either as rows for a bulk
-write (`build_store`) or as a `Document` for `store.save_documents` (`record`):
+write (`build_store`) or as the `Document` the extract stage would give
+(`SyntheticCorpus.record`, for `store.save_documents`):
 
     >>> corpus = SyntheticCorpus(10_000)
-    >>> corpus.record(10_000).identity.id   # the first document of the day after the store
+    >>> corpus.record(10_000).identity.id   # the first document after the stored ones
     '1/BC-UBND'
 
-`build_store` fills the corpus tables (resolved citations, document matches, nodes,
-edges, titles) with set-wise SQL, giving what `build_graph(db, full=True)` gives on the
-same rows (tests/test_scale_bench.py compares them) in a fraction of the time.
+`build_store` then fills the corpus tables (resolved citations, document matches,
+nodes, edges, titles) with set-wise SQL, giving what `build_graph(db, full=True)` gives
+on the same rows (tests/test_scale_bench.py compares them) without a pass per document.
 """
 from __future__ import annotations
 
@@ -25,47 +26,48 @@ import hashlib
 import json
 import random
 import sys
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, NamedTuple, Optional
+from typing import Iterable, Iterator, NamedTuple, Optional
 
 from tqdm import tqdm
 
 from vanban.models.records import STORED_SPAN, Document, Identity, Measure, Mention, Page, Passage, Reference, Span
 from vanban.models.vietnamese import fold
 from vanban.pipeline import store
-from vanban.pipeline.corpus.audit import document_jurisdiction
 from vanban.pipeline.corpus.graph import ABSENT_SAMPLE, FORMAT_RANK
-from vanban.pipeline.corpus.resolve import folded_title, id_key, id_number
-from vanban.pipeline.store.schema import MEASURE_COLUMNS
+from vanban.pipeline.corpus.resolve import NOTE_SOURCES, document_jurisdiction, folded_title, id_key, id_number
+from vanban.pipeline.store.schema import INDEXES, MEASURE_COLUMNS
 
 PROVINCES = ("Tuyên Quang", "Lạng Sơn", "Hà Giang", "Yên Bái", "Cao Bằng")
-# stored local documents: (type, ký hiệu); a province's Ủy ban numbers each per year
+# stored local documents: (type, ký hiệu); each province's Ủy ban numbers each kind per year
 LOCAL_KINDS = (("Kế hoạch", "KH-UBND"), ("Quyết định", "QĐ-UBND"), ("Báo cáo", "BC-UBND"))
-# local documents only ever cited: other issuers' series, so their numbers never meet a stored one
+# local documents only ever cited: other series, so their numbers never meet a stored one
 CITED_ONLY_KINDS = (("Kế hoạch", "KH-STTTT"), ("Quyết định", "QĐ-SNV"), ("Chỉ thị", "CT-UBND"),
                     ("Công văn", "STTTT-CĐS"))
 CITED_ONLY_YEARS = (2015, 2016, 2017)  # older than every stored document: what nobody collected
-# national documents: (type, ký hiệu, issuer, year in the number?)
+# national documents: (type, ký hiệu, issuer, year written in the number?)
 NATIONAL_KINDS = (("Nghị định", "NĐ-CP", "Chính phủ", True),
                   ("Quyết định", "QĐ-TTg", "Thủ tướng Chính phủ", False),
                   ("Nghị quyết", "NQ-CP", "Chính phủ", False),
                   ("Thông tư", "TT-BTTTT", "Bộ Thông tin và Truyền thông", True),
                   ("Chỉ thị", "CT-TTg", "Thủ tướng Chính phủ", False))
 FIRST_YEAR, YEARS = 2018, 7  # stored local documents: 2018–2024; the documents added later: 2025
+YEAR_SHIFT = 0.1  # of a year: how far the dates of one year may start later than those of another
 NATIONAL_YEARS = (2010, 2018)
 POPULAR = 40  # national documents most citations go to, by a Zipf law
 POPULAR_SHARE = 0.7  # of national citations
 STORED_NATIONAL_EVERY = 10  # every tenth national document is stored
 NATIONAL_REFS = 3  # of each document's citations; the rest are local
 STORED_LOCAL_SHARE = 0.6  # of local citations, to a stored document (the rest only cited)
-TITLE_SHARE = 0.5  # citations carrying the cited title; a header-less document's always do
+TITLE_SHARE = 0.5  # citations carrying the cited title; those of a header-less document always do
 
 # how often each problem occurs, per document or per citation
-HEADERLESS = 0.02
-MISSING_NUMBER = 0.005
-MISSING_DAY = 0.01
-SCAN = 0.03  # a scan beside the text file: a second rendition
+HEADERLESS = 0.02  # the header is lost: no number, no ký hiệu
+BLANK_NUMBER = 0.005  # 'Số:    /KH-UBND'
+BLANK_DAY = 0.01  # 'ngày    tháng 3 năm 2021'
+SCAN = 0.03  # a scan beside the text file: a second rendition of the document
 YEARLESS, TWO_DATES, YEAR_TYPO, TYPE_MISMATCH = 0.003, 0.003, 0.002, 0.002
 
 LEADS = ("Kế hoạch triển khai", "Về việc thực hiện", "Phê duyệt đề án", "Triển khai thực hiện",
@@ -75,13 +77,15 @@ TOPICS = ("chuyển đổi số", "cải cách hành chính", "dịch vụ công
           "cơ sở dữ liệu dùng chung", "Tổ công nghệ số cộng đồng", "nền tảng số", "thanh toán không dùng tiền mặt",
           "Đề án 06", "kinh tế số", "xã hội số", "đô thị thông minh", "trung tâm điều hành thông minh",
           "thương mại điện tử", "kiến trúc Chính quyền điện tử", "bồi dưỡng kỹ năng số")
+# place names in titles: five of them make two titles of a type and province differ enough
+# that no two documents are taken for one (title similarity stays far below 0.85)
 SYLLABLES = tuple("""An Bình Châu Dương Đông Giang Hà Hải Hòa Hưng Khánh Lâm Lộc Long Minh Nam Ninh Phú Phúc
 Quang Sơn Tân Thái Thành Thịnh Thuận Tiến Trung Tú Việt Vinh Xuân Yên Bắc Cát Chiến Cường Đạt Định Đức Hạnh
 Hiệp Hoàng Hợp Huy Khang Kiên Lạc Lập Linh Mai Mỹ Nghĩa Ngọc Nhân Phong Phương Quý Quyết Sáng Tâm Thắng
 Thanh Thạnh Thiện Thọ Thông Thủy Tiên Tín Toàn Trà Trường Tuấn Tường Uyên Văn Vân Vĩnh Vượng Xương Ái Bảo
 Cẩm Chính Công Diên Dân Điền Gia Hậu Hiền Hoa Hồng Hương Kim Lai Lệ Liên Lợi Lương Mạnh Nguyên Nhật Như
-Phát Phụng Quế Sa Sinh Sương Tài Tây Thạch Thảo Thịnh Thượng Tiền Tịnh Trạch Triều Trinh Tuy Vạn Viên Vũ""".split())
-# a figure each document reports or sets: (sentence with {v}, unit, kind, metric)
+Phát Phụng Quế Sa Sinh Sương Tài Tây Thạch Thảo Thượng Tiền Tịnh Trạch Triều Trinh Tuy Vạn Viên Vũ""".split())
+# the figure each document reports or sets: (sentence around {v}, unit, kind, metric)
 FIGURES = (("Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến đạt {v}%", "%", "actual",
             "tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến"),
            ("Đã triển khai {v} điểm cầu hội nghị truyền hình trực tuyến đến cấp xã", "điểm cầu", "actual",
@@ -100,61 +104,44 @@ MASK = (1 << 64) - 1
 
 
 class Cited(NamedTuple):
-    """A document as its citations know it: the identity a header would state, and its title."""
+    """A document as its citations know it: the identity its header states (or would), and its title."""
 
     type: str
     id: str
     number: str
     symbol: str
-    date: str  # full: the citing text always gives the day
+    date: str  # full: a citation always gives the day
     year: int
     issuer: str
     province: Optional[str]  # None for a national document
     jurisdiction: str
     title: str
-    headerless: bool = False  # stored without its number: a citation must carry the title
-
-
-@dataclass
-class Spec:
-    """One synthetic rendition, the single description both outputs are made from."""
-
-    doc_id: str
-    source: str
-    scan: bool
-    identity: Identity
-    references: list  # list[Reference], mentions included
-    text: str
-    passages: list  # list[Passage]
-    measures: list  # list[Measure]
-    notes: dict = field(default_factory=dict)
+    header: str = "whole"  # 'whole', 'lost' (no number, no ký hiệu) or 'blank number'
+    blank_day: bool = False
 
 
 def _mix(i: int, salt: int) -> float:
-    """A uniform number in [0, 1) that depends only on (i, salt): splitmix64."""
+    """A uniform number in [0, 1) that depends only on (i, salt) (splitmix64)."""
     x = (i * 0x9E3779B97F4A7C15 + salt * 0xD1B54A32D192ED03 + 0x632BE59BD9B4E019) & MASK
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
     x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
     return (x ^ (x >> 31)) / 2 ** 64
 
 
-def _pick(seq, i: int, salt: int):
-    return seq[int(_mix(i, salt) * len(seq))]
-
-
 def _date_in(year: int, position: float) -> str:
-    """A date `position` (0..1) of the way through the year; later positions never give earlier dates."""
+    """A date `position` (0..1) of the way through the year; a later position never gives an earlier date."""
     months = 12 * position
     return f"{year}-{1 + int(months):02d}-{1 + int(28 * (months - int(months))):02d}"
 
 
-def _written_date(date: str) -> str:
+def _written(date: str) -> str:
+    """'2021-03-05' → '05/03/2021', as a citation writes it."""
     y, m, d = date.split("-")
     return f"{d}/{m}/{y}"
 
 
 class SyntheticCorpus:
-    """n stored local documents (indices 0..n-1) and the `new` documents that follow them.
+    """n stored local documents (indices 0..n-1) and the `new` documents that come after them.
 
     seed changes which documents and citations each index gives; the layout (numbers,
     dates, provinces) depends on n and new only.
@@ -168,85 +155,82 @@ class SyntheticCorpus:
 
     # -- who is who ---------------------------------------------------------------------------
 
-    def _salt(self, name: int) -> int:
-        return self.seed * 1_000 + name
-
-    def _block(self, i: int) -> tuple[int, int, int]:
-        """(year, first index of that year, documents that year) of local document i."""
-        if i >= self.n:
-            return FIRST_YEAR + YEARS, self.n, max(self.new, 1)
-        year = FIRST_YEAR + i * YEARS // self.n
-        first = -(-(year - FIRST_YEAR) * self.n // YEARS)
-        last = -(-(year - FIRST_YEAR + 1) * self.n // YEARS)
-        return year, first, last - first
+    def _mix(self, i: int, salt: int) -> float:
+        return _mix(i, self.seed * 1_000 + salt)
 
     def _title(self, i: int, salt: int, year: int) -> str:
-        words = [_pick(SYLLABLES, i, self._salt(salt + k)) for k in range(5)]
-        return (f"{_pick(LEADS, i, self._salt(salt + 5))} {_pick(TOPICS, i, self._salt(salt + 6))} "
-                f"tại xã {words[0]} {words[1]}, huyện {words[2]} {words[3]} {words[4]} năm {year}")
+        """'Kế hoạch triển khai chữ ký số tại xã Minh Hòa, huyện Phú Lộc Tân năm 2021'."""
+        def pick(seq, k):
+            return seq[int(self._mix(i, salt + k) * len(seq))]
+        place = [pick(SYLLABLES, k) for k in range(5)]
+        return (f"{pick(LEADS, 5)} {pick(TOPICS, 6)} tại xã {place[0]} {place[1]}, huyện {place[2]} {place[3]} "
+                f"{place[4]} năm {year}")
 
     def local(self, i: int) -> Cited:
-        """Local document i: the Ủy ban of province i % 5 numbers its plans, decisions and reports per year."""
+        """Local document i: province i % 5; its Ủy ban numbers plans, decisions and reports per year."""
         province = PROVINCES[i % len(PROVINCES)]
         doc_type, symbol = LOCAL_KINDS[(i // len(PROVINCES)) % len(LOCAL_KINDS)]
-        year, first, count = self._block(i)
+        if i >= self.n:
+            year, first, count = FIRST_YEAR + YEARS, self.n, max(self.new, 1)
+        else:
+            year = FIRST_YEAR + i * YEARS // self.n
+            first = -(-(year - FIRST_YEAR) * self.n // YEARS)
+            count = -(-(year - FIRST_YEAR + 1) * self.n // YEARS) - first
         number = str((i - first) // (len(PROVINCES) * len(LOCAL_KINDS)) + 1)
-        headerless = _mix(i, self._salt(1)) < HEADERLESS + MISSING_NUMBER
-        return Cited(doc_type, f"{number}/{symbol}", number, symbol, _date_in(year, (i - first) / count), year,
-                     f"Ủy ban nhân dân tỉnh {province}", province, province, self._title(i, 10, year), headerless)
+        lost = self._mix(i, 1)
+        header = "lost" if lost < HEADERLESS else "blank number" if lost < HEADERLESS + BLANK_NUMBER else "whole"
+        # each year's dates shifted a little, so a number's day and month differ from year to year
+        position = YEAR_SHIFT * self._mix(year, 7) + (1 - YEAR_SHIFT) * (i - first) / count
+        return Cited(doc_type, f"{number}/{symbol}", number, symbol, _date_in(year, position), year,
+                     f"Ủy ban nhân dân tỉnh {province}", province, province, self._title(i, 10, year), header,
+                     self._mix(i, 2) < BLANK_DAY)
 
     def national(self, k: int) -> Cited:
+        """National document k; the first POPULAR are the ones most cited."""
         doc_type, symbol, issuer, year_in_number = NATIONAL_KINDS[k % len(NATIONAL_KINDS)]
-        year = NATIONAL_YEARS[0] + int(_mix(k, self._salt(2)) * (NATIONAL_YEARS[1] - NATIONAL_YEARS[0] + 1))
+        year = NATIONAL_YEARS[0] + int(self._mix(k, 3) * (NATIONAL_YEARS[1] - NATIONAL_YEARS[0] + 1))
         number = str(10 + k)
         so_hieu = f"{number}/{year}/{symbol}" if year_in_number else f"{number}/{symbol}"
-        return Cited(doc_type, so_hieu, number, symbol, _date_in(year, _mix(k, self._salt(3))), year, issuer,
+        return Cited(doc_type, so_hieu, number, symbol, _date_in(year, self._mix(k, 4)), year, issuer,
                      None, "national", self._title(k, 20, year))
 
     def cited_only(self, a: int) -> Cited:
-        """Local document a that no one stored: (province, kind, year, number) is a's digits."""
+        """Local document a, which no one stored: (province, kind, year, number) are a's digits."""
         province = PROVINCES[a % len(PROVINCES)]
         doc_type, symbol = CITED_ONLY_KINDS[(a // 5) % len(CITED_ONLY_KINDS)]
         year = CITED_ONLY_YEARS[(a // 20) % len(CITED_ONLY_YEARS)]
-        number = str(1 + a // 60)
         issuer = "Sở Thông tin và Truyền thông" if "STTTT" in symbol else f"Ủy ban nhân dân tỉnh {province}"
-        return Cited(doc_type, f"{number}/{symbol}", number, symbol, _date_in(year, _mix(a, self._salt(4))), year,
-                     issuer, province, province, self._title(a, 30, year))
+        return Cited(doc_type, f"{1 + a // 60}/{symbol}", str(1 + a // 60), symbol,
+                     _date_in(year, self._mix(a, 5)), year, issuer, province, province, self._title(a, 30, year))
 
-    # -- one rendition ------------------------------------------------------------------------------
+    # -- renditions ------------------------------------------------------------------------------
 
-    def doc_id(self, i: int, scan: bool = False) -> str:
-        return hashlib.blake2b(f"{self.seed}:{i}:{int(scan)}".encode(), digest_size=8).hexdigest()
+    def doc_id(self, name: str) -> str:
+        """A doc_id as the store makes them (16 hex digits of a hash), stable per seed and name."""
+        return hashlib.blake2b(f"{self.seed}:{name}".encode(), digest_size=8).hexdigest()
+
+    def records(self, start: int, stop: int) -> Iterator[Document]:
+        """Local documents start..stop-1 as Documents, a document's scan right after it."""
+        for i in range(start, stop):
+            yield self.record(i)
+            if self.has_scan(i):
+                yield self.record(i, scan=True)
 
     def has_scan(self, i: int) -> bool:
-        return _mix(i, self._salt(5)) < SCAN
+        return self._mix(i, 6) < SCAN
 
-    def renditions(self, start: int, stop: int) -> Iterator[Spec]:
-        """The renditions of local documents start..stop-1, each document's scan right after it."""
-        for i in range(start, stop):
-            spec = self.spec(i)
-            yield spec
-            if self.has_scan(i):
-                yield self.spec(i, scan=True)
-
-    def national_stored(self) -> Iterator[Spec]:
+    def stored_nationals(self) -> Iterator[Document]:
         for k in range(0, self.national_count, STORED_NATIONAL_EVERY):
-            yield self._spec(self.national(k), f"national-{k}", self.doc_id(-1 - k), False, [], random.Random(-k))
-
-    def spec(self, i: int, scan: bool = False) -> Spec:
-        """Local document i (its scan with scan=True: the same text, read by OCR)."""
-        cited = self.local(i)
-        rng = random.Random(self.seed * 1_000_003 + i)
-        refs = self._references(i, cited, rng)
-        return self._spec(cited, f"{i:07d}" + ("-scan" if scan else ""), self.doc_id(i, scan), scan, refs,
-                          random.Random(self.seed * 1_000_003 + i))
+            yield self._document(self.national(k), f"national-{k}", [], random.Random(self.seed * 7 + k))
 
     def record(self, i: int, scan: bool = False) -> Document:
-        """Local document i as the extract stage would give it, for `store.save_documents`."""
-        return self.document(self.spec(i, scan))
+        """Local document i as the extract stage would give it (with scan=True: its scan, read by OCR)."""
+        cited = self.local(i)
+        rng = random.Random(self.seed * 1_000_003 + i)
+        return self._document(cited, f"{i:07d}" + ("-scan" if scan else ""), self._references(i, rng), rng, scan)
 
-    def _references(self, i: int, citing: Cited, rng: random.Random) -> list[tuple[Cited, dict]]:
-        """(cited document, how this citation writes it) for each of the document's citations."""
+    def _references(self, i: int, rng: random.Random) -> list[tuple[Cited, dict]]:
+        """(cited document, how the citation writes it) for each of local document i's citations."""
         chosen: dict[str, tuple[Cited, dict]] = {}
         province = i % len(PROVINCES)
         while len(chosen) < self.refs_per_doc:
@@ -258,9 +242,8 @@ class SyntheticCorpus:
             elif i >= len(PROVINCES) and rng.random() < STORED_LOCAL_SHARE:
                 j = rng.randrange(i)
                 j = j - j % len(PROVINCES) + province
-                if j >= i:
-                    j -= len(PROVINCES)
-                cited, relation = self.local(j), rng.choice(("implements", "legal_basis", "mentions"))
+                cited = self.local(j if j < i else j - len(PROVINCES))
+                relation = rng.choice(("implements", "legal_basis", "mentions"))
             else:
                 a = rng.randrange(self.cited_only_count)
                 cited, relation = self.cited_only(a - a % len(PROVINCES) + province), "mentions"
@@ -268,94 +251,398 @@ class SyntheticCorpus:
             if key in chosen:
                 continue
             how = {"relation": relation, "type": cited.type, "year": cited.year, "dates": [cited.date],
-                   "title": cited.title if cited.headerless or rng.random() < TITLE_SHARE else None}
-            problem = rng.random()
+                   "title": cited.title if cited.header != "whole" or rng.random() < TITLE_SHARE else None}
+            # a header-less document is cited cleanly: the citations carrying its title are how it is found
+            problem = rng.random() if cited.header == "whole" else 1.0
             if problem < YEARLESS:
                 how.update(year=None, dates=[])
-            elif problem < YEARLESS + TWO_DATES:  # cited twice, with two days
-                other = f"{cited.date[:8]}{(int(cited.date[8:]) % 28) + 1:02d}"
-                how["dates"] = [cited.date, other]
-            elif problem < YEARLESS + TWO_DATES + YEAR_TYPO and not cited.headerless:
+            elif problem < YEARLESS + TWO_DATES:  # cited twice in the text, with two days
+                how["dates"] = [cited.date, f"{cited.date[:8]}{int(cited.date[8:]) % 28 + 1:02d}"]
+            elif problem < YEARLESS + TWO_DATES + YEAR_TYPO:
                 how.update(year=cited.year + 1, dates=[f"{cited.year + 1}{cited.date[4:]}"], title=cited.title)
             elif problem < YEARLESS + TWO_DATES + YEAR_TYPO + TYPE_MISMATCH:
                 how["type"] = "Quyết định" if cited.type == "Kế hoạch" else "Kế hoạch"
             chosen[key] = (cited, how)
         return list(chosen.values())
 
-    def _spec(self, cited: Cited, name: str, doc_id: str, scan: bool, refs: list, rng: random.Random) -> Spec:
-        """The text of a document and every span in it: header, title, legal bases, one figure."""
-        i = hash(name) if False else None  # noqa: F841 (kept simple: everything below is from cited and rng)
-        notes, number, so_hieu, date = {}, cited.number, cited.id, cited.date
-        local_index = int(name.split("-")[0]) if name[0].isdigit() else None
-        missing_number = cited.headerless and local_index is not None and \
-            _mix(local_index, self._salt(1)) >= HEADERLESS
-        if cited.headerless:
-            number, so_hieu = None, None
-        if local_index is not None and _mix(local_index, self._salt(6)) < MISSING_DAY:
-            date = cited.date[:7]
+    def _document(self, cited: Cited, name: str, refs: list, rng: random.Random, scan: bool = False) -> Document:
+        """The document's text and every span in it: header, title, legal bases, one figure."""
+        text = (f"ỦY BAN NHÂN DÂN\nTỈNH {cited.province.upper()}" if cited.province else cited.issuer.upper()) + "\n"
+        spans, notes = {}, {}
+        if cited.header != "lost":
+            line = f"Số: {cited.id}" if cited.header == "whole" else f"Số:     /{cited.symbol}"
+            spans["id"] = _span(len(text), len(line))
+            text += line + "\n"
+        if cited.header == "blank number":
+            notes["id"] = f"the number is left blank: Số: /{cited.symbol}"
+        date = cited.date[:7] if cited.blank_day else cited.date
+        if cited.blank_day:
             notes["date"] = "the day is left blank"
         place = cited.province or "Hà Nội"
-        text = (cited.issuer.upper() if cited.province is None else
-                f"ỦY BAN NHÂN DÂN\nTỈNH {cited.province.upper()}") + "\n"
-        spans = {}
-        if so_hieu or missing_number:
-            line = f"Số: {so_hieu}" if so_hieu else f"Số:     /{cited.symbol}"
-            spans["id"] = Span(len(text), len(text) + len(line), 1, len(text), len(text) + len(line))
-            text += line + "\n"
-            if missing_number:
-                notes["id"] = f"the number is left blank: Số: /{cited.symbol}"
-        y, m, d = (date + "-").split("-")[:3]
-        said = f"ngày {d or '    '} tháng {m} năm {y}"
+        y, m, d = cited.date.split("-")
+        said = f"ngày {'    ' if cited.blank_day else d} tháng {m} năm {y}"
         text += f"{place}, "
-        spans["date"] = Span(len(text), len(text) + len(said), 1, len(text), len(text) + len(said))
+        spans["date"] = _span(len(text), len(said))
         text += said + "\n"
-        passages = [Passage("header", 0, Span(0, len(text), 1, 0, len(text)), text)]
+        passages = [Passage("header", 0, _span(0, len(text)), text)]
         heading = f"{cited.type.upper()}\n{cited.title}"
-        passages.append(Passage("heading", 0, Span(len(text), len(text) + len(heading), 1, len(text),
-                                                    len(text) + len(heading)), heading, "I."))
+        passages.append(Passage("heading", 0, _span(len(text), len(heading)), heading, "I."))
         text += heading + "\n"
         references, start = [], len(text)
-        for seq, (target, how) in enumerate(refs):
+        for target, how in refs:
             mentions = []
             for date_given in how["dates"] or [None]:
-                written = f"{how['type']} số {target.id}" + (f" ngày {_written_date(date_given)}" if date_given else "")
-                if target.province is None:
-                    written += f" của {target.issuer}"
-                if how["title"] and not mentions:
-                    written += f" về việc {how['title']}"
+                words = f"{how['type']} số {target.id}" + (f" ngày {_written(date_given)}" if date_given else "")
+                words += f" của {target.issuer}" if target.province is None else ""
+                words += f" về việc {how['title']}" if how["title"] and not mentions else ""
                 text += "Căn cứ "
-                mentions.append(Mention(written, Span(len(text), len(text) + len(written), 1, len(text),
-                                                      len(text) + len(written))))
-                text += written + ";\n"
+                mentions.append(Mention(words, _span(len(text), len(words))))
+                text += words + ";\n"
             references.append(Reference(
                 id=target.id, type=how["type"], number=target.number, symbol=target.symbol, year=how["year"],
                 date=how["dates"][0] if how["dates"] else None, issuer=target.issuer,
                 jurisdiction=target.jurisdiction, relation=how["relation"], title=how["title"], mentions=mentions,
                 dates=list(how["dates"])))
         if references:
-            passages.append(Passage("paragraph", 0, Span(start, len(text) - 1, 1, start, len(text) - 1),
-                                    text[start:len(text) - 1]))
+            passages.append(Passage("paragraph", 0, _span(start, len(text) - 1 - start), text[start:len(text) - 1]))
         sentence, unit, kind, metric = rng.choice(FIGURES)
         value = rng.randint(10, 99) if unit == "%" else rng.randint(5, 2000)
         before, after = sentence.split("{v}")
-        figure = f"{value}{'%' if unit == '%' else ''}"
         body = f"{before}{value}{after}."
         start = len(text)
-        at = start + len(before)
-        passages.append(Passage("paragraph", 0, Span(start, start + len(body), 1, start, start + len(body)), body))
+        passages.append(Passage("paragraph", 0, _span(start, len(body)), body))
+        figure = f"{value}%" if unit == "%" else str(value)
         measures = [Measure(float(value), unit, kind, metric, None, cited.year, None, None,
-                            Span(at, at + len(figure), 1, at, at + len(figure)), body)]
+                            _span(start + len(before), len(figure)), body)]
         text += body + "\n"
-        identity = Identity(type=cited.type, id=so_hieu, number=number, symbol=cited.symbol if so_hieu or
-                            missing_number else None, date=date, issuer=cited.issuer, province=cited.province,
-                            place=place, title=cited.title, notes=notes, spans=spans)
+        whole = cited.header == "whole"
+        identity = Identity(type=cited.type, id=cited.id if whole else None, number=cited.number if whole else None,
+                            symbol=None if cited.header == "lost" else cited.symbol, date=date, issuer=cited.issuer,
+                            province=cited.province, place=place, title=cited.title, notes=notes, spans=spans)
         source = f"/synthetic/{name}.pdf"
-        return Spec(doc_id, source, scan, identity, references, text, passages, measures, notes)
+        sha = self.doc_id(name) + hashlib.sha256(source.encode()).hexdigest()[16:]
+        return Document(source=source, sha256=sha, pages=[Page(1, text, "ocr" if scan else "text",
+                                                                  90.0 if scan else None)],
+                        text=text, identity=identity, passages=passages, references=references, measures=measures)
 
-    def document(self, spec: Spec) -> Document:
-        """The Document store.save_documents writes as this spec's rows (its sha256 gives the doc_id)."""
-        sha = spec.doc_id + hashlib.sha256(spec.source.encode()).hexdigest()[16:]
-        method = "ocr" if spec.scan else "text"
-        return Document(source=spec.source, sha256=sha, pages=[Page(1, spec.text, method, 90.0 if spec.scan else None)],
-                        text=spec.text, identity=spec.identity, passages=spec.passages,
-                        references=spec.references, measures=spec.measures)
+
+def _span(start: int, length: int) -> Span:
+    """A span of the one page, whose text is the cleaned text."""
+    return Span(start, start + length, 1, start, start + length)
+
+
+# -- the bulk write ----------------------------------------------------------------------------------
+
+RENDITION_COLUMNS = ("doc_id", "sha256", "source", "source_name", "pages", "ocr_pages", "type", "so_hieu", "number",
+                     "symbol", "date", "year", "issuer", "province", "place", "title", "signer", "signer_title",
+                     "identity_notes", "warnings", "clean_text", "ingested_at", "node_id", "is_primary",
+                     "identity_spans")
+REF_COLUMNS = ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "date", "dates", "issuer",
+               "jurisdiction", "relation", "title", "mentions", "n_mentions", "resolved_year", "resolved_jurisdiction")
+PASSAGE_COLUMNS = ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded")
+COLUMNS = {"renditions": RENDITION_COLUMNS, "pages": ("doc_id", "page", "method", "ocr_confidence", "text"),
+           "passages": PASSAGE_COLUMNS, "refs": REF_COLUMNS, "measures": ("doc_id", "seq", *MEASURE_COLUMNS),
+           "files": ("path", "file_sha256", "status", "doc_ids", "at"), "file_renditions": ("path", "doc_id")}
+
+
+def rows(doc: Document) -> dict[str, list[tuple]]:
+    """The rows `store.save_documents` writes for doc, the corpus columns left as a new rendition has
+    them, except a citation stating its year and jurisdiction: resolved to them, as the update would."""
+    key = store.doc_key(doc.sha256)
+    ident = doc.identity
+    rendition = (key, doc.sha256, doc.source, Path(doc.source.split("#")[0]).name, len(doc.pages), doc.ocr_pages,
+                 ident.type, ident.id, ident.number, ident.symbol, ident.date,
+                 int(ident.date[:4]) if ident.date else None, ident.issuer, ident.province, ident.place, ident.title,
+                 ident.signer, ident.signer_title, json.dumps(ident.notes, ensure_ascii=False),
+                 json.dumps(doc.warnings, ensure_ascii=False), doc.text, INGESTED_AT, None, 0,
+                 json.dumps({name: span.stored() for name, span in ident.spans.items()}))
+    stated = lambda r: r.year is not None and r.jurisdiction is not None  # noqa: E731
+    return {
+        "renditions": [rendition],
+        "pages": [(key, p.number, p.method, p.ocr_confidence, p.text) for p in doc.pages],
+        "passages": [(key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text))
+                     for i, p in enumerate(doc.passages)],
+        "refs": [(key, i, r.id, r.type, r.number, r.symbol, r.year, r.date, json.dumps(r.dates), r.issuer,
+                  r.jurisdiction, r.relation, r.title,
+                  json.dumps([{"text": m.text, **m.span.stored()} for m in r.mentions], ensure_ascii=False),
+                  len(r.mentions), r.year if stated(r) else None, r.jurisdiction if stated(r) else None)
+                 for i, r in enumerate(doc.references)],
+        "measures": [(key, i, *[{**vars(m), **m.span.stored()}[c] for c in MEASURE_COLUMNS])
+                     for i, m in enumerate(doc.measures)],
+        "files": [(doc.source, doc.sha256, "ok", json.dumps([key]), INGESTED_AT)],
+        "file_renditions": [(doc.source, key)],
+    }
+
+
+def write_rows(conn, documents: Iterable[Document], bar=None) -> int:
+    """Documents' rows, CHUNK documents per executemany; returns how many were written."""
+    batch: dict[str, list] = {table: [] for table in COLUMNS}
+    written = 0
+
+    def flush():
+        with conn:
+            for table, columns in COLUMNS.items():
+                conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                                 f"values ({', '.join('?' * len(columns))})", batch[table])
+                batch[table].clear()
+
+    for doc in documents:
+        for table, new in rows(doc).items():
+            batch[table] += new
+        written += 1
+        if written % CHUNK == 0:
+            flush()
+            if bar is not None:
+                bar.update(CHUNK)
+    flush()
+    if bar is not None:
+        bar.update(written % CHUNK)
+    return written
+
+
+def build_store(path: Path, corpus: SyntheticCorpus, progress: bool = False) -> dict:
+    """Write corpus's n stored documents (and the stored national ones) to a new store at path, with its
+    corpus tables, in bulk. Returns the number of renditions written and the seconds of each step.
+
+    Secondary indexes are dropped while the rows go in and built once after, the usual bulk load.
+    """
+    db = store.open_db(path)
+    conn = db.conn
+    conn.execute("pragma synchronous = off")
+    conn.execute("pragma cache_size = -262144")  # 256 MB of page cache, whatever the store's size
+    names = [ddl.split(" if not exists ")[1].split(" on ")[0] for ddl in INDEXES]
+    for name in names:
+        conn.execute(f"drop index if exists [{name}]")
+    total = len(range(0, corpus.national_count, STORED_NATIONAL_EVERY)) + corpus.n + \
+        sum(1 for i in range(corpus.n) if corpus.has_scan(i))
+    bar = tqdm(total=total, unit="file", desc="synthetic store", disable=not progress, file=sys.stderr)
+    start = time.perf_counter()
+    written = write_rows(conn, corpus.stored_nationals(), bar)
+    written += write_rows(conn, corpus.records(0, corpus.n), bar)
+    seconds = {"rows": round(time.perf_counter() - start, 1)}
+    steps = [("indexes", lambda: [conn.execute(ddl) for ddl in INDEXES])] + DERIVE
+    bar.close()
+    bar = tqdm(total=len(steps), unit="step", desc="corpus tables", disable=not progress, file=sys.stderr)
+    _functions(conn)
+    for name, step in steps:
+        bar.set_postfix_str(name)
+        start = time.perf_counter()
+        with conn:
+            step(conn) if name != "indexes" else step()
+        seconds[name] = round(time.perf_counter() - start, 1)
+        bar.update()
+    bar.close()
+    conn.execute("pragma synchronous = normal")
+    return {"renditions": written, "seconds": seconds}
+
+
+# -- the corpus tables, set-wise ----------------------------------------------------------------------
+# Each step mirrors one part of `build_graph`; the generator leaves only what these steps handle: a
+# citation always states its jurisdiction, a stored document with a number always has a year and a
+# jurisdiction, and titles are either equal once folded or far apart.
+
+def _functions(conn) -> None:
+    conn.create_function("folded_title", 1, lambda t: folded_title(t) if t else None, deterministic=True)
+    conn.create_function("id_key", 1, id_key, deterministic=True)
+    conn.create_function("id_number", 1, id_number, deterministic=True)
+    conn.create_function("doc_jurisdiction", 3, lambda issuer, province, so_hieu: document_jurisdiction(
+        {"issuer": issuer, "province": province, "so_hieu": so_hieu}), deterministic=True)
+    conn.create_function("format_rank", 1, lambda name: FORMAT_RANK.get(Path(name or "").suffix.lower(),
+                                                                        len(FORMAT_RANK)), deterministic=True)
+
+
+NODE_KEY = "{0}ref_id || '|' || coalesce({0}resolved_year, '') || '|' || coalesce({0}resolved_jurisdiction, '')"
+
+
+def _yearless(conn) -> None:
+    """resolve_refs: a citation without a year takes the one year its id's other citations and stored
+    documents give, not after the citing document's own year (`_year_from_corpus`); its note names
+    the first files of that year's citations."""
+    conn.execute("""create temp table open_ids as select distinct r.ref_id, r.jurisdiction as jur,
+                    cast(substr(d.date, 1, 4) as integer) as lim
+                    from refs r join renditions d on d.doc_id = r.doc_id where r.year is null""")
+    # resolve_refs' `stated`: each (year, jurisdiction) the id is cited with, and its first citing files
+    conn.execute(f"""create temp table stated as select g.ref_id, g.year, g.jurisdiction,
+        (select json_group_array(name) from (select distinct d.source_name as name from refs x
+         join renditions d on d.doc_id = x.doc_id where x.ref_id = g.ref_id and x.year is g.year
+         and x.jurisdiction is g.jurisdiction limit {NOTE_SOURCES + 1})) as names
+        from (select distinct ref_id, year, jurisdiction from refs
+              where year is not null and ref_id in (select ref_id from open_ids)) g""")
+    conn.execute("""create temp table open_years as
+        select o.ref_id, o.jur, o.lim, s.year, j.value as source from open_ids o join stated s
+          on s.ref_id = o.ref_id and (s.jurisdiction is null or s.jurisdiction = o.jur)
+          and (o.lim is null or s.year <= o.lim), json_each(s.names) j
+        union
+        select o.ref_id, o.jur, o.lim, d.year, d.source_name from open_ids o
+          join renditions d on d.so_hieu = o.ref_id and d.year is not null and (d.province is null or d.province = o.jur)
+          where o.lim is null or d.year <= o.lim""")
+    conn.execute("create index temp.open_years_group on open_years(ref_id, jur, lim)")
+    group = "y.ref_id = o.ref_id and y.jur = o.jur and y.lim is o.lim"
+    conn.execute(f"""create temp table open_notes as
+        select o.ref_id, o.jur, o.lim,
+          case when (select count(distinct year) from open_years y where {group}) = 1
+               then (select year from open_years y where {group} limit 1) end as year,
+          (select group_concat(year, ', ') from (select distinct year from open_years y where {group} order by year))
+            as years,
+          (select group_concat(source, ', ') from (select distinct source from open_years y where {group}
+                                                   order by source limit {NOTE_SOURCES}))
+          || case when (select count(distinct source) from open_years y where {group}) > {NOTE_SOURCES}
+                  then ', …' else '' end as sources
+        from open_ids o""")
+    conn.execute("""update refs set resolved_year = n.year, resolved_jurisdiction = refs.jurisdiction,
+        resolution_note = case
+          when n.year is not null then 'year ' || n.year || ' from other citations of ' || refs.ref_id
+                                       || ' (' || n.sources || ')'
+          when n.years is not null then 'year ambiguous: ' || n.years || ' in other citations of ' || refs.ref_id
+          else 'no other citation of ' || refs.ref_id || ' gives a year' end
+        from renditions d, open_notes n
+        where refs.year is null and d.doc_id = refs.doc_id and n.ref_id = refs.ref_id and n.jur = refs.jurisdiction
+          and n.lim is cast(substr(d.date, 1, 4) as integer)""")
+
+
+def _cited_titles(conn) -> None:
+    """_index_cited_titles: each cited document's titles, for header-less documents to be matched by."""
+    conn.execute(f"""insert or ignore into titles (kind, key, type, jurisdiction, title)
+        select distinct 'cited', {NODE_KEY.format('')}, type, resolved_jurisdiction, folded_title(title) from refs
+        where coalesce(title, '') != '' and coalesce(type, '') != '' and coalesce(resolved_jurisdiction, '') != ''
+        order by 2, 3, 4, 5""")
+
+
+def _matches(conn) -> None:
+    """match_rendition: a header's identity; else the one cited document of the same type and province
+    whose citation carries the same title; else the header-less twin stored earlier; else itself."""
+    conn.execute("""insert into document_matches (doc_id, resolved_id, resolved_year, resolved_date, jurisdiction,
+        method, similarity, reason)
+        select doc_id, so_hieu, year, date, doc_jurisdiction(issuer, province, so_hieu), 'header', null,
+               'số hiệu in the header' from renditions where coalesce(so_hieu, '') != ''""")
+    conn.execute("""create temp table headerless as select rowid as rid, doc_id, type, province, title, date, year,
+        issuer, source_name, folded_title(title) as folded from renditions
+        where coalesce(so_hieu, '') = '' and coalesce(type, '') != '' and coalesce(province, '') != ''
+          and coalesce(title, '') != ''""")
+    # cited documents whose title is the header-less one's, not stored with a header, with a fitting citation
+    conn.execute("""create temp table title_keys as
+        with keyed as (select h.doc_id, t.key, substr(t.key, 1, instr(t.key, '|') - 1) as ref_id,
+                              substr(t.key, instr(t.key, '|') + 1) as rest
+                       from headerless h join titles t on t.kind = 'cited' and t.title = h.folded
+                         and t.type = h.type and t.jurisdiction = h.province),
+        parsed as (select doc_id, key, ref_id, cast(nullif(substr(rest, 1, instr(rest, '|') - 1), '') as integer) as year,
+                          substr(rest, instr(rest, '|') + 1) as jur from keyed)
+        select distinct p.* from parsed p join headerless h on h.doc_id = p.doc_id
+        where not exists (select 1 from renditions s where s.so_hieu = p.ref_id and s.year is p.year)
+          and exists (select 1 from refs r where r.ref_id = p.ref_id and r.resolved_year is p.year
+                      and r.resolved_jurisdiction = p.jur and r.title is not null and r.doc_id != h.doc_id
+                      and r.type = h.type
+                      and not (coalesce(h.date, '') != '' and coalesce(r.date, '') != ''
+                               and substr(r.date, 1, length(h.date)) != h.date)
+                      and not (coalesce(h.year, 0) != 0 and coalesce(p.year, 0) != 0 and h.year != p.year))""")
+    # the citation a match names: the first fitting one in the order of the index on refs(ref_id, year, …)
+    conn.execute("""insert into document_matches (doc_id, resolved_id, resolved_year, resolved_date, jurisdiction,
+        method, similarity, reason)
+        with best as (select k.*, (select r.rowid from refs r where r.ref_id = k.ref_id and r.resolved_year is k.year
+                      and r.resolved_jurisdiction = k.jur and r.title is not null and r.doc_id != h.doc_id
+                      and r.type = h.type
+                      and not (coalesce(h.date, '') != '' and coalesce(r.date, '') != ''
+                               and substr(r.date, 1, length(h.date)) != h.date)
+                      and not (coalesce(h.year, 0) != 0 and coalesce(k.year, 0) != 0 and h.year != k.year)
+                      order by r.year, r.jurisdiction, r.rowid limit 1) as rid
+                      from title_keys k join headerless h on h.doc_id = k.doc_id
+                      where (select count(*) from title_keys o where o.doc_id = k.doc_id) = 1)
+        select b.doc_id, b.ref_id, b.year, r.date, nullif(b.jur, ''), 'title', 1.0,
+               'no header; ' || d.source_name || ' cites ' || coalesce(r.type, '') || ' ' || b.ref_id
+               || case when coalesce(r.date, '') != '' then ' of ' || r.date else '' end
+               || ' with the same title (similarity 1.00), the only candidate of the same type and province'
+        from best b join refs r on r.rowid = b.rid join renditions d on d.doc_id = r.doc_id""")
+    # the rest stay themselves, or join the header-less twin stored before them (same type, province, title, day)
+    conn.execute("""insert into document_matches (doc_id, resolved_id, resolved_year, resolved_date, jurisdiction,
+        method, similarity, reason)
+        select h.doc_id, null, h.year, h.date, doc_jurisdiction(h.issuer, h.province, null), 'none', null,
+               'no header, and no citation of the same type and province carries its title'
+               || coalesce((select '; the same document as ' || t.source_name || ' (same type, province and title)'
+                            from headerless t where t.rid < h.rid and t.type = h.type and t.province = h.province
+                              and t.folded = h.folded
+                              and t.doc_id not in (select doc_id from document_matches where method = 'title')
+                              and (coalesce(t.date, '') = '' or coalesce(h.date, '') = ''
+                                   or substr(t.date, 1, min(length(t.date), length(h.date)))
+                                      = substr(h.date, 1, min(length(t.date), length(h.date))))
+                            order by t.rid limit 1), '')
+        from headerless h where h.doc_id not in (select doc_id from document_matches)""")
+
+
+def _placed(conn) -> None:
+    """Each rendition's document (node) and jurisdiction, and the one that speaks for it (`_choose_primary`)."""
+    conn.execute(f"""create temp table placed as select d.rowid as rid, m.jurisdiction, case
+          when m.resolved_id is not null then m.resolved_id || '|' || coalesce(m.resolved_year, '') || '|'
+                                              || coalesce(m.jurisdiction, '')
+          else 'doc:' || coalesce((select t.doc_id from headerless h join headerless t on t.rid < h.rid
+                and t.type = h.type and t.province = h.province and t.folded = h.folded
+                and t.doc_id not in (select doc_id from document_matches where method = 'title')
+                and (coalesce(t.date, '') = '' or coalesce(h.date, '') = ''
+                     or substr(t.date, 1, min(length(t.date), length(h.date)))
+                        = substr(h.date, 1, min(length(t.date), length(h.date))))
+                where h.doc_id = d.doc_id order by t.rid limit 1), d.doc_id) end as node_id
+        from renditions d join document_matches m on m.doc_id = d.doc_id""")
+    conn.execute("create index temp.placed_rid on placed(rid)")
+    conn.execute("""update renditions set node_id = p.node_id, jurisdiction = p.jurisdiction from placed p
+                    where p.rid = renditions.rowid""")
+    conn.execute("""update renditions set is_primary = 1 where rowid in (select rid from (
+        select rowid as rid, row_number() over (partition by node_id order by
+            coalesce(ocr_pages, 0) * 1.0 / max(coalesce(nullif(pages, 0), 1), 1), format_rank(source_name), rowid)
+            as rank from renditions) where rank = 1)""")
+
+
+def _edges(conn) -> None:
+    """`_write_edges`: each primary rendition's citations, but the ones of itself."""
+    conn.execute(f"""insert into edges (doc_id, ref_seq, source, target, relation, n_mentions)
+        select r.doc_id, r.seq, d.node_id, {NODE_KEY.format('r.')}, r.relation, r.n_mentions
+        from renditions d join refs r on r.doc_id = d.doc_id
+        where d.is_primary = 1 and {NODE_KEY.format('r.')} != d.node_id order by r.doc_id, r.seq""")
+
+
+def _nodes(conn) -> None:
+    """`_write_node`: stored documents from their primary rendition; the only cited from the type, date
+    and title most of their first ABSENT_SAMPLE citations give; degrees counted."""
+    conn.execute("""insert into nodes (node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title,
+        doc_id, doc_ids, absent, cited_by, cites)
+        select d.node_id, m.resolved_id, id_key(coalesce(m.resolved_id, '')), id_number(coalesce(m.resolved_id, '')),
+               m.resolved_year, m.jurisdiction, d.type, coalesce(nullif(m.resolved_date, ''), d.date), d.title,
+               d.doc_id, (select '[' || group_concat('"' || x.doc_id || '"', ', ') || ']' from
+                          (select doc_id from renditions x where x.node_id = d.node_id order by rowid) x), 0, 0, 0
+        from renditions d left join document_matches m on m.doc_id = d.doc_id where d.is_primary = 1""")
+    conn.execute(f"""create temp table sample as select target, type, date, title from (
+        select e.target, r.type, r.date, r.title,
+               row_number() over (partition by e.target order by e.source, e.ref_seq) as n
+        from edges e join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
+        where e.target not in (select node_id from nodes)) where n <= {ABSENT_SAMPLE}""")
+    votes = {}
+    for column in ("type", "date", "title"):
+        votes[column] = f"""(select value from (select {column} as value, count(*) as n from sample s
+            where s.target = a.target and coalesce({column}, '') != '' group by {column})
+            order by n desc, length(value) desc, value desc limit 1)"""
+    conn.execute("create index temp.sample_target on sample(target)")
+    conn.execute(f"""insert into nodes (node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title,
+        doc_id, doc_ids, absent, cited_by, cites)
+        with parts as (select target, substr(target, 1, instr(target, '|') - 1) as so_hieu,
+                              substr(target, instr(target, '|') + 1) as rest
+                       from (select distinct target from sample))
+        select a.target, a.so_hieu, id_key(a.so_hieu), id_number(a.so_hieu),
+               cast(nullif(substr(a.rest, 1, instr(a.rest, '|') - 1), '') as integer),
+               nullif(substr(a.rest, instr(a.rest, '|') + 1), ''),
+               {votes['type']}, {votes['date']}, {votes['title']}, null, '[]', 1, 0, 0
+        from parts a""")
+    conn.execute("""update nodes set cited_by = c.n from (select target, count(distinct source) as n from edges
+                    group by target) c where c.target = nodes.node_id""")
+    conn.execute("""update nodes set cites = c.n from (select source, count(distinct target) as n from edges
+                    group by source) c where c.source = nodes.node_id""")
+
+
+def _headerless_titles(conn) -> None:
+    """Header-less renditions' titles, for their twins (a scan, a copy) to find them."""
+    conn.execute("""insert or ignore into titles (kind, key, type, jurisdiction, title)
+        select 'headerless', doc_id, type, province, folded from headerless order by rid""")
+    for table in ("open_ids", "stated", "open_years", "open_notes", "headerless", "title_keys", "placed", "sample"):
+        conn.execute(f"drop table if exists temp.[{table}]")
+
+
+DERIVE = [("yearless citations", _yearless), ("cited titles", _cited_titles), ("document matches", _matches),
+          ("renditions placed", _placed), ("edges", _edges), ("nodes", _nodes),
+          ("header-less titles", _headerless_titles)]

@@ -1,0 +1,192 @@
+"""`vanban bench --scale N`: the corpus layer on a store of N documents.
+
+A synthetic store of N documents (pipeline/dev/synthetic.py: ten citations each,
+popular decrees, stored and only-cited local documents, header-less ones, problems) is
+written in bulk; then it measures what a user waits for:
+
+- ingest: 1,000 new documents (made in memory beforehand, citing into the store) saved
+  one file per transaction and the corpus update after them, into the store and into
+  an empty store; the ratio says whether a large store slows a day's ingest (goal ≤ 1.5);
+- lookups, in-process over LOOKUPS ids a user may type: find_nodes + cited_by, cites,
+  find_documents (show) and a search filtered by type, province and year (goal p95 < 50 ms);
+- audit and DTI evidence (evidence_bench: one province of up to 100,000 documents);
+- peak RSS (goal < 1.5 GB at 1,000,000 documents).
+
+    >>> report = bench_scale(10_000)
+    >>> report["ingest"]["ratio"] <= 1.5
+    True
+"""
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+from tqdm import tqdm
+
+from vanban.pipeline import store
+from vanban.pipeline.corpus.audit import audit
+from vanban.pipeline.corpus.graph import build_graph, cited_by, cites, find_documents, find_nodes
+from vanban.pipeline.dev.synthetic import TOPICS, SyntheticCorpus, build_store
+from vanban.pipeline.store.search import search
+
+NEW_DOCUMENTS = 1_000
+LOOKUPS = 200
+EVIDENCE_DOCUMENTS = 100_000  # the issue's goal: one province this large in under 10 s
+# the goals of issue 11, at 1,000,000 documents
+GOALS = {"ingest_ratio": 1.5, "lookup_p95_ms": 50, "peak_rss_mb": 1536}
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def time_ingest(path: Path, documents: list) -> dict:
+    """Seconds to save documents one file per transaction, then to update the corpus tables once."""
+    db = store.open_db(path)
+    start = time.perf_counter()
+    for doc in documents:
+        store.save_documents(db, doc.source, doc.sha256, [doc])
+    saved = time.perf_counter()
+    build_graph(db)
+    done = time.perf_counter()
+    db.conn.close()
+    return {"save_seconds": round(saved - start, 2), "graph_seconds": round(done - saved, 2),
+            "seconds": round(done - start, 2)}
+
+
+def lookup_texts(corpus: SyntheticCorpus, n: int, seed: int) -> list[tuple[str, dict]]:
+    """(id as a user types it, a search) for n lookups: stored local documents mostly, national and
+    only-cited ones too; the search is a stored title's topic among documents of its type,
+    province and year."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        draw = rng.random()
+        if draw < 0.6:
+            cited = corpus.local(rng.randrange(corpus.n))
+        elif draw < 0.8:
+            cited = corpus.national(rng.randrange(corpus.national_count))
+        else:
+            cited = corpus.cited_only(rng.randrange(corpus.cited_only_count))
+        stored = corpus.local(rng.randrange(corpus.n))
+        out.append((cited.id, {"query": next(t for t in TOPICS if t in stored.title), "doc_type": stored.type,
+                               "province": stored.province, "year": stored.year}))
+    return out
+
+
+def _timed(run: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = run()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def _summary(times: list[tuple[float, str]]) -> dict:
+    ms = sorted(t for t, _ in times)
+    slowest = max(times)
+    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 2),
+            "max_ms": round(slowest[0], 1), "slowest": slowest[1]}
+
+
+def measure_lookups(db, texts: list[tuple[str, dict]], progress: bool = False) -> dict:
+    """p50/p95 in ms of each lookup a user makes, over the given ids and searches."""
+    times: dict[str, list] = {"find_nodes + cited_by": [], "cites": [], "show (find_documents)": [],
+                              "filtered search": []}
+    for text, wanted in tqdm(texts, desc="lookups", unit="id", disable=not progress, file=sys.stderr):
+        ms, nodes = _timed(lambda: find_nodes(db, text))
+        ids = [n["node_id"] for n in nodes]
+        more, _ = _timed(lambda: cited_by(db, ids))
+        times["find_nodes + cited_by"].append((ms + more, text))
+        times["cites"].append((_timed(lambda: cites(db, ids))[0], text))
+        times["show (find_documents)"].append((_timed(lambda: find_documents(db, text))[0], text))
+        times["filtered search"].append((_timed(lambda: search(db, **wanted))[0],
+                                         " ".join(str(v) for v in wanted.values())))
+    return {name: _summary(values) for name, values in times.items()}
+
+
+def evidence_seconds(n: int) -> dict:
+    """DTI evidence for one province of min(n, EVIDENCE_DOCUMENTS) documents (evidence_bench), or
+    on nothing when that bench is not there."""
+    try:
+        from vanban.pipeline.dev.evidence_bench import evidence_bench
+    except ImportError:
+        return {}
+    report = evidence_bench(min(n, EVIDENCE_DOCUMENTS))
+    return {"documents": report["documents"], "seconds": report["evidence_seconds"]}
+
+
+def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: int = 7,
+                folder: Optional[Path] = None, audit_store: bool = True, evidence: bool = True,
+                progress: bool = False) -> dict:
+    """Build a synthetic store of n documents and time ingest, lookups, audit and evidence on it.
+
+    folder: where the stores go (kept); by default a temporary folder, removed after.
+    audit_store=False skips the audit; evidence=False skips evidence_bench, which builds a
+    province store of its own.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(folder or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        base, empty = folder / f"scale-{n}.db", folder / f"scale-{n}-empty.db"
+        for path in (base, empty):
+            for old in path.parent.glob(path.name + "*"):
+                old.unlink()
+        corpus = SyntheticCorpus(n, new=new, seed=seed)
+        start = time.perf_counter()
+        built = build_store(base, corpus, progress)
+        report: dict = {"documents": n, "renditions": built["renditions"],
+                        "build_seconds": round(time.perf_counter() - start, 1), "build_steps": built["seconds"],
+                        "store_mb": round(base.stat().st_size / 2 ** 20), "rss_mb": {"build": peak_rss_mb()}}
+        documents = list(corpus.records(n, n + new))
+        into_empty = time_ingest(empty, documents)
+        into_store = time_ingest(base, documents)
+        report["ingest"] = {"documents": new, "renditions": len(documents), "empty": into_empty,
+                            "store": into_store, "ratio": round(into_store["seconds"] / into_empty["seconds"], 2)}
+        report["rss_mb"]["ingest"] = peak_rss_mb()
+        db = store.open_db(base)
+        report["lookups"] = measure_lookups(db, lookup_texts(corpus, lookups, seed), progress)
+        report["rss_mb"]["lookups"] = peak_rss_mb()
+        if audit_store:
+            start = time.perf_counter()
+            findings = audit(db)
+            report["audit"] = {"seconds": round(time.perf_counter() - start, 1), "findings": len(findings)}
+            report["rss_mb"]["audit"] = peak_rss_mb()
+        db.conn.close()
+        if evidence:
+            report["evidence"] = evidence_seconds(n)
+            report["rss_mb"]["evidence"] = peak_rss_mb()
+    report["peak_rss_mb"] = peak_rss_mb()
+    return report
+
+
+def render(report: dict) -> str:
+    """The figures as a table, each beside its goal."""
+    def mark(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+    ingest = report["ingest"]
+    lines = [f"vanban bench --scale {report['documents']}: {report['renditions']} renditions, "
+             f"{report['store_mb']} MB, built in {report['build_seconds']} s",
+             f"ingest {ingest['documents']} new documents ({ingest['renditions']} files): "
+             f"{ingest['store']['seconds']} s into the store (save {ingest['store']['save_seconds']} + corpus update "
+             f"{ingest['store']['graph_seconds']}), {ingest['empty']['seconds']} s into an empty one "
+             f"(save {ingest['empty']['save_seconds']} + {ingest['empty']['graph_seconds']}): ratio {ingest['ratio']}"
+             f"   [goal ≤ {GOALS['ingest_ratio']}: {mark(ingest['ratio'] <= GOALS['ingest_ratio'])}]",
+             f"{'lookup':24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>9}  slowest"]
+    for name, figures in report["lookups"].items():
+        lines.append(f"  {name:22} {figures['p50_ms']:>8} {figures['p95_ms']:>8} {figures['max_ms']:>9}  "
+                     f"{figures['slowest']}   [{mark(figures['p95_ms'] < GOALS['lookup_p95_ms'])}]")
+    if report.get("audit"):
+        lines.append(f"audit: {report['audit']['seconds']} s ({report['audit']['findings']} findings)")
+    if report.get("evidence"):
+        lines.append(f"evidence: {report['evidence']['seconds']} s for one province of "
+                     f"{report['evidence']['documents']} documents   [goal < 10 s: "
+                     f"{mark(report['evidence']['seconds'] < 10)}]")
+    lines.append(f"peak RSS: {report['peak_rss_mb']} MB (after " + ", ".join(
+        f"{k} {v}" for k, v in report["rss_mb"].items()) + f")   [goal < {GOALS['peak_rss_mb']} MB at 1M: "
+        f"{mark(report['peak_rss_mb'] < GOALS['peak_rss_mb'])}]")
+    return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""The scale benchmark's synthetic store: written in bulk, it is what the corpus update would make."""
+from __future__ import annotations
+
+import pytest
+
+from vanban.pipeline import store
+from vanban.pipeline.corpus.graph import build_graph
+from vanban.pipeline.dev.scale_bench import bench_scale, render
+from vanban.pipeline.dev.synthetic import SyntheticCorpus, build_store
+from tests.test_graph_incremental import tables
+
+TITLES = "select kind, key, type, jurisdiction, title from titles order by 1, 2, 3, 4, 5"  # ids differ by order
+
+
+def derived(db) -> dict:
+    return {**tables(db), "titles": list(db.query(TITLES))}
+
+
+@pytest.fixture(scope="module")
+def bulk(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scale") / "bulk.db"
+    build_store(path, SyntheticCorpus(2_000))
+    return store.open_db(path)
+
+
+def test_bulk_corpus_tables_equal_a_full_rebuild(bulk):
+    written = derived(bulk)
+    build_graph(bulk, full=True)
+    assert derived(bulk) == written
+
+
+def test_the_synthetic_store_has_every_kind_of_document_and_problem(bulk):
+    def count(sql):
+        return bulk.execute(sql).fetchone()[0]
+    assert count("select count(*) from renditions where so_hieu is null and symbol is null") > 10  # header lost
+    assert count("select count(*) from renditions where so_hieu is null and symbol is not null") > 2  # 'Số:   /KH'
+    assert count("select count(*) from renditions where length(date) = 7") > 5  # the day left blank
+    assert count("select count(*) from renditions where is_primary = 0") > 20  # scans beside text files
+    assert count("select count(*) from renditions where issuer = 'Chính phủ'") > 0  # stored decrees
+    assert count("select count(*) from nodes where absent") > 100  # only cited
+    assert count("select max(cited_by) from nodes") > 200  # a popular decree
+    assert count("select count(*) from refs where year is null and resolved_year is not null") > 5
+    assert count("select count(*) from refs where json_array_length(dates) = 2") > 20
+    assert count("select count(*) from refs where title is not null") > 5_000
+
+
+def test_bulk_rows_are_what_save_documents_writes(tmp_path):
+    corpus = SyntheticCorpus(150)
+    build_store(tmp_path / "bulk.db", corpus)
+    saved = store.open_db(tmp_path / "saved.db")
+    for doc in [*corpus.stored_nationals(), *corpus.records(0, corpus.n)]:
+        store.save_documents(saved, doc.source, doc.sha256, [doc])
+    bulk = store.open_db(tmp_path / "bulk.db")
+    for table, leave_out in (("renditions", {"ingested_at", "node_id", "is_primary", "jurisdiction"}),
+                             ("refs", {"resolved_year", "resolved_jurisdiction", "resolution_note"}),
+                             ("pages", set()), ("passages", set()), ("measures", set()), ("files", {"at"}),
+                             ("file_renditions", set())):
+        columns = [c.name for c in bulk[table].columns if c.name not in leave_out]
+        sql = f"select {', '.join(columns)} from [{table}] order by {', '.join(columns[:2])}"
+        assert bulk.execute(sql).fetchall() == saved.execute(sql).fetchall(), table
+
+
+def test_new_documents_on_the_bulk_store_update_it_like_a_full_rebuild(tmp_path):
+    corpus = SyntheticCorpus(600, new=100, seed=3)
+    build_store(tmp_path / "s.db", corpus)
+    db = store.open_db(tmp_path / "s.db")
+    for doc in corpus.records(600, 700):  # they cite stored plans, popular decrees, header-less titles
+        store.save_documents(db, doc.source, doc.sha256, [doc])
+    build_graph(db)
+    incremental = derived(db)
+    build_graph(db, full=True)
+    assert derived(db) == incremental
+
+
+def test_bench_scale_reports_every_figure(tmp_path):
+    report = bench_scale(300, new=40, lookups=10, folder=tmp_path)
+    assert report["renditions"] >= 300 and report["ingest"]["ratio"] > 0 and report["ingest"]["renditions"] >= 40
+    assert set(report["lookups"]) == {"find_nodes + cited_by", "cites", "show (find_documents)", "filtered search"}
+    assert all(f["p95_ms"] >= f["p50_ms"] > 0 for f in report["lookups"].values())
+    assert report["audit"]["findings"] > 0 and report["evidence"]["seconds"] > 0 and report["peak_rss_mb"] > 0
+    text = render(report)
+    for label in ("ratio", "p95", "audit", "evidence", "peak RSS"):
+        assert label in text
