@@ -111,3 +111,13 @@ def test_black_and_white_scans_are_rendered_for_grey_edges(scanned_seed, tmp_pat
     assert ocr._page_scan(bilevel[0]) is None  # 1 bit per pixel: pdfium renders it
     rendered = ocr.render_page(bilevel, 0)
     assert rendered.mode == "L" and len(rendered.getcolors(256)) > 2  # smoothed into greys
+
+
+@pytest.mark.slow
+def test_ocr_pages_of_a_scan_show_a_progress_bar(capsys):
+    from tests.conftest import ROOT
+    scan = next((ROOT / "corpus" / "scanned").glob("*.pdf"), None)
+    if scan is None:
+        pytest.skip("corpus/scanned is empty: run setup.sh")
+    ocr.ocr_pdf_pages(scan, [1], jobs=1, progress=True)
+    assert "OCR " in capsys.readouterr().err

@@ -73,10 +73,10 @@ def file_hash(path: Path) -> Optional[str]:
         return None
 
 
-def process_file(path: str, ocr_jobs: int = 1) -> tuple[list[Document], list[str]]:
+def process_file(path: str, ocr_jobs: int = 1, progress: bool = False) -> tuple[list[Document], list[str]]:
     """Read and extract every document of one file (runs in a worker process)."""
     documents, warnings = [], []
-    for label, pages, notes in read_documents(Path(path), ocr_jobs=ocr_jobs):
+    for label, pages, notes in read_documents(Path(path), ocr_jobs=ocr_jobs, progress=progress):
         doc = build_document(label, pages)
         doc.warnings += notes
         if doc.ocr_pages:
@@ -85,12 +85,13 @@ def process_file(path: str, ocr_jobs: int = 1) -> tuple[list[Document], list[str
     return documents, warnings
 
 
-def _results(paths: list[str], jobs: int) -> Iterator[tuple[str, object]]:
+def _results(paths: list[str], jobs: int, progress: bool = False) -> Iterator[tuple[str, object]]:
     """(path, (documents, warnings)) or (path, exception), in the order of paths."""
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
             try:
-                yield path, process_file(path, ocr_jobs=max(jobs, 1))
+                # read here, one file at a time: its OCR pages get a bar of their own
+                yield path, process_file(path, ocr_jobs=max(jobs, 1), progress=progress)
             except Exception as exc:  # a reader or extractor failure must not stop the batch
                 yield path, exc
         return
@@ -139,7 +140,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     if prune:
         summary.removed = store.remove_paths(db, _gone(db, paths, set(keys.values())))
     bar = tqdm(total=len(todo), unit="file", disable=not progress, file=sys.stderr, desc="ingest")
-    for path, result in _results(todo, jobs):
+    for path, result in _results(todo, jobs, progress):
         bar.update(1)
         if isinstance(result, Exception):
             failure = IngestFailure(path, describe(result), getattr(result, "page", None))

@@ -12,12 +12,14 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from tqdm import tqdm
 from PIL import Image
 
 from vanban.models.records import Page, UnreadableFile
@@ -140,14 +142,17 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge
     return text.replace("\f", "").rstrip() + "\n", confidence
 
 
-def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int = 300, jobs: int = 2) -> list[Page]:
+def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int = 300, jobs: int = 2,
+                  progress: bool = False) -> list[Page]:
     """OCR the given pages (1-based) of a PDF, `jobs` pages at a time; Pages in the order asked.
 
     Rendering runs at most 2 × jobs pages ahead of tesseract, so a long scan does not
-    hold every page image in memory.
+    hold every page image in memory. progress: a bar over the pages, on stderr.
     """
     check_tesseract()
     pdf = pdfium.PdfDocument(str(pdf_path))
+    bar = tqdm(total=len(page_numbers), unit="page", desc=f"OCR {pdf_path.name}"[:40], leave=False,
+               disable=not progress, file=sys.stderr)
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             pending: list[tuple[int, Future]] = []
@@ -156,9 +161,12 @@ def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int = 300, jobs:
                 if len(pending) >= 2 * max(1, jobs):
                     first, future = pending.pop(0)
                     done[first] = future.result()
+                    bar.update(1)
                 pending.append((number, pool.submit(ocr_image, render_page(pdf, number - 1, dpi))))
             for number, future in pending:
                 done[number] = future.result()
+                bar.update(1)
     finally:
+        bar.close()
         pdf.close()
     return [Page(number, done[number][0], "ocr", done[number][1]) for number in page_numbers]

@@ -83,20 +83,21 @@ def sniff(path: Path, head: bytes) -> str:
     return "text"
 
 
-def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES
+def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES, progress: bool = False
                    ) -> Iterator[tuple[str, list[Page], list[str]]]:
     """(source label, pages, warnings) for every document in a file.
 
     A JSONL file holds one document a line, labelled by its `id`:
     `vbpl_central_90.jsonl#vbpl-doc_000017`; any other file is one document labelled
     by its path. Raises UnreadableFile with the reason and what to do about it.
+    progress: a bar over the pages a scan sends to OCR.
     """
     path = Path(path)
     kind, notes = _open_kind(path)
     if kind == "jsonl":
         yield from _read_jsonl(path, notes)
         return
-    readers = {"pdf": lambda: _read_pdf(path, ocr_jobs, max_pages, notes), "docx": lambda: _read_docx(path),
+    readers = {"pdf": lambda: _read_pdf(path, ocr_jobs, max_pages, notes, progress), "docx": lambda: _read_docx(path),
                "image": lambda: _read_image(path, max_pages), "text": lambda: _read_text(path, notes)}
     yield str(path), readers[kind](), notes
 
@@ -187,7 +188,7 @@ def ocr_reason(text: str, coverage: float | Callable[[], float]) -> str | None:
     return None
 
 
-def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str]) -> list[Page]:
+def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progress: bool = False) -> list[Page]:
     pdf = _open_pdf(path)
     try:
         count = len(pdf)
@@ -208,7 +209,7 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str]) -> li
     finally:
         pdf.close()
     if reasons:
-        for page in ocr_pdf_pages(path, list(reasons), jobs=ocr_jobs):
+        for page in ocr_pdf_pages(path, list(reasons), jobs=ocr_jobs, progress=progress):
             pages[page.number - 1] = Page(page.number, repair_text(page.text), "ocr", page.ocr_confidence)
         for reason in sorted(set(reasons.values())):
             numbers = ", ".join(str(n) for n, r in reasons.items() if r == reason)
