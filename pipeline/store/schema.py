@@ -187,8 +187,6 @@ def _finish(db: sqlite_utils.Database) -> None:
     for fts, (table, columns) in FTS.items():
         if fts not in db.table_names():
             _create_fts(db, fts, table, columns)
-    # how many titles hold each word: header-less matching asks the index for the rarest
-    db.conn.execute("create virtual table if not exists titles_fts_vocab using fts5vocab(titles_fts, row)")
 
 
 def _create_fts(db: sqlite_utils.Database, fts: str, table: str, columns: list[str]) -> None:
