@@ -212,10 +212,13 @@ def _insert_rows(db: sqlite_utils.Database, table: str, columns: tuple, rows: It
 
 def log_failure(db: sqlite_utils.Database, path: str, reason: str, page: Optional[int] = None,
                 file_sha256: Optional[str] = None) -> None:
-    """Record why a file failed (once per path and reason: a re-run updates the time)."""
+    """Record why a file failed: one row per path, content hash and reason, whose count and
+    time (`at`) a recurrence updates; an edited file that fails again gets a row of its own."""
     path, reason = path_text(path), path_text(reason)
+    now = _now()
     with db.atomic():
-        db.conn.execute("insert into ingest_log (path, page, reason, at) values (?, ?, ?, ?) "
-                        "on conflict (path, reason) do update set at = excluded.at, page = excluded.page",
-                        [path, page, reason, _now()])
+        db.conn.execute("insert into ingest_log (path, page, reason, at, file_sha256, count, first_at) "
+                        "values (?, ?, ?, ?, ?, 1, ?) on conflict (path, file_sha256, reason) do update set "
+                        "at = excluded.at, page = excluded.page, count = count + 1",
+                        [path, page, reason, now, file_sha256 or "", now])
         _link(db, path, file_sha256, "failed", [])

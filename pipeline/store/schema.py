@@ -21,7 +21,7 @@ import sqlite_utils
 
 from vanban.models.records import STORED_SPAN, Measure
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -69,8 +69,11 @@ TABLES = {
     "files": """create table files (path text primary key, file_sha256 text, status text, doc_ids text, at text)""",
     "file_renditions": """create table file_renditions (
         path text references files(path), doc_id text, primary key (path, doc_id))""",
+    # one row per file, content and reason: a failure that recurs on every run is counted, not repeated
+    # (file_sha256 '' when the file could not be hashed; `at` is when it was last seen)
     "ingest_log": """create table ingest_log (id integer primary key, path text, page integer, reason text,
-        at text, unique (path, reason))""",
+        at text, file_sha256 text not null default '', count integer not null default 1, first_at text,
+        unique (path, file_sha256, reason))""",
     # how each rendition is known in the corpus: its header, or the citation carrying its title
     "document_matches": """create table document_matches (
         doc_id text primary key, resolved_id text, resolved_year integer, resolved_date text,
@@ -263,4 +266,16 @@ def _spans_from_v1(db: sqlite_utils.Database) -> None:
         from json_each(refs.mentions) j) where mentions is not null""")
 
 
-MIGRATIONS = {1: _from_v1}  # from version n to n + 1
+def _from_v2(db: sqlite_utils.Database) -> None:
+    """Version 2's ingest_log (one row per path and reason) to one row per path, content hash and
+    reason with a count: the old rows keep the hash their file has now, if it failed."""
+    conn = db.conn
+    conn.execute("alter table ingest_log rename to ingest_log_v2")
+    conn.execute(TABLES["ingest_log"])
+    conn.execute("""insert or ignore into ingest_log (path, page, reason, at, file_sha256, count, first_at)
+        select l.path, l.page, l.reason, l.at, coalesce(f.file_sha256, ''), 1, l.at from ingest_log_v2 l
+        left join files f on f.path = l.path and f.status = 'failed' order by l.at""")
+    conn.execute("drop table ingest_log_v2")
+
+
+MIGRATIONS = {1: _from_v1, 2: _from_v2}  # from version n to n + 1
