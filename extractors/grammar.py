@@ -139,11 +139,14 @@ SO_WORD = r"S[ốôỐÔ]"  # 'Số', 'SỐ', OCR's 'Sô'
 NUMBER_LABEL_LEAD = (rf"(?:(?<![\p{{L}}\d]){SO_WORD}\s*[:.]?"
                      rf"|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)")
 # In scans a handwritten or stamped number reads as junk: 'Số: ý# /CT-UBND', 'Sô:⁄11 /CT-UBND'.
-UNREADABLE = r"[^\s\d/\-–\p{Lu}][^\s/]{0,2}"
+UNREADABLE = r"(?![\u2044\u2215\uff0f]\p{Lu})[^\s\d/\-–\p{Lu}][^\s/]{0,2}"  # a fraction slash before the ký hiệu is a slash
 SYMBOL_PIECE = r"[\wĐđƯư&.]*"
 SYMBOL = rf"[A-ZĐƯ]{SYMBOL_PIECE}(?:\s*[-/]\s*[A-ZĐƯ\d]{SYMBOL_PIECE})*"  # KH-UBND, NĐ-CP, KH/ĐĐQH15
-NUMBER_LINE = (rf"{NUMBER_LABEL_LEAD}\s*(?P<number>{NUMBER})?\s*(?P<junk>{UNREADABLE}\s*)?"
-               rf"(?:(?P<year>/\s*{YEAR})\s*)?(?P<sep>[/-])\s*(?P<symbol>{SYMBOL})")
+# OCR may split a number with a space ('Số: 1 87/KH-UBND'): the header's number is read whole
+SPACED_NUMBER = r"\d{1,3}[ ]\d{1,3}(?=\s*[/⁄-])"
+SLASH_LIKE = r"[/\u2044\u2215\uff0f]"  # a fraction slash '⁄' stands for '/' in scans and some fonts
+NUMBER_LINE = (rf"{NUMBER_LABEL_LEAD}\s*(?P<number>{SPACED_NUMBER}|{NUMBER})?\s*(?P<junk>{UNREADABLE}\s*)?"
+               rf"(?:(?P<year>{SLASH_LIKE}\s*{YEAR})\s*)?(?P<sep>{SLASH_LIKE}|-)\s*(?P<symbol>{SYMBOL})")
 # Số: 187 /KH-UBND · Số 3260-KH/ĐĐQH15 · Số: 370/2025/NĐ-CP · Số: /BC-STTTT · Luật số: 119/2025/QH15
 NUMBER_LINE_RE = regex.compile(NUMBER_LINE)
 # 'Số:' whose number could not be read: the issuer lines end before it

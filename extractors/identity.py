@@ -16,6 +16,7 @@ import regex
 
 from vanban.extractors.dates import find_dates
 from vanban.extractors.references import find_references
+from vanban.extractors.symbols import check_symbol
 from vanban.extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
 from vanban.extractors.grammar import (DEPUTY_MARKS, NUMBER_LINE_RE, ON_BEHALF_MARK, ROLE, SIGNING_MARK, SO_ALONE_RE,
                                        SO_COLON_RE, phrases)
@@ -422,6 +423,14 @@ def number_from_file_name(file_name: str, symbol: Optional[str]) -> Optional[str
 
 
 WHITESPACE = regex.compile(r"\s+")
+HEADER_YEAR = regex.compile(r"năm\s+((?:19|20)\d\d)")
+
+
+def _header_year(head_text: str) -> Optional[int]:
+    """The year of the header's date ('…, ngày 03 tháng 10 năm 2022'): a law's term is checked against it."""
+    m = HEADER_YEAR.search(head_text)
+    return int(m.group(1)) if m else None
+
 NON_DIGIT = regex.compile(r"\D")
 DATE_LINE = regex.compile(r"^\s*ngày\s", regex.I)  # a worded date alone on its line
 THROUGH_SLASH = regex.compile(r"^.*?/\s*\S+\s+")  # up to the first slash and the word after it
@@ -452,17 +461,23 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
     if pieced and pieced.group("number"):
         m = pieced  # 'Số:' / '18 /202 5' / '/TT-BVHTTDL': a number some web pages print in pieces
     if m:
-        symbol = fix_d(WHITESPACE.sub("", m.group("symbol"))).rstrip(".").replace("TƯ", "TW")
-        ident.symbol = symbol
+        year = NON_DIGIT.sub("", m.group("year") or "")
+        raw_symbol = fix_d(WHITESPACE.sub("", m.group("symbol"))).rstrip(".").replace("TƯ", "TW")
+        checked = check_symbol(raw_symbol, int(year) if year else _header_year(head_text))
+        symbol = ident.symbol = checked.symbol
+        if checked.status != "valid":
+            ident.notes["symbol"] = f"{checked.status}: {checked.note}"
         if m is not pieced:  # a pieced match's offsets are into the joined text, not the document's
             ident.spans["id"] = Span(head_offset + m.start(), head_offset + m.end())
-        number = m.group("number")
-        year = NON_DIGIT.sub("", m.group("year") or "")
+        number = WHITESPACE.sub("", m.group("number") or "") or None
+        if number != m.group("number") and number:
+            ident.notes["number"] = f"read whole across a space ({m.group('number')!r})"
         if m.group("junk"):
             ident.notes["id"] = f"the number in the header is unreadable ({m.group(0)!r})"
         elif number:
             ident.number = number
-            ident.id = f"{number}/{year}/{symbol}" if year else f"{number}{m.group('sep')}{symbol}"
+            sep = "/" if m.group("sep") != "-" else "-"
+            ident.id = f"{number}/{year}/{symbol}" if year else f"{number}{sep}{symbol}"
             if m is pieced:
                 ident.notes["id"] = "number joined from pieces on several lines"
         else:

@@ -17,7 +17,7 @@ from vanban.models.vietnamese import fold
 
 # -- the number and its ký hiệu (NUMBER and YEAR are the number line's: grammar.py) -----
 DASH = r"\s?[-‐‑–]\s?"  # OCR and line joins leave a space on either side
-SLASH = r"\s?/\s?"
+SLASH = r"\s?[/\u2044\u2215\uff0f]\s?"  # a scan's or a font's fraction slash '⁄' stands for '/' too
 # One piece of a ký hiệu: QĐ, UBND, TTg, CTr, TCT68, SGD&ĐT. Lower-case letters are only
 # those real ký hiệu use (TTg, CTr, QĐi); the piece may not run on into a word ('Nam').
 PART = r"[A-ZĐÐƯ][A-ZĐÐƯ0-9&gri]*(?:(?![^\W\d_])|(?=ngày))"
@@ -31,7 +31,8 @@ PARTY = rf"(?P<number>{NUMBER}){DASH}(?P<symbol>{PART}{SLASH}{PIECES})"
 PLAIN = rf"(?P<number>{NUMBER}){SLASH}(?P<symbol>{PART}(?:{DASH}{PART})+)"
 
 DOC_NUMBER_RE = regex.compile(
-    rf"(?<![\w./\-])(?:{WITH_YEAR}|{PARTY}|{PLAIN})(?![\w/])", regex.V1 | regex.DOTALL
+    # OCR may trail an underline: '187/KH-UBND_' (symbols.check_symbol trims what is caught)
+    rf"(?<![\w./\-])(?:{WITH_YEAR}|{PARTY}|{PLAIN})(?![^\W_]|/)", regex.V1 | regex.DOTALL
 )
 
 # -- what stands before the number ---------------------------------------------
@@ -63,7 +64,7 @@ def prefix_re() -> regex.Pattern:
 
 # -- what stands after it ------------------------------------------------------
 # 'số 52-NQ/TƯ, ngày 27/9/2019', 'số 01/QĐ-BCĐ (ngày 21/4/2022)', 'Luật … 19/11/2015'
-DATE_LEAD_RE = regex.compile(r"\s*,?\s*\(?\s*(?:(?:ban hành|ký)\s+)?")
+DATE_LEAD_RE = regex.compile(r"_*\s*,?\s*\(?\s*(?:(?:ban hành|ký)\s+)?")
 NGAY_RE = regex.compile(r"(?:ngày|Ngày|NGÀY)\s*")
 # a footnote digit glued to the year of a date: 'ngày 24/6/20221'
 GLUED_DATE_RE = regex.compile(

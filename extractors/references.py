@@ -23,6 +23,7 @@ from typing import Optional
 import regex
 
 from vanban.extractors.dates import find_dates, to_iso
+from vanban.extractors.symbols import check_symbol
 from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, NUMBER_LABEL_LEAD, clause_start, label_level,
                                        phrases, words_re)
 from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
@@ -90,6 +91,7 @@ class _Cite:
     relation: str = "mentions"
     number_start: int = 0  # where the number itself starts, for list continuations
     pending_law: bool = False  # a law named without date or year: its version is chosen last
+    doubtful: Optional[str] = None  # a damaged ký hiệu no listed form fits (symbols.check_symbol)
 
 
 @dataclass
@@ -119,6 +121,7 @@ def find_references(text: str, province: str | None = None, own_id: str | None =
     cites += _standard_cites(text)
     cites.sort(key=lambda c: c.start)
     _fix_cutoff_years(cites)
+    _settle_doubtful(cites)
     return _merge(text, cites)
 
 
@@ -128,17 +131,19 @@ def _number_cites(ctx: _Context, own: Optional[str]) -> list[_Cite]:
     text = ctx.text
     out: list[_Cite] = []
     for m in DOC_NUMBER_RE.finditer(text):
-        number, symbol = m.group("number"), _clean_symbol(m.group("symbol"))
+        number, nyear = m.group("number"), m.group("year")
+        checked = check_symbol(_clean_symbol(m.group("symbol")), int(nyear) if nyear else None)
+        symbol = checked.symbol
         party = "/" in symbol
         if party and symbol.split("/")[0].upper() not in type_by_abbreviation():
             continue  # '12-AB/CD' is no party document unless AB is a type (NQ, CT, KH …)
-        nyear = m.group("year")
         cid = f"{number}/{nyear}/{symbol}" if nyear else (f"{number}-{symbol}" if party else f"{number}/{symbol}")
         before = text[max(0, m.start() - PREFIX_WINDOW):m.start()]
         if OWN_NUMBER_RE.search(before) or FORM_RE.search(before) or (own and cid == own):
             continue
         cite = _Cite(cid, m.start(), m.end(), number=number, symbol=symbol,
-                     year=int(nyear) if nyear else None, number_start=m.start())
+                     year=int(nyear) if nyear else None, number_start=m.start(),
+                     doubtful=checked.note if checked.status == "doubtful" else None)
         pre = prefix_re().search(before)
         if pre and pre.group("type"):
             cite.type, cite.type_written = _canonical_type(pre.group("type")), True
@@ -180,6 +185,37 @@ def _clean_symbol(raw: str) -> str:
 
 def _canonical(cid: str) -> str:
     return _clean_symbol(cid)
+
+
+DOUBT_DISTANCE = 2  # letters a damaged ký hiệu may differ by from a clean one it stands for
+
+
+def _settle_doubtful(cites: list[_Cite]) -> None:
+    """A damaged ký hiệu ('48-NQ/T') is the clean one of the same number and year the text
+    also cites ('48-NQ/TW') when only one is that close; else it stays as read, doubtful."""
+    clean = [c for c in cites if not c.doubtful and c.symbol]
+    for cite in cites:
+        if not cite.doubtful:
+            continue
+        near = {c.id: c for c in clean if c.number == cite.number
+                and (cite.year is None or c.year is None or c.year == cite.year)
+                and _distance(c.symbol, cite.symbol) <= DOUBT_DISTANCE}
+        if len(near) == 1:
+            twin = near.popitem()[1]
+            cite.id, cite.symbol, cite.year = twin.id, twin.symbol, cite.year or twin.year
+            if not cite.issuer_written:  # what the damaged piece said of the issuer was misread too
+                cite.issuer, cite.jurisdiction = twin.issuer, twin.jurisdiction
+            cite.doubtful = None
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short strings."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
 
 
 def _canonical_type(word: str) -> str:
@@ -572,10 +608,12 @@ def _reference(text: str, cid: str, year: Optional[int], jurisdiction: Optional[
     dates = list(dict.fromkeys(c.date for c in members if c.date))
     relation = max((c.relation for c in members), key=lambda r: RELATION_RANK[r])
     first = members[0]
+    doubts = [c.doubtful for c in members if c.doubtful]
     return Reference(
         id=cid, type=next((c.type for c in typed if c.type), None), number=first.number, symbol=first.symbol,
         year=year, date=dates[0] if dates else None,
         issuer=next((c.issuer for c in sorted(members, key=lambda c: not c.issuer_written) if c.issuer), None), jurisdiction=jurisdiction,
         relation=relation, title=next((c.title for c in sorted(members, key=_title_trust) if c.title), None),
         mentions=[Mention(text[c.start:c.end], Span(c.start, c.end)) for c in members], dates=dates,
+        doubtful=doubts[0] if len(doubts) == len(members) else None,
     )

@@ -91,6 +91,9 @@ ROLES = Table("roles.csv", ("title",), _column("title"), required=("title",))
 SIGNING = ("thay mặt", "ký thay", "quyền", "thừa lệnh", "thừa ủy quyền")
 SIGNING_MARKS = Table("signing_marks.csv", ("mark", "meaning"), _column("mark"), required=("mark",),
                       allowed=(("meaning", SIGNING),))
+# The Quốc hội's terms: the code its laws' numbers end with (67/2006/QH11) and the years it sat.
+LEGISLATURES = Table("legislatures.csv", ("term", "code", "first_year", "last_year"), _column("code"),
+                     required=("term", "code", "first_year", "last_year"))
 ABBREVIATIONS = Table("abbreviations.csv", ("abbreviation", "expansion"), _column("abbreviation"),
                       required=("abbreviation", "expansion"))
 
@@ -136,7 +139,7 @@ LEXICONS = {
 CUES = Table("cues.csv", ("lexicon", "cue"), lambda row: f"{row['lexicon']}: {row['cue']}",
              required=("lexicon", "cue"), allowed=(("lexicon", tuple(LEXICONS)),))
 TABLES = {t.file: t for t in (DOC_TYPES, AGENCIES, PROVINCES, LAWS, SURNAMES, ROLES, SIGNING_MARKS,
-                              ABBREVIATIONS, CUES)}
+                              ABBREVIATIONS, CUES, LEGISLATURES)}
 
 
 @lru_cache(maxsize=None)
@@ -241,6 +244,21 @@ def laws() -> tuple[Law, ...]:
     return tuple(Law(r["name"], r["number"], r["date"],
                      tuple(a for a in r["aliases"].split("|") if a))
                  for r in _rows("laws.csv"))
+
+
+@dataclass(frozen=True)
+class Legislature:
+    term: int  # 15
+    code: str  # "QH15"
+    first_year: int  # 2021
+    last_year: int  # 2026: a law passed in a term's first or last year may be of either term
+
+
+@lru_cache(maxsize=None)
+def legislatures() -> dict[str, Legislature]:
+    """The Quốc hội's terms by their code: 'QH15' → Legislature(15, 'QH15', 2021, 2026)."""
+    return {r["code"]: Legislature(int(r["term"]), r["code"], int(r["first_year"]), int(r["last_year"]))
+            for r in _rows("legislatures.csv")}
 
 
 @lru_cache(maxsize=None)

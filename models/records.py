@@ -106,6 +106,8 @@ class Reference:
     mentions: list = field(default_factory=list)  # list[Mention]
     # every date the document was cited with, in order; `date` is the first
     dates: list = field(default_factory=list)
+    # why the id may be misread (a damaged ký hiệu no listed form fits), None when it checks out
+    doubtful: Optional[str] = None
 
 
 @dataclass
