@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageOps
 
 from vanban.models.vietnamese import fold
-from vanban.pipeline.reading.ocr import LANG, languages, ocr_image
+from vanban.pipeline.reading.ocr import LANG, languages, ocr_image, render_scale
 
 DPI = 300
 HEADER_CHARS = 600  # the blanks looked for are in the header, before the trích yếu
@@ -123,7 +123,7 @@ def _line_annotations(page: pdfium.PdfPage) -> list[tuple[float, float, float, f
 
 def _annotation_ink(page: pdfium.PdfPage) -> Image.Image:
     """Black where annotations (stamps, signature fields) draw, white elsewhere."""
-    scale = DPI / 72
+    scale = render_scale(*page.get_size(), DPI)  # a huge page is drawn smaller
     with_stamps = page.render(scale=scale, grayscale=True, draw_annots=True, may_draw_forms=True).to_pil().convert("L")
     without = page.render(scale=scale, grayscale=True, draw_annots=False, may_draw_forms=False).to_pil().convert("L")
     return ImageOps.invert(ImageChops.difference(with_stamps, without))

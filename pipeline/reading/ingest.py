@@ -1,17 +1,21 @@
 """Bulk ingestion: a folder of files in, whole documents in SQLite out.
 
-Files are read and extracted in worker processes (`jobs`, default all cores) and
-written by this process one file per transaction. A file already ingested with the
-same content is skipped, so re-running is idempotent and a killed batch resumes.
-A file that cannot be read is logged with its reason; the batch goes on.
+Files are read and extracted in worker processes (`jobs`, default all cores, at most
+as many as there are cores unless forced), each file under the budgets of
+`budgets.py` (memory, time, pixels, inflated size, text size), and written by this
+process one file per transaction. A file already ingested with the same content is
+skipped, so re-running is idempotent and a killed batch resumes. A file that cannot
+be read, or is over a budget, or crashes its worker twice, is logged with its reason;
+a path not read at all (hidden, a symlink out of the folder, a FIFO …) is listed with
+why (`discovery.py`); the batch goes on.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -20,9 +24,12 @@ from tqdm import tqdm
 from vanban.models.records import Document, IngestFailure, UnreadableFile
 from vanban.pipeline import store
 from vanban.pipeline.reading.analyse import build_document
+from vanban.pipeline.reading.budgets import Budgets
+from vanban.pipeline.reading.discovery import discover as walk
 from vanban.pipeline.corpus.graph import ensure_graph
 from vanban.pipeline.reading.readers import read_documents
 from vanban.pipeline.reading.signature_ocr import rescue_signer
+from vanban.pipeline.reading.workers import WorkerPool
 
 
 @dataclass
@@ -34,32 +41,32 @@ class IngestSummary:
     ocr_pages: int = 0
     removed: int = 0  # files forgotten by prune
     failures: list = field(default_factory=list)  # IngestFailure
+    not_read: list = field(default_factory=list)  # discovery.Passed: paths passed over, with why
+    notes: list = field(default_factory=list)  # about the run itself (--jobs lowered …)
 
     def lines(self) -> list[str]:
         out = [f"files: {self.files} ({self.skipped} already ingested, skipped)",
                f"documents: {self.documents}", f"pages: {self.pages}", f"OCR pages: {self.ocr_pages}",
                f"failures: {len(self.failures)}"] + ([f"removed: {self.removed}"] if self.removed else [])
         out += [f"  {failure}" for failure in self.failures]
+        if self.not_read:
+            out += [f"not read: {len(self.not_read)}"]
+            out += [f"  {store.path_text(p.path)}: {p.reason}" for p in self.not_read]
         return out
 
     def as_dict(self) -> dict:
         """The summary for scripts: `vanban ingest --format json`."""
         return {"files": self.files, "skipped": self.skipped, "documents": self.documents, "pages": self.pages,
                 "ocr_pages": self.ocr_pages, "removed": self.removed,
-                "failures": [{"path": f.path, "reason": f.reason, "page": f.page} for f in self.failures]}
+                "failures": [{"path": f.path, "reason": f.reason, "page": f.page} for f in self.failures],
+                "not_read": [{"path": store.path_text(p.path), "reason": p.reason} for p in self.not_read],
+                "notes": self.notes}
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Every file under the given files and folders, hidden ones left out, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*")
-                            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        else:
-            found.append(path)
-    return found
+    """Every file under the given files and folders that ingest reads, in a stable order
+    (what it passes over, and why: discovery.discover)."""
+    return walk(paths).files
 
 
 def file_hash(path: Path) -> Optional[str]:
@@ -85,23 +92,21 @@ def process_file(path: str, ocr_jobs: int = 1, progress: bool = False) -> tuple[
     return documents, warnings
 
 
-def _results(paths: list[str], jobs: int, progress: bool = False) -> Iterator[tuple[str, object]]:
-    """(path, (documents, warnings)) or (path, exception), in the order of paths."""
-    if jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            try:
-                # read here, one file at a time: its OCR pages get a bar of their own
-                yield path, process_file(path, ocr_jobs=max(jobs, 1), progress=progress)
-            except Exception as exc:  # a reader or extractor failure must not stop the batch
-                yield path, exc
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [(path, pool.submit(process_file, path)) for path in paths]
-        for path, future in futures:
-            try:
-                yield path, future.result()
-            except Exception as exc:
-                yield path, exc
+def _read(path: str, progress: bool, ocr_jobs: int = 1) -> tuple[list[Document], list[str]]:
+    """A worker's task: one file (its OCR pages get a bar when it is the only worker)."""
+    return process_file(path, ocr_jobs=ocr_jobs, progress=progress)
+
+
+def _results(paths: list[str], jobs: int, limits: Budgets, progress: bool = False) -> Iterator[tuple[str, object]]:
+    """(path, (documents, warnings)) or (path, exception), in the order files finish.
+
+    Always in worker processes, one file each at a time, so that no file can take this
+    process's memory or time; a single file gets every core for its OCR pages.
+    """
+    workers = max(1, min(jobs, len(paths)))
+    task = partial(_read, ocr_jobs=jobs if len(paths) == 1 else 1)
+    with WorkerPool(workers, limits, task, progress=progress) as pool:
+        yield from pool.run(paths)
 
 
 def describe(exc: Exception) -> str:
@@ -111,22 +116,31 @@ def describe(exc: Exception) -> str:
 
 
 def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Optional[int] = None,
-           force: bool = False, progress: bool = True, prune: bool = False) -> IngestSummary:
+           force: bool = False, progress: bool = True, prune: bool = False, follow_symlinks: bool = False,
+           budgets: Optional[Budgets] = None, force_jobs: bool = False) -> IngestSummary:
     """Ingest files and folders into the store at db_path and return what happened.
 
     ingest([Path("corpus/seeds")]) reads the five seed plans into outputs/vanban.db;
     a second call finds them done and skips them. Files are known by their resolved
     absolute path and content: the same folder typed another way, or a file moved or
     copied, is not read again; an edited file replaces what it gave before. With
-    prune, files gone from the given folders are forgotten.
+    prune, files gone from the given folders are forgotten. Symlinks are followed only
+    inside the given folders unless follow_symlinks; budgets default to Budgets.from_env().
     """
-    jobs = jobs or os.cpu_count() or 1
-    db = store.open_db(db_path)
+    paths = list(paths)
+    limits = budgets or Budgets.from_env()
+    cores = os.cpu_count() or 1
     summary = IngestSummary()
+    if jobs and jobs > cores and not force_jobs:
+        summary.notes.append(f"--jobs {jobs} is more than the {cores} cores: using {cores} (--force-jobs insists)")
+    jobs = max(1, jobs if jobs and force_jobs else min(jobs or cores, cores))
+    db = store.open_db(db_path)
     todo: list[str] = []
     keys: dict[str, str] = {}  # path as given → resolved absolute path, the store's key
     hashes: dict[str, Optional[str]] = {}
-    for path in discover(paths):
+    found = walk(paths, follow_symlinks=follow_symlinks, store=Path(db_path))
+    summary.not_read = found.passed
+    for path in found.files:
         summary.files += 1
         keys[str(path)] = key = store.path_text(path.resolve())
         hashes[str(path)] = digest = file_hash(path)
@@ -140,7 +154,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     if prune:
         summary.removed = store.remove_paths(db, _gone(db, paths, set(keys.values())))
     bar = tqdm(total=len(todo), unit="file", disable=not progress, file=sys.stderr, desc="ingest")
-    for path, result in _results(todo, jobs, progress):
+    for path, result in _results(todo, jobs, limits, progress):
         bar.update(1)
         if isinstance(result, Exception):
             failure = IngestFailure(path, describe(result), getattr(result, "page", None))

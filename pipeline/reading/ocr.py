@@ -23,6 +23,8 @@ from tqdm import tqdm
 from PIL import Image
 
 from vanban.models.records import Page, UnreadableFile
+from vanban.pipeline.reading import budgets
+from vanban.pipeline.reading.budgets import OverBudget
 
 LANG = "vie"
 MIN_SCAN_DPI = 200  # below this an embedded scan is rendered up to the asked dpi instead
@@ -69,8 +71,22 @@ def render_page(pdf: pdfium.PdfDocument, index: int, dpi: int = 300) -> Image.Im
     scan = _page_scan(page)
     if scan is not None:
         return scan
-    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    bitmap = page.render(scale=render_scale(*page.get_size(), dpi), grayscale=True)
     return bitmap.to_pil().convert("L")
+
+
+def render_scale(width: float, height: float, dpi: int = 300) -> float:
+    """Pixels per point to render a page of width × height points at: dpi / 72, or less for a
+    page that would pass the page-pixel budget (a 14,400-point page at 300 dpi is 3.6 Gpx).
+
+    >>> round(render_scale(595, 842), 2), round(render_scale(14400, 14400), 3)
+    (4.17, 0.417)
+    """
+    limit = budgets.current().page_pixels
+    scale = dpi / 72
+    if width * height * scale * scale > limit:
+        scale = (limit / (width * height)) ** 0.5
+    return scale
 
 
 def _page_scan(page: pdfium.PdfPage) -> Image.Image | None:
@@ -83,7 +99,10 @@ def _page_scan(page: pdfium.PdfPage) -> Image.Image | None:
     a, b, c, d, _, _ = images[0].get_matrix().get()
     if b or c or a <= 0 or d <= 0 or (right - left) * (top - bottom) < 0.95 * width * height:
         return None  # rotated, flipped or partial: rendering puts it right
-    if images[0].get_metadata().bits_per_pixel == 1:
+    metadata = images[0].get_metadata()
+    if metadata.width * metadata.height > budgets.current().page_pixels:
+        return None  # decoded whole it would pass the budget: rendering scales it down
+    if metadata.bits_per_pixel == 1:
         # A black-and-white (fax-coded) scan: pdfium's rendering smooths its edges into grey,
         # which Tesseract reads better. On the four such Quảng Ngãi/Đà Nẵng scans in
         # /work/shared/external, rendering recovered two dates and a signer that the raw
@@ -113,10 +132,12 @@ def parse_tsv(tsv: str) -> float:
     return round(sum(confidences) / len(confidences), 1) if confidences else 0.0
 
 
-def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge: bool = True) -> tuple[str, float]:
+def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge: bool = True,
+              page: int | None = None) -> tuple[str, float]:
     """Text and mean word confidence (0-100) of one page image, in one tesseract call.
 
-    `enlarge=False` hands a small image over at its own size (see `prepare`).
+    `enlarge=False` hands a small image over at its own size (see `prepare`). A call longer
+    than the OCR time budget is stopped and raises OverBudget naming `page`.
 
     >>> text, confidence = ocr_image(Path("scan-page-1.png"))  # doctest: +SKIP
     >>> text.splitlines()[0], confidence  # doctest: +SKIP
@@ -133,8 +154,13 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge
             source = Path(image)
         base = Path(tmp) / "out"
         # `txt tsv`: tesseract writes the text and the word table from a single recognition
-        result = subprocess.run([binary, str(source), str(base), "-l", lang, "--psm", str(psm), "txt", "tsv"],
-                                capture_output=True, text=True, env=env)
+        timeout = budgets.current().ocr_timeout
+        try:
+            result = subprocess.run([binary, str(source), str(base), "-l", lang, "--psm", str(psm), "txt", "tsv"],
+                                    capture_output=True, text=True, env=env, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise OverBudget("OCR time", f"tesseract took more than {timeout:g} s on one page; raise "
+                             "--ocr-timeout (VANBAN_OCR_TIMEOUT)", page) from exc
         if result.returncode != 0:
             raise UnreadableFile(f"tesseract failed: {result.stderr.strip()[-300:]}")
         text = base.with_suffix(".txt").read_text(encoding="utf-8")
@@ -158,11 +184,12 @@ def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int = 300, jobs:
             pending: list[tuple[int, Future]] = []
             done: dict[int, tuple[str, float]] = {}
             for number in page_numbers:
+                budgets.check_time(number)
                 if len(pending) >= 2 * max(1, jobs):
                     first, future = pending.pop(0)
                     done[first] = future.result()
                     bar.update(1)
-                pending.append((number, pool.submit(ocr_image, render_page(pdf, number - 1, dpi))))
+                pending.append((number, pool.submit(ocr_image, render_page(pdf, number - 1, dpi), page=number)))
             for number, future in pending:
                 done[number] = future.result()
                 bar.update(1)

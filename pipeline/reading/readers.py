@@ -24,8 +24,10 @@ import regex
 from PIL import Image
 
 from vanban.models.records import Page, UnreadableFile
-from vanban.pipeline.reading import esign
-from vanban.extractors.cleaning.legacy_encodings import detect_legacy, repair_text
+from vanban.pipeline.reading import budgets, esign
+from vanban.pipeline.reading.budgets import MB, OverBudget
+from vanban.pipeline.reading.decoding import decode_text
+from vanban.extractors.cleaning.legacy_encodings import repair_text
 from vanban.pipeline.reading.ocr import ocr_image, ocr_pdf_pages
 from vanban.extractors.cleaning.text_quality import quality
 
@@ -45,8 +47,6 @@ MIN_DIGITAL_WORDS = 20
 MIN_DIGITAL_VALID = 0.2
 MAX_DIGITAL_GARBAGE = 0.3
 GARBAGE = regex.compile(r"[^\p{L}\p{N}\p{P}\s%+=<>§©°]")
-# A text file that is not UTF-8 is accepted in a legacy encoding only if it then reads as Vietnamese.
-MIN_TEXT_SCORE = 0.6
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
@@ -68,6 +68,7 @@ def sniff(path: Path, head: bytes) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 if "word/document.xml" in archive.namelist():
+                    check_unzipped_size(archive)
                     return "docx"
         except zipfile.BadZipFile as exc:
             raise UnreadableFile(f"corrupt ZIP/DOCX file ({exc})") from exc
@@ -81,6 +82,20 @@ def sniff(path: Path, head: bytes) -> str:
     if path.suffix.lower() in EXTENSIONS["jsonl"] or (first.startswith(b"{") and b'"text"' in head):
         return "jsonl"
     return "text"
+
+
+def check_unzipped_size(archive: zipfile.ZipFile) -> None:
+    """Refuse a ZIP whose members inflate past the budget, from its directory, before inflating any.
+
+    zipfile stops reading a member at the size its directory gives (and fails its CRC), so a
+    member that lies about its size cannot inflate further than this sum.
+    """
+    limit = budgets.current().unzipped_mb
+    total = sum(member.file_size for member in archive.infolist())
+    if total > limit * MB:
+        raise OverBudget("unzipped size", f"its parts inflate to {total / MB:,.0f} MB, more than {limit} MB "
+                         "(a ZIP bomb, or a document full of images); raise --unzipped-limit "
+                         "(VANBAN_UNZIPPED_MB) if it is genuine")
 
 
 def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES, progress: bool = False
@@ -199,6 +214,7 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progr
             raise UnreadableFile("PDF has no pages")
         pages, reasons = [], {}
         for index in range(count):
+            budgets.check_time(index + 1)
             page = pdf[index]
             raw = page.get_textpage().get_text_bounded()
             text = repair_text(CONTROL.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")))
@@ -249,14 +265,38 @@ def _read_image(path: Path, max_pages: int) -> list[Page]:
         raise UnreadableFile(f"image has {frames} frames, more than the limit of {max_pages}")
     pages = []
     for index in range(frames):
+        budgets.check_time(index + 1)
         try:
             image.seek(index)
+            _check_pixels(image, index + 1)
             image.load()  # Pillow decodes lazily: a truncated file fails here, not at open
         except OSError as exc:
             raise UnreadableFile(f"corrupt or truncated image, frame {index + 1} ({exc})") from exc
-        text, confidence = ocr_image(image.convert("L"))
+        text, confidence = ocr_image(_fit(image.convert("L")), page=index + 1)
         pages.append(Page(index + 1, repair_text(text), "ocr", confidence))
     return pages
+
+
+# an image may be at most this many times the page budget: it is decoded whole, then scaled down
+MAX_IMAGE_OVER_BUDGET = 4
+
+
+def _check_pixels(image: Image.Image, page: int) -> None:
+    """Refuse, before decoding, an image frame far larger than a page image may be."""
+    limit = budgets.current().page_pixels
+    if image.width * image.height > MAX_IMAGE_OVER_BUDGET * limit:
+        raise OverBudget("page pixels", f"image of {image.width} × {image.height} pixels, more than "
+                         f"{MAX_IMAGE_OVER_BUDGET} × {limit:,}; scale it down, or raise --page-pixels "
+                         "(VANBAN_PAGE_PIXELS)", page)
+
+
+def _fit(image: Image.Image) -> Image.Image:
+    """An image within the page-pixel budget, scaled down keeping its shape if it is over."""
+    limit = budgets.current().page_pixels
+    if image.width * image.height <= limit:
+        return image
+    ratio = (limit / (image.width * image.height)) ** 0.5
+    return image.resize((max(1, int(image.width * ratio)), max(1, int(image.height * ratio))), Image.LANCZOS)
 
 
 def _read_docx(path: Path) -> list[Page]:
@@ -286,42 +326,15 @@ def _read_docx(path: Path) -> list[Page]:
     return [Page(1, repair_text("\n".join(lines)), "plain")]
 
 
-def decode_text(data: bytes) -> tuple[str, str | None]:
-    """Text of a file's bytes and, when it was not UTF-8, a warning naming what it was read as.
-
-    UTF-8 (with or without BOM), UTF-16/32 with BOM; otherwise Windows-1258 or TCVN3/VNI
-    bytes, accepted only when they read as Vietnamese.
-    """
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), None
-            except UnicodeDecodeError as exc:
-                raise UnreadableFile(f"text with a {encoding} byte-order mark is not valid {encoding} ({exc.reason})") from exc
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" not in data:
-        candidates = []
-        try:
-            candidates.append((data.decode("cp1258"), "Windows-1258 (cp1258)"))
-        except UnicodeDecodeError:
-            pass
-        candidates.append((data.decode("latin-1"), "a legacy 8-bit encoding (TCVN3/VNI)"))
-        # TCVN3 tables are keyed on Latin-1 bytes; cp1258 reads a few of them as other
-        # Vietnamese letters (0xD5: Ơ, where TCVN3 means ế), so on a tie the legacy reading wins
-        scored = [(quality(repair_text(text)).score, name != candidates[0][1] and detect_legacy(text) is not None,
-                   text, name) for text, name in candidates]
-        score, _, text, name = max(scored, key=lambda item: item[:2])
-        if score >= MIN_TEXT_SCORE and not CONTROL.search(text):
-            return text, f"not UTF-8; read as {name}"
-    raise UnreadableFile("not UTF-8 text, and not Vietnamese in a legacy encoding (cp1258, TCVN3, VNI): "
-                         "binary data or an unknown encoding; re-save it as UTF-8")
+def _check_text_size(size: int, what: str) -> None:
+    limit = budgets.current().text_mb
+    if size > limit * MB:
+        raise OverBudget("text size", f"{what} of {size / MB:,.1f} MB, more than {limit} MB; split it, "
+                         "or raise --text-limit (VANBAN_TEXT_MB)")
 
 
 def _read_text(path: Path, notes: list[str]) -> list[Page]:
+    _check_text_size(path.stat().st_size, "a text file")
     text, warning = decode_text(path.read_bytes())
     if warning:
         notes.append(warning)
@@ -332,10 +345,18 @@ def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page],
     """One document per line with a `text` field; a bad line is skipped with a warning."""
     yielded = 0
     pending = list(notes)
+    limit = budgets.current().text_mb * MB
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        for number, raw in enumerate(iter(lambda: fh.readline(limit + 1), b""), start=1):
+            if len(raw) > limit:  # read no further into it than the limit: skip to its end
+                while raw and not raw.endswith(b"\n"):
+                    raw = fh.readline(limit + 1)
+                pending.append(f"line {number} skipped: more than the text size limit of "
+                               f"{budgets.current().text_mb} MB (--text-limit, VANBAN_TEXT_MB)")
+                continue
             if not raw.strip():
                 continue
+            budgets.check_time()
             try:
                 record = json.loads(raw)
                 text = record["text"]

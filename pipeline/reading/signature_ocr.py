@@ -18,7 +18,7 @@ from PIL import Image
 
 from vanban.extractors.identity import read_signature_block
 from vanban.models.records import Document, UnreadableFile
-from vanban.pipeline.reading.ocr import ocr_image
+from vanban.pipeline.reading.ocr import ocr_image, render_scale
 from vanban.pipeline.reading.readers import HEAD_BYTES, sniff
 
 DPI = 300
@@ -77,7 +77,8 @@ def _page_image(path: Path, number: int) -> Image.Image:
     if kind == "pdf":
         pdf = pdfium.PdfDocument(str(path))
         try:
-            return pdf[number - 1].render(scale=DPI / 72).to_pil()
+            page = pdf[number - 1]
+            return page.render(scale=render_scale(*page.get_size(), DPI)).to_pil()
         finally:
             pdf.close()
     image = Image.open(path)

@@ -1,0 +1,205 @@
+"""Worker processes that read files: each file's cost bounded, a crash isolated to its file.
+
+A `concurrent.futures` pool breaks whole when one worker dies (an out-of-memory kill),
+failing every pending file with it, and its workers outlive a killed parent. Here each
+worker reads one file at a time under `budgets` (a memory limit set in the worker, the
+file's wall time watched by this process); a worker that dies is replaced, and the file
+it held is read once more, alone, so that the file, not a neighbour, is blamed when it
+dies again. Workers die with their parent (PR_SET_PDEATHSIG) and are stopped when the
+batch ends or is interrupted.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Iterator, Optional
+
+from vanban.models.records import UnreadableFile
+from vanban.pipeline.reading import budgets as budget
+from vanban.pipeline.reading.budgets import Budgets, OverBudget
+
+# seconds past a file's time limit before its worker is killed: the worker checks its own
+# clock between pages and reports the page; this catches a file stuck inside one call
+KILL_GRACE = 15.0
+PR_SET_PDEATHSIG = 1
+
+
+class WorkerCrashed(UnreadableFile):
+    """The process reading a file died, and died again reading it alone."""
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    path: Optional[str] = None  # the file it is reading
+    started: float = 0.0
+    alone: bool = False  # a second try, with no other file in flight
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies; elsewhere the parent's stop() must do."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _serve(conn: Connection, parent: int, limits: Budgets, task: Callable) -> None:
+    """A worker's life: read the files it is sent, one at a time, until told to stop."""
+    _die_with_parent(parent)
+    os.setpgrp()  # its tesseract children can be killed with it; Ctrl-C goes to the parent only
+    budget.enter_worker(limits)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        path, progress = message
+        budget.start_file(limits)
+        try:
+            reply = (path, task(path, progress), None)
+        except MemoryError:
+            conn.send((path, None, OverBudget(
+                "memory", f"reading needed more than {limits.memory_mb} MB; raise --memory-limit "
+                          "(VANBAN_MEMORY_MB) if the machine has it")))
+            os._exit(0)  # a process that ran out of memory is not trusted with the next file
+        except Exception as exc:  # the file's failure, sent back to be reported
+            reply = (path, None, exc)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # a result or an exception that does not pickle
+            conn.send((path, None, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+class WorkerPool:
+    """`jobs` worker processes running task(path, progress) under budgets.
+
+    >>> with WorkerPool(2, Budgets.from_env(), read) as pool:  # doctest: +SKIP
+    ...     for path, result in pool.run(["kh187.pdf", "qd742.docx"]):
+    ...         print(path, result)
+    """
+
+    def __init__(self, jobs: int, limits: Budgets, task: Callable, progress: bool = False):
+        self.jobs, self.limits, self.task, self.progress = max(1, jobs), limits, task, progress
+        self.context = multiprocessing.get_context("fork")
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _start(self) -> _Worker:
+        parent_end, child_end = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(child_end, os.getpid(), self.limits, self.task),
+                                       daemon=True, name="vanban-reader")
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end)
+        self.workers.append(worker)
+        return worker
+
+    def _idle(self) -> _Worker:
+        for worker in self.workers:
+            if worker.path is None:
+                return worker
+        return self._start()
+
+    def _give(self, path: str, alone: bool = False) -> None:
+        worker = self._idle()
+        worker.path, worker.started, worker.alone = path, time.monotonic(), alone
+        worker.conn.send((path, self.progress and self.jobs == 1))
+
+    def _kill(self, worker: _Worker) -> None:
+        """Kill a worker and whatever it started (its process group), and forget it."""
+        try:
+            os.killpg(worker.process.pid, signal.SIGKILL)
+        except OSError:  # not yet its own group leader
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def run(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
+        """(path, result) or (path, exception) for every path, in the order they finish."""
+        queue, again = deque(paths), deque()
+        limit = self.limits.file_timeout + KILL_GRACE
+        while queue or again or any(w.path for w in self.workers):
+            busy = [w for w in self.workers if w.path]
+            if again:
+                if not busy:  # a file whose worker died is read again with nothing beside it
+                    self._give(again.popleft(), alone=True)
+            else:
+                while queue and len(busy) < self.jobs:
+                    self._give(queue.popleft())
+                    busy = [w for w in self.workers if w.path]
+            busy = [w for w in self.workers if w.path]
+            now = time.monotonic()
+            timeout = max(0.0, min(w.started + limit - now for w in busy))
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            for worker in busy:
+                path = worker.path
+                if worker.conn.poll():
+                    try:
+                        got, result, error = worker.conn.recv()
+                    except (EOFError, OSError):
+                        got = None
+                    if got == path:
+                        worker.path = None
+                        yield path, error if error is not None else result
+                        if not worker.process.is_alive() or error and isinstance(error, OverBudget) \
+                                and error.limit == "memory":
+                            self._kill(worker)
+                        continue
+                if not worker.process.is_alive():
+                    code = worker.process.exitcode
+                    self._kill(worker)
+                    if worker.alone:
+                        yield path, WorkerCrashed(_death(code))
+                    else:
+                        again.append(path)
+                elif time.monotonic() > worker.started + limit:
+                    self._kill(worker)
+                    yield path, OverBudget("file time", f"reading took more than {self.limits.file_timeout:g} s; "
+                                           "split the file, or raise --file-timeout (VANBAN_FILE_TIMEOUT)")
+
+    def stop(self) -> None:
+        """Ask idle workers to leave, kill busy ones; none outlives the batch."""
+        for worker in list(self.workers):
+            if worker.path is None:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+                worker.process.join(2)
+            if worker.process.is_alive() or worker.path:
+                self._kill(worker)
+            elif worker in self.workers:
+                worker.conn.close()
+                self.workers.remove(worker)
+
+
+def _death(code: Optional[int]) -> str:
+    """Why a worker ended, for the report: -9 is SIGKILL, most often the out-of-memory killer."""
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        why = " (most often the system's out-of-memory killer)" if -code == signal.SIGKILL else ""
+        cause = f"was killed by {name}{why}"
+    else:
+        cause = f"exited with code {code}"
+    return (f"the process reading this file {cause}, twice, the second time reading it alone; "
+            "the file crashes the reader: please report it with this file")
