@@ -118,3 +118,33 @@ def test_vanban_db_names_the_default_store(db, tmp_path):
     assert "no store at" in run("search", "so", env={"VANBAN_DB": str(missing)}, code=1).output
     assert not missing.exists()
 
+
+
+# What a hostile document can put in a quote, a title or a số hiệu (OWASP's CSV injection list).
+FORMULAS = ['=HYPERLINK("http://evil.example","Kế hoạch")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",
+            "\t=1+1", "\r=1+1"]
+
+
+def test_csv_cells_never_start_a_formula():
+    from vanban.pipeline.cli.output import format_rows
+    rows = [{"quote": text, "value": -3.5} for text in FORMULAS]
+    parsed = list(csv.DictReader(io.StringIO(format_rows(rows, "csv", ["quote", "value"]), newline="")))
+    assert [r["quote"] for r in parsed] == ["'" + text for text in FORMULAS]
+    assert {r["value"] for r in parsed} == {"-3.5"}  # a negative number is a number, not neutralised
+
+
+def test_xlsx_cells_never_hold_a_formula(tmp_path):
+    load_workbook = pytest.importorskip("openpyxl", reason="XLSX needs the xlsx extra").load_workbook
+    from vanban.pipeline.reports.evidence import write_xlsx
+    evidence = [{"kind": "figure", "document": text, "page": 1, "quote": text, "value": -3.5, "unit": "%",
+                 "as_of": "2022", "score": 0.9, "reason": text, "source": text} for text in FORMULAS]
+    results = [{"indicator": "2.1", "main_index": "=1+1", "name": "@x", "evidence_kind": "figure",
+                "status": "found", "evidence": evidence}]
+    path = tmp_path / "r.xlsx"
+    write_xlsx(path, results, province="=Tuyên Quang", year=2022, catalogue_version="1", threshold=0.5)
+    cells = [cell for sheet in load_workbook(path) for row in sheet.iter_rows() for cell in row
+             if cell.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert "'" + FORMULAS[0] in texts and "'=Tuyên Quang" in texts
+    assert -3.5 in {c.value for c in cells}  # numbers stay numbers

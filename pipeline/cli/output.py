@@ -27,6 +27,9 @@ FILE_ONLY = ("xlsx", "png")  # binary: written to -o, never to a terminal
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".jsonl": "nl", ".ndjson": "nl", ".html": "html", ".htm": "html",
                   ".xlsx": "xlsx", ".png": "png"}
 CELL_WIDTH = 60  # longest cell in the table; json/csv keep the whole text
+# A spreadsheet runs a cell starting with these as a formula (=HYPERLINK(…), =cmd|…, +…, -…, @…);
+# tab and CR let one hide behind whitespace. OWASP's CSV-injection advice: a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def output_options(formats: Sequence[str] = ROW_FORMATS, table_limit: Optional[int] = DEFAULT_TABLE_LIMIT,
@@ -181,8 +184,21 @@ class Output:
         click.echo(f"wrote {what}{self.path}{detail}", err=True)
 
 
+def safe_cell(value):
+    """A CSV/XLSX cell a spreadsheet shows as text: a string that would start a formula gets a
+    leading apostrophe; numbers (a negative change of -3.5) stay numbers.
+
+    >>> safe_cell("=HYPERLINK(A1)"), safe_cell("-5% hộ nghèo"), safe_cell(-3.5)
+    ("'=HYPERLINK(A1)", "'-5% hộ nghèo", -3.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def format_rows(rows: list[dict], fmt: str, columns: list[str]) -> str:
-    """Rows as one JSON array, JSON lines (nl) or CSV; CSV cells that hold lists hold their JSON."""
+    """Rows as one JSON array, JSON lines (nl) or CSV; CSV cells that hold lists hold their JSON,
+    and no cell holds a formula (safe_cell)."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1)
     if fmt == "nl":
@@ -191,9 +207,10 @@ def format_rows(rows: list[dict], fmt: str, columns: list[str]) -> str:
         raise ValueError(f"rows cannot be written as {fmt}")
     fields = list(dict.fromkeys(k for r in rows for k in r)) or columns
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    # CRLF, as RFC 4180 has it: a cell holding a lone CR is then quoted too
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+    writer.writerows({k: safe_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
                       for k, v in r.items()} for r in rows)
     return buffer.getvalue()
 

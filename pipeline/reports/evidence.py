@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from vanban.extras import need
+from vanban.pipeline.cli.output import safe_cell
 
 STATUS_TEXT = {"found": "có minh chứng", "none": "chưa có minh chứng",
                "unnamed": "chưa xác định tên chỉ số (danh mục còn nghi vấn)"}
@@ -104,7 +105,7 @@ def _sheet(wb, title: str, header: list, rows: list, widths: list):
     for cell in ws[1]:
         cell.font, cell.fill = styles.Font(bold=True), styles.PatternFill("solid", fgColor=HEADER_FILL)
     for row in rows:
-        ws.append(row)
+        ws.append([safe_cell(value) for value in row])  # a quote starting with = stays text
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     wrap = styles.Alignment(wrap_text=True, vertical="top")
@@ -141,5 +142,5 @@ def write_xlsx(path: Path, results: list, province: str, year: Optional[int], ca
     info = wb.create_sheet("Thông tin")
     for row in [["Tỉnh", province], ["Năm", year or "(mọi năm)"], ["Bộ chỉ số", catalogue_version],
                 ["Ngưỡng điểm", threshold]]:
-        info.append(row)
+        info.append([safe_cell(value) for value in row])
     wb.save(path)
