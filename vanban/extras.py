@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-EXTRAS = {"matplotlib": "charts", "openpyxl": "xlsx", "pdfplumber": "bench"}
+EXTRAS = {"matplotlib": "charts", "openpyxl": "xlsx", "pdfplumber": "bench", "datasette": "web", "starlette": "web",
+          "uvicorn": "web"}
 
 
 class MissingExtra(ImportError):

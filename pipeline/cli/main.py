@@ -327,7 +327,7 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, quiet, out):
 # Feature commands live in their own modules (pipeline/cli/<feature>.py), each with a
 # register(group) function; add one line here per module.
 COMMAND_MODULES: list[str] = ["vanban.pipeline.cli.graph", "vanban.pipeline.cli.audit", "vanban.pipeline.cli.evidence",
-                              "vanban.pipeline.cli.measures"]
+                              "vanban.pipeline.cli.measures", "vanban.pipeline.cli.serve"]
 
 
 def _register_feature_commands() -> None:
