@@ -73,13 +73,30 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @DB_OPTION
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default and most: the number of cores).")
+@click.option("--force-jobs", is_flag=True, help="Allow --jobs above the number of cores.")
 @click.option("--force", is_flag=True, help="Re-ingest files already in the store.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any file fails.")
 @click.option("--prune", is_flag=True, help="Forget files gone from the given folders (and their documents).")
+@click.option("--follow-symlinks", is_flag=True, help="Also follow symlinks that lead out of the given folders.")
+@click.option("--memory-limit", type=click.IntRange(min=64), default=None, metavar="MB",
+              help="Memory of one worker process [env VANBAN_MEMORY_MB; default: 2048].")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Seconds to read one file [env VANBAN_FILE_TIMEOUT; default: 600].")
+@click.option("--ocr-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Seconds for Tesseract on one page [env VANBAN_OCR_TIMEOUT; default: 120].")
+@click.option("--page-pixels", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Pixels of one page image for OCR; bigger pages are scaled down [env VANBAN_PAGE_PIXELS; "
+                   "default: 36000000].")
+@click.option("--unzipped-limit", type=click.IntRange(min=1), default=None, metavar="MB",
+              help="What a DOCX may inflate to [env VANBAN_UNZIPPED_MB; default: 256].")
+@click.option("--text-limit", type=click.IntRange(min=1), default=None, metavar="MB",
+              help="Size of a text file or JSONL line [env VANBAN_TEXT_MB; default: 20].")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="summary")
-def ingest(paths, db_path, jobs, force, strict, prune, quiet, out):
+def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlinks, memory_limit, file_timeout,
+           ocr_timeout, page_pixels, unzipped_limit, text_limit, quiet, out):
     """Ingest files and folders into the store (created if missing).
 
     Reads PDF (text layer, or OCR with Tesseract for scanned pages), DOCX, PNG/JPG/TIFF,
@@ -88,15 +105,29 @@ def ingest(paths, db_path, jobs, force, strict, prune, quiet, out):
     by absolute path and content: a moved or copied file is not read again, an edited
     one replaces its old document. Files that cannot be read are listed with their
     reason and logged in the ingest_log table.
+    Paths not read at all (hidden, symlinks out of the folders, loops, FIFOs and devices,
+    the store itself) are listed with why. Each file is read within budgets (memory,
+    time, page pixels, inflated size, text size: README, "Bad input"); one over a budget
+    is reported with the limit's name and the batch goes on.
     Exits 1 when nothing could be ingested, or with --strict when any file failed.
 
     \b
     Example:
       vanban ingest corpus/seeds --db outputs/vanban.db --format json
+      vanban ingest scans/ --file-timeout 120 --memory-limit 1024
     """
+    from vanban.pipeline.reading.budgets import Budgets
     from vanban.pipeline.reading.ingest import ingest as run_ingest
 
-    summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=show_progress(quiet), prune=prune)
+    try:
+        limits = Budgets.from_env(memory_mb=memory_limit, file_timeout=file_timeout, ocr_timeout=ocr_timeout,
+                                  page_pixels=page_pixels, unzipped_mb=unzipped_limit, text_mb=text_limit)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=show_progress(quiet), prune=prune,
+                         follow_symlinks=follow_symlinks, budgets=limits, force_jobs=force_jobs)
+    for note in summary.notes:
+        click.echo(note, err=True)
     out.record(summary.as_dict(), "\n".join(summary.lines()))
     nothing = summary.files > 0 and summary.documents == 0 and summary.skipped == 0
     if nothing or (strict and summary.failures):
