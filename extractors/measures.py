@@ -376,9 +376,11 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
     metrics = [_metric(text, f, s, e) for f, (s, e) in zip(group, parts)]
     shared = _shared_metric(metrics)
     out = []
-    for f, (s, e), metric in zip(group, parts, metrics):
+    for i, (f, (s, e), metric) in enumerate(zip(group, parts, metrics)):
+        if i and _bracketed_after(text, group[i - 1].tail, f.start) and len((metric or "").split()) <= 2:
+            metric = metrics[i - 1]  # '91,5% (chỉ tiêu 95%)': the target of what the figure before measures
         section_kind, section_year = sections.context(f.start)
-        kind = _kind(text, f, s, e, clause, section_kind)
+        kind = _kind(text, f, s, e, start, end, section_kind)
         as_of = _as_of(text, f, start, sections) if kind == "actual" else None
         year = _year(text, f, s, e, section_year, doc_year, kind, as_of)
         if shared and metric and shared.startswith(_strip_scope(metric)):
@@ -392,23 +394,84 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
 
 
 BY_YEAR_RE = regex.compile(r"đến|cuối")  # 'đến năm 2025', 'cuối năm 2025': a deadline
+# A rule of an index: its figures are thresholds ('nếu thấp hơn 60% thì không tính điểm').
+SCORING_RE = regex.compile(rf"{words_re(cues('scoring'), regex.I).pattern}|(?i:\bnếu\b[^;]*\bthì\b)")
+# 'Bộ chỉ số gồm 09 chỉ số chính': a count that says how a thing is built, not a result
+STRUCTURE_BEFORE_RE = regex.compile(rf"(?i:{phrases(cues('structure_count'))})\s*(?:có\s+)?$")
+# Verbs that report a level, but state a goal after a target cue: 'phấn đấu … đạt 90%'
+WEAK_ACTUAL = frozenset(("đạt", "hoàn thành"))
+BRACKETED_RE = regex.compile(r"\([^()]*\)")
 
 
-def _kind(text: str, f: _Figure, s: int, e: int, clause: str, section_kind: Optional[str]) -> str:
+def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_kind: Optional[str]) -> str:
+    """target / actual / other, by the status word that governs the figure.
+
+    The words before a figure govern it, the nearest first; a bracket opens a clause of its
+    own: 'đạt 91,5% (chỉ tiêu tối thiểu 95%)' is 91,5 actual and 95 target.
+    """
     before = text[s:f.start]
     after = text[f.tail:e]
     if DOC_CITED_RE.search(before) or EXCEEDS_RE.search(before) or BUDGET_SHARE_RE.match(after):
         return "other"
-    if TARGET_CUE.search(clause) or TARGET_CUE.search(before):
+    if SCORING_RE.search(text, start, end):
+        return "other"
+    if f.unit != "%" and STRUCTURE_BEFORE_RE.search(before):
+        return "other"
+    opened = text.rfind("(", start, f.start)
+    if opened >= 0 and text.find(")", opened, f.start) < 0:
+        own = _cue_kind(text[opened:f.start])
+        if own:
+            return own
+    else:
+        opened = f.start
+    governing_text = BRACKETED_RE.sub(" ", text[start:opened])
+    governing = _cue_kind(governing_text)
+    if governing == "target":
         return "target"
+    # 'đã …', 'hiện nay …' report even under a heading of goals; a bare 'đạt' follows the section
+    if governing == "actual" and (not section_kind or _strong_actual(governing_text)):
+        return "actual"
     if section_kind:
         return section_kind
-    if ACTUAL_CUE.search(clause):
+    rest = BRACKETED_RE.sub(" ", text[f.tail:end])  # no cue before it: one after it in the clause
+    if TARGET_CUE.search(rest):
+        return "target"
+    if ACTUAL_CUE.search(rest):
         return "actual"
+    clause = text[start:end]
     m = YEAR_RE.search(clause)
     if m and BY_YEAR_RE.search(clause[max(0, m.start() - 12):m.start()]):
         return "target"
     return "other"
+
+
+def _bracketed_after(text: str, after: int, pos: int) -> bool:
+    """Whether pos is inside a bracket opened after `after`: '… 91,5% (chỉ tiêu tối thiểu 95%'."""
+    opened = text.rfind("(", after, pos)
+    return opened >= 0 and text.find(")", opened, pos) < 0
+
+
+def _strong_actual(before: str) -> bool:
+    """A status word that reports whatever the section: 'đã', 'hiện nay', 'tính đến' (not a bare 'đạt')."""
+    return any(m.group(0).lower() not in WEAK_ACTUAL for m in ACTUAL_CUE.finditer(before))
+
+
+def _cue_kind(before: str) -> Optional[str]:
+    """The kind the nearest status word before a figure gives; 'đạt' after a target cue stays a goal.
+
+    >>> _cue_kind("Phấn đấu đến năm 2025, tỷ lệ hồ sơ đạt"), _cue_kind("Năm 2022 đã đạt"), _cue_kind("gồm")
+    ('target', 'actual', None)
+    """
+    targets = [m.start() for m in TARGET_CUE.finditer(before)]
+    actuals = [(m.start(), m.group(0).lower()) for m in ACTUAL_CUE.finditer(before)]
+    if not targets and not actuals:
+        return None
+    if not actuals:
+        return "target"
+    last_actual, word = max(actuals)
+    if targets and (max(targets) > last_actual or word in WEAK_ACTUAL):
+        return "target"
+    return "actual"
 
 
 def _as_of(text: str, f: _Figure, clause_start: int, sections: "_Sections") -> Optional[str]:
@@ -524,10 +587,16 @@ def _metric_before(before: str) -> str:
     return _clean_metric(before)
 
 
+FUNCTION_WORDS = frozenset(cues("function_word"))
+HAS_LETTER_RE = regex.compile(r"[^\W\d_]")
+
+
 def _clean_metric(phrase: str) -> str:
     phrase = SPACES_RE.sub(" ", phrase.replace("*", "")).strip(" ,;:.-")
     phrase = TRAILING_LINK_RE.sub("", phrase)
     phrase = _METRIC_LEAD.sub("", phrase)
+    if phrase.lower() in FUNCTION_WORDS or not HAS_LETTER_RE.search(phrase):
+        return ""  # 'với', 'trong đó gồm', '≥': nothing measured is named
     words = phrase.split()
     if len(words) > 30:
         phrase = _whole_words(words[:31], 30)

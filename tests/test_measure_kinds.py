@@ -1,0 +1,39 @@
+"""Figure kinds by the status word that governs them (extractors/measures.py `_kind`), on
+sentences written here in the ways real reports and plans put them."""
+from __future__ import annotations
+
+import pytest
+
+from vanban.extractors.measures import find_measures
+
+
+def kinds(text: str) -> list:
+    return [(m.value, m.kind) for m in find_measures(text, doc_year=2023)]
+
+
+def test_achieved_value_then_its_target_in_brackets():
+    found = find_measures("Năm 2023, tỷ lệ hồ sơ trực tuyến toàn trình đạt 91,5% (chỉ tiêu tối thiểu 95%).",
+                          doc_year=2023)
+    assert [(m.value, m.kind) for m in found] == [(91.5, "actual"), (95.0, "target")]
+    assert found[1].metric == found[0].metric == "hồ sơ trực tuyến toàn trình"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Kết quả: các sở đã hoàn thành 100% kế hoạch năm.", [(100.0, "actual")]),
+    ("Phấn đấu đến năm 2025, tỷ lệ hồ sơ đạt 90%.", [(90.0, "target")]),  # 'đạt' after a goal
+    ("Chỉ số được tính điểm theo tỷ lệ; nếu thấp hơn 60% thì không tính điểm.", [(60.0, "other")]),
+    ("Nếu đạt từ 80% trở lên thì được 10 điểm.", [(80.0, "other")]),  # a threshold of an index
+    ("III. MỤC TIÊU\n- Năm 2022 đã đạt 60%, phấn đấu năm 2025 đạt 90%.", [(60.0, "actual"), (90.0, "target")]),
+])
+def test_status_word_before_the_figure_governs(text, expected):
+    assert kinds(text) == expected
+
+
+def test_a_count_describing_a_structure_is_no_result():
+    found = {m.unit: m for m in find_measures("Bộ chỉ số gồm 09 chỉ số chính, đã triển khai 98 đơn vị.")}
+    assert found["chỉ số chính"].kind == "other"
+
+
+def test_a_metric_is_never_a_function_word():
+    found = find_measures("Đã kết nối 80% hệ thống với 12 đơn vị.", doc_year=2023)
+    assert all(m.metric not in ("với", "trong đó gồm", "và") for m in found)
