@@ -19,7 +19,8 @@ from pathlib import Path
 import click
 
 from vanban.extras import MissingExtra
-from vanban.pipeline.cli.options import DB_OPTION, QUIET_OPTION, nothing_found, open_store, show_progress
+from vanban.pipeline.cli.options import (DB_OPTION, QUIET_OPTION, check_store_file, nothing_found, open_store,
+                                         show_progress, store_error)
 from vanban.pipeline.cli.output import check_output, output_options
 
 
@@ -36,8 +37,11 @@ class VanbanGroup(click.Group):
         except MissingExtra as exc:  # an optional package a feature needs: say which extra installs it
             raise click.ClickException(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
-            raise click.ClickException(f"the store cannot be read ({exc}); is --db a file made by "
-                                       "`vanban ingest`?") from exc
+            raise click.ClickException(store_error(exc, ctx.params.get("db_path") or "the store")) from exc
+        except UnicodeEncodeError as exc:  # an argument with bytes that are not UTF-8 reached the store
+            bad = exc.object.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+                if isinstance(exc.object, str) else "an argument"
+            raise click.ClickException(f"{bad!r} is not UTF-8 text: type it in UTF-8") from exc
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
@@ -118,6 +122,8 @@ def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlin
     """
     from vanban.pipeline.reading.budgets import Budgets
     from vanban.pipeline.reading.ingest import ingest as run_ingest
+
+    check_store_file(db_path)
 
     try:
         limits = Budgets.from_env(memory_mb=memory_limit, file_timeout=file_timeout, ocr_timeout=ocr_timeout,

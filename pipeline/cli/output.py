@@ -26,6 +26,7 @@ DEFAULT_TABLE_LIMIT = 20  # a screenful of rows for people; json/csv/nl get ever
 FILE_ONLY = ("xlsx", "png")  # binary: written to -o, never to a terminal
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".jsonl": "nl", ".ndjson": "nl", ".html": "html", ".htm": "html",
                   ".xlsx": "xlsx", ".png": "png"}
+MAX_LIMIT = 2**63 - 1  # SQLite's largest integer: a bigger --limit is a usage error, not a crash
 CELL_WIDTH = 60  # longest cell in the table; json/csv keep the whole text
 # A spreadsheet runs a cell starting with these as a formula (=HYPERLINK(…), =cmd|…, +…, -…, @…);
 # tab and CR let one hide behind whitespace. OWASP's CSV-injection advice: a leading apostrophe.
@@ -63,7 +64,7 @@ def output_options(formats: Sequence[str] = ROW_FORMATS, table_limit: Optional[i
 
         if table_limit is not None:
             default = f"{table_limit} in the table" if table_limit else "all in the table"
-            wrapper = click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+            wrapper = click.option("--limit", type=click.IntRange(min=0, max=MAX_LIMIT), default=None, metavar="N",
                                    help=f"At most N {noun}; 0 for all. Default: {default}, all for "
                                         "json/csv/nl.")(wrapper)
         wrapper = click.option("-o", "--output", type=click.Path(path_type=Path), default=None,

@@ -1,0 +1,145 @@
+"""Hostile inputs one at a time, fast: discovery's report, decoding, budgets, the CLI's clean errors."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from vanban.models.records import UnreadableFile
+from vanban.pipeline.reading import budgets
+from vanban.pipeline.reading.budgets import Budgets, OverBudget
+from vanban.pipeline.reading.decoding import decode_text
+from vanban.pipeline.reading.discovery import discover
+from vanban.pipeline.reading.ingest import ingest
+from vanban.pipeline.reading.ocr import render_scale
+from vanban.pipeline.reading.readers import read_documents
+from tests.test_ingest import PLAN
+
+
+def reasons(found) -> dict:
+    return {p.path.name: p.reason for p in found.passed}
+
+
+def test_discovery_reports_every_path_it_does_not_read(tmp_path):
+    folder, outside = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "kh.txt").write_text(PLAN.format(n=1), encoding="utf-8")
+    (outside / "secret.txt").write_text("secret", encoding="utf-8")
+    (folder / ".hidden").write_text("x")
+    (folder / ".git").mkdir()
+    os.symlink(outside / "secret.txt", folder / "out.txt")
+    os.symlink(folder / "kh.txt", folder / "same.txt")
+    os.symlink(folder / "none", folder / "dangling")
+    os.symlink(folder / "loop2", folder / "loop1")
+    os.symlink(folder / "loop1", folder / "loop2")
+    os.symlink(folder, folder / "self")
+    os.mkfifo(folder / "fifo")
+    (folder / "v.db").write_bytes(b"")
+    found = discover([folder, Path("/dev/zero")], store=folder / "v.db")
+    assert [p.name for p in found.files] == ["kh.txt"]
+    why = reasons(found)
+    assert why[".hidden"] == "hidden" and why[".git"] == "hidden folder"
+    assert "outside the given folders" in why["out.txt"] and "same file as" in why["same.txt"]
+    assert why["dangling"].startswith("dangling symlink") and why["loop1"] == why["loop2"] == "symlink loop"
+    assert why["self"].startswith("symlink loop") and why["fifo"].startswith("a FIFO")
+    assert why["v.db"] == "the store itself" and why["zero"].startswith("a character device")
+    followed = discover([folder], follow_symlinks=True, store=folder / "v.db")
+    assert [p.name for p in followed.files] == ["kh.txt", "out.txt"]
+
+
+def test_a_stray_byte_keeps_the_utf8_reading_with_its_offset():
+    data = PLAN.format(n=187).encode()
+    text, warning = decode_text(data[:60] + b"\xff" + data[60:])
+    assert "Số: 187 /KH-UBND" in text and "\ufffd" in text
+    assert "offset 60" in warning
+
+
+@pytest.mark.parametrize("data", ["日本語のテキストです。".encode("shift_jis") * 10, bytes.fromhex("93fa967b8cea82cc8365"),
+                                  b"\x00" * 100, bytes(range(256)) * 4])
+def test_text_that_is_neither_utf8_nor_vietnamese_is_refused(data):
+    with pytest.raises(UnreadableFile, match="not UTF-8|binary"):
+        decode_text(data)
+
+
+def test_tcvn3_is_still_read_when_it_reads_clearly_better():
+    text, warning = decode_text("KÕ ho¹ch chuyÓn ®æi sè n¨m 2022 cña UBND tØnh Tuyªn Quang\n".encode("latin-1"))
+    assert "TCVN3" in warning
+
+
+def test_budgets_from_env_and_overrides(monkeypatch):
+    monkeypatch.setenv("VANBAN_FILE_TIMEOUT", "30")
+    monkeypatch.setenv("VANBAN_MEMORY_MB", "512")
+    limits = Budgets.from_env(memory_mb=1024)
+    assert (limits.file_timeout, limits.memory_mb) == (30.0, 1024)
+    monkeypatch.setenv("VANBAN_TEXT_MB", "many")
+    with pytest.raises(ValueError, match="VANBAN_TEXT_MB"):
+        Budgets.from_env()
+
+
+def test_a_huge_page_is_rendered_within_the_pixel_budget():
+    width, height = 14400, 14400
+    scale = render_scale(width, height)
+    assert width * height * scale * scale <= Budgets().page_pixels * 1.001
+    assert render_scale(595, 842) == 300 / 72  # an A4 page keeps its 300 dpi
+
+
+def test_a_docx_inflating_past_its_budget_is_refused_before_inflating(tmp_path, monkeypatch):
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (3 << 20))
+    monkeypatch.setattr(budgets, "_current", Budgets(unzipped_mb=2))
+    with pytest.raises(OverBudget, match="unzipped size limit: its parts inflate to 3 MB"):
+        list(read_documents(path))
+
+
+def test_a_text_over_its_budget_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "big.txt"
+    path.write_bytes(PLAN.encode() * 6000)
+    monkeypatch.setattr(budgets, "_current", Budgets(text_mb=1))
+    with pytest.raises(OverBudget, match="text size limit"):
+        list(read_documents(path))
+
+
+def test_jobs_are_bounded_by_the_cores(tmp_path):
+    (tmp_path / "in").mkdir()
+    for n in range(3):
+        (tmp_path / "in" / f"kh{n}.txt").write_text(PLAN.format(n=n), encoding="utf-8")
+    summary = ingest([tmp_path / "in"], tmp_path / "v.db", jobs=200, progress=False)
+    assert summary.documents == 3 and "using" in summary.notes[0]
+
+
+def cli(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "vanban.pipeline.cli.main", *args], capture_output=True, **kwargs)
+
+
+def test_clean_errors_not_tracebacks(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "kh.txt").write_text(PLAN.format(n=1), encoding="utf-8")
+    db = tmp_path / "v.db"
+    assert cli("ingest", str(tmp_path / "in"), "--db", str(db), "-q").returncode == 0
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table people (name text)")
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("hello")
+    cases = [
+        (["search", "x", "--limit", "99999999999999999999", "--db", str(db)], 2, "range"),
+        ([b"show", b"caf\xe9", b"--db", str(db).encode()], 1, "not UTF-8"),
+        ([b"cited-by", b"caf\xe9", b"--db", str(db).encode()], 1, "not UTF-8"),
+        (["ingest", str(tmp_path / "in"), "--db", str(other)], 1, "another program's SQLite file"),
+        (["search", "x", "--db", str(not_sqlite)], 1, "not a vanban store"),
+        (["search", "kế", "--db", str(db), "--format", "csv", "-o", "/dev/full"], 1, "No space left"),
+        (["search", "kế", "--db", str(db), "-o", str(tmp_path)], 2, "is a folder"),
+    ]
+    for args, code, message in cases:
+        result = cli(*args)
+        err = result.stderr.decode("utf-8", "replace")
+        assert result.returncode == code and message in err and "Traceback" not in err, (args, err)
+    with sqlite3.connect(other) as conn:  # nothing of vanban's was written into it
+        assert [r[0] for r in conn.execute("select name from sqlite_master")] == ["people"]
