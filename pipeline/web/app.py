@@ -102,6 +102,11 @@ class Site:
         return Response(content, media_type=media_type,
                         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
+    def nothing(self):
+        from starlette.responses import Response
+
+        return Response(status_code=204)
+
     def redirect(self, url: str):
         """After a form is posted: see the result at url."""
         from starlette.responses import RedirectResponse
@@ -159,6 +164,8 @@ def create_app(db_path: Path | str, uploads: Optional[Uploads] = None, datasette
         Route("/upload", page(pages.upload_page), methods=["GET", "POST"]),
         Route("/upload/{job:int}", sync_page(pages.upload_job_page)),
         Mount("/static", StaticFiles(packages=[("vanban.pipeline.web", "static")]), name="static"),
+        # Datasette's pages name no icon: the browser asks the site's root for one
+        Route("/favicon.ico", page(lambda request, site: site.nothing())),
     ]
 
     async def http_error(request, exc: HTTPException):

@@ -5,8 +5,6 @@ missing document a 404, both shown as pages.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 from collections import Counter
@@ -282,14 +280,12 @@ def evidence_download(request, site):
             write_xlsx(path, value["results"], **value["meta"])
             content = path.read_bytes()
         return site.download(content, XLSX_TYPE, f"{stem}.xlsx")
-    out = io.StringIO()
-    writer = csv.DictWriter(out, EVIDENCE_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for r in value["results"]:
-        for rank, e in enumerate(r["evidence"] or [{}], 1):
-            writer.writerow({**e, "indicator": r["indicator"], "name": r["name"], "status": r["status"],
-                             "rank": rank if e else ""})
-    return site.download(out.getvalue(), "text/csv; charset=utf-8", f"{stem}.csv")
+    from vanban.pipeline.cli.output import format_rows  # the CLI's CSV: no cell starts a formula
+
+    rows = [{"indicator": r["indicator"], "name": r["name"], "status": r["status"], "rank": rank if e else None,
+             **{c: e.get(c) for c in EVIDENCE_COLUMNS[4:]}}
+            for r in value["results"] for rank, e in enumerate(r["evidence"] or [{}], 1)]
+    return site.download(format_rows(rows, "csv", EVIDENCE_COLUMNS), "text/csv; charset=utf-8", f"{stem}.csv")
 
 
 # -- /audit ----------------------------------------------------------------------------------------
