@@ -62,6 +62,13 @@ def _known_agency(caps: str) -> Optional[str]:
     return _agencies_by_key().get(_agency_key(caps))
 
 
+@lru_cache(maxsize=None)
+def _local_body_start() -> regex.Pattern:
+    """The start of a local body's name, folded: a provincial agency of agencies.csv ('ủy ban nhân dân',
+    'sở nội vụ', 'công an') or a local_body cue ('sở')."""
+    names = {fold(a.name).removesuffix(" tinh") for a in agencies().values() if a.level == "province"}
+    names |= {fold(c) for c in cues("local_body")} | {"ubnd", "hdnd"}
+    return regex.compile(r"^(?:" + "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
 # a province's kind as a header writes it, folded: 'TỈNH', 'THÀNH PHỐ', 'TP.'
 KIND_WRITTEN = {"tinh": "tỉnh", "thanh pho": "thành phố", "tp": "thành phố"}
 
@@ -72,6 +79,10 @@ def _caps_to_name(caps: str) -> str:
     known = _known_agency(caps)
     if known:
         return known
+    if not WRITTEN_KIND.search(folded):
+        near = fuzzy_agency(caps)
+        if near:  # OCR lost a letter: 'CỤC HUẾ' is Cục Thuế, not a body of Huế
+            return near[0]
     province = _province_in(caps)
     if province:
         # the province name closes the line: 'TỈNH LẠNG SƠN', OCR's 'TINH QUANG NGAÀI'
@@ -84,7 +95,8 @@ def _caps_to_name(caps: str) -> str:
             kind = KIND_WRITTEN.get(fold(" ".join(head_words[-n:])).rstrip("."))
             if len(head_words) > n and kind:
                 return f"{_caps_to_name(' '.join(head_words[:-n]))} {kind} {province}"
-        return _caps_to_name(head) + " " + province
+        if _is_body(head):  # 'CÔNG AN QUẢNG NGÃI', 'UBND ĐÀ NẴNG'
+            return _caps_to_name(head) + " " + province
     # a line that is only a kind ('TỈNH') or a listed abbreviation ('UBND')
     kind = next((k for k in PROVINCE_KINDS if fold(k) == folded), None)
     abbreviated = agencies().get(fix_d(caps.strip()).upper())
@@ -92,6 +104,33 @@ def _caps_to_name(caps: str) -> str:
         return kind or abbreviated.name
     words = caps.lower().split()
     return _proper_names(" ".join([words[0].capitalize()] + words[1:])) if words else caps
+
+
+AGENCY_MATCH_MIN = 0.88  # 'cuc hue' against 'cuc thue' scores 0.93; two different Sở score below 0.85
+
+
+def fuzzy_agency(written: str) -> Optional[tuple[str, float]]:
+    """The agency of agencies.csv a header line names despite a lost or misread letter, and the score.
+
+    >>> fuzzy_agency("CỤC HUẾ"), fuzzy_agency("SỞ TƯ PHÁP"), fuzzy_agency("CỤC QUẢN LÝ XYZ")
+    (('Cục Thuế', 0.93), ('Sở Tư pháp', 1.0), None)
+    """
+    key = _agency_key(written)
+    best, score = None, 0.0
+    for known_key, name in _agencies_by_key().items():
+        if abs(len(known_key) - len(key)) > 3:
+            continue
+        ratio = SequenceMatcher(None, key, known_key).ratio()
+        if ratio > score:
+            best, score = name, ratio
+    return (best, round(score, 2)) if best and score >= AGENCY_MATCH_MIN else None
+
+
+def _is_body(head: str) -> bool:
+    """Whether the words before a province name a body that a province qualifies: 'UBND', 'SỞ Y TẾ', 'CÔNG AN'."""
+    key = _agency_key(head)
+    return bool(_known_agency(head) or agencies().get(fix_d(head.strip()).upper())
+                or _local_body_start().search(key))
 
 
 @lru_cache(maxsize=None)
@@ -136,6 +175,25 @@ def _province_in(text: str) -> Optional[str]:
     return _fuzzy_province(folded)
 
 
+def _stated_province(name: str) -> Optional[str]:
+    """The province a body's name states: after 'tỉnh', 'thành phố', 'Tỉnh ủy', or after a local body
+    ('Công an Quảng Ngãi'); never a province inside another word's misreading ('Cục Huế' is no body of Huế).
+
+    >>> _stated_province("Sở Y tế tỉnh Lạng Sơn"), _stated_province("Cục Huế"), _stated_province("Thành ủy Hải Phòng")
+    ('Lạng Sơn', None, 'Hải Phòng')
+    """
+    pattern, names = _province_mention()
+    folded = fold(name)
+    m = pattern.search(folded) or STATED_BY_PARTY.search(folded)
+    if m:
+        return names.get(m.group(1)) or _province_in(m.group(1))
+    province = _province_in(name)
+    if province and (folded == fold(province) or (folded.endswith(fold(province))
+                                                  and _is_body(name[: len(name) - len(province)]))):
+        return province
+    return _fuzzy_province(folded)
+
+
 FOLDED_WORD = regex.compile(r"[a-z]+")
 
 
@@ -161,6 +219,9 @@ def _province_mention() -> tuple[regex.Pattern, dict]:
     names = {fold(p): p for p in provinces()}
     alternation = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
     return regex.compile(rf"(?:tinh|thanh pho|tp\.?)\s+({alternation})\b"), names
+
+
+STATED_BY_PARTY = regex.compile(r"(?:tinh|thanh) uy\s+(\w+(?:\s+\w+){0,2})$")
 
 
 def _dominant_province(text: str) -> Optional[str]:
@@ -206,9 +267,9 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
         names = [names[0] + " " + names[1]] + names[2:]
     # 'UBND TỈNH TUYÊN QUANG / SỞ THÔNG TIN …' → the Sở of that province
     if len(names) >= 2:
-        parent_province = _province_in(names[0])
+        parent_province = _stated_province(names[0])
         child = names[-1]
-        if parent_province and not _province_in(child):
+        if parent_province and not _stated_province(child):
             written = WRITTEN_KIND.search(fold(names[0]))  # 'UBND THÀNH PHỐ …' says its kind; else the data
             if written:
                 return f"{child} {'thành phố' if written.group(0) == 'thanh pho' else 'tỉnh'} {parent_province}"
@@ -298,6 +359,8 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
         if not m:
             continue
         signer = _name_from(m.group("name"), ocr)
+        if signer and _names_place_or_body(signer):
+            signer = None  # 'Hà Tĩnh', 'Đoàn Thanh niên': a family name opens it, yet nobody is named
         if signer:
             break
     return signer, (_title_case_role(role) if role else None), on_behalf
@@ -316,6 +379,18 @@ def _name_from(words_at_end: str, ocr: bool) -> Optional[str]:
             rest = words[start + 1:] if not name.isupper() else [w.capitalize() for w in words[start + 1:]]
             return " ".join([family.capitalize(), *rest])
     return None
+
+
+@lru_cache(maxsize=None)
+def _place_and_body_names() -> frozenset[str]:
+    """Provinces, agencies and proper names of bodies, folded: what a signature line may print but no person is."""
+    names = [*provinces(), *cues("proper_name"), *(a.name for a in agencies().values())]
+    return frozenset(fold(n) for n in names)
+
+
+def _names_place_or_body(name: str) -> bool:
+    folded = fold(name)
+    return any(folded == n or folded.startswith(n + " ") for n in _place_and_body_names())
 
 
 @lru_cache(maxsize=None)
@@ -560,7 +635,12 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
 
     # cơ quan ban hành, tỉnh
     issuer = _issuer_from_header(header_lines) if header else None
-    province = _province_in(issuer) if issuer else None
+    if issuer:
+        for line in header_lines[:4]:
+            near = None if _known_agency(line) or WRITTEN_KIND.search(fold(line)) else fuzzy_agency(line)
+            if near and near[1] < 1 and near[0] in issuer:
+                ident.notes["issuer"] = f"header line {line.strip()!r} matched {near[0]!r} of agencies.csv (score {near[1]})"
+    province = _stated_province(issuer) if issuer else None
     province = province or (ident.place if ident.place in provinces() else None) or _dominant_province(text)
     if not issuer:
         issuer = _issuer_from_symbol(ident.symbol, province)
@@ -581,8 +661,8 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
     if issuer and issuer.startswith("UBND"):
         issuer = "Ủy ban nhân dân" + issuer[4:]
     ident.issuer = issuer
-    ident.province = province or _province_in(issuer or "")
-    if issuer and not _province_in(issuer) and _is_national(issuer):
+    ident.province = province or _stated_province(issuer or "")
+    if issuer and not _stated_province(issuer) and _is_national(issuer):
         # a central body (Chính phủ, a Bộ, Quốc hội) has no province; Hà Nội is only its place
         ident.province = None
         ident.notes["province"] = "a central body: no province"

@@ -1,0 +1,60 @@
+"""Identity rules for documents read by OCR (extractors/identity.py): the signer's title is the
+person's line, not the KT./TL./TM. line above it; places and bodies are never signers; an
+issuer and its province are accepted only as the agency and province tables allow."""
+from __future__ import annotations
+
+import pytest
+
+from vanban.extractors.identity import extract_identity, read_signature_block
+from vanban.extractors.structure import segment
+
+
+@pytest.mark.parametrize("lines,signer,title", [
+    (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Bình"], "Trần Văn Bình", "Phó Chủ tịch"),
+    (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Lê Thị Hoa"], "Lê Thị Hoa", "Phó Chánh văn phòng"),
+    (["KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "Phạm Minh Đức"], "Phạm Minh Đức", "Phó Hiệu trưởng"),
+    (["KT. GIÁM ĐỐC", "Võ Thanh Tâm"], "Võ Thanh Tâm", "Phó Giám đốc"),  # the deputy's line lost
+])
+def test_title_is_the_persons_line(lines, signer, title):
+    assert read_signature_block(lines)[:2] == (signer, title)
+
+
+@pytest.mark.parametrize("place", ["Hà Tĩnh", "Lâm Đồng", "Cao Bằng", "Đoàn Thanh niên"])
+def test_a_place_or_body_is_never_a_signer(place):
+    assert read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", place])[0] is None
+    assert read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Sơn", place])[0] == "Nguyễn Văn Sơn"
+
+
+HEAD = ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\nSố: 12/KH-UBND\nLạng Sơn, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
+        "Chuyển đổi số\nCăn cứ Luật Tổ chức chính quyền địa phương;\nNội dung kế hoạch.\n")
+
+
+@pytest.mark.parametrize("tail", [
+    "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐoàn Thanh Sơn\n¹ Luật số 77/2015/QH13.",
+    "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐoàn Thanh Sơn\nNơi nhận:\n- Như trên;\n- Lưu: VT.",
+])
+def test_a_footnote_or_recipients_after_the_name_do_not_hide_it(tail):
+    text = HEAD + tail
+    ident = extract_identity(text, segment(text))
+    assert (ident.signer, ident.signer_title) == ("Đoàn Thanh Sơn", "Phó Chủ tịch")
+
+
+def test_an_agency_losing_a_letter_is_not_a_province():
+    text = ("BỘ TÀI CHÍNH\nCỤC HUẾ\nSố: 12/CT-BTC\nHà Nội, ngày 03 tháng 10 năm 2025\nCÔNG VĂN\nV/v quyết toán thuế\n"
+            "Kính gửi: Ủy ban nhân dân tỉnh Lạng Sơn\nNội dung.")
+    ident = extract_identity(text, segment(text))
+    assert ident.issuer == "Cục Thuế" and ident.province != "Huế"
+    assert "0.93" in ident.notes["issuer"]
+
+
+@pytest.mark.parametrize("line,issuer,province", [
+    ("CÔNG AN QUẢNG NGÃI", "Công an Quảng Ngãi", "Quảng Ngãi"),
+    ("UBND TP HÀ NỘI", "Ủy ban nhân dân thành phố Hà Nội", "Hà Nội"),
+    ("BAN QUẢN LÝ HÀ NAM", None, None),  # no listed body before the province: its name is not trusted
+])
+def test_province_only_after_a_kind_or_a_listed_body(line, issuer, province):
+    text = f"{line}\nSố: 12/KH-UBND\nngày 03 tháng 10 năm 2022\nKẾ HOẠCH\nChuyển đổi số"
+    ident = extract_identity(text, segment(text))
+    assert ident.province == province
+    if issuer:
+        assert ident.issuer == issuer
