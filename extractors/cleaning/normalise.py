@@ -125,9 +125,16 @@ def _is_heading(text: str) -> bool:
     return letters >= 4 and lower / letters < 0.2
 
 
+# an id broken after the hyphen between its pieces: '45/2020/NĐ-' / 'CP', '187/KH-' / 'UBND'
+ID_HYPHEN_END = re.compile(r"[A-ZĐ0-9]-$")
+ID_PIECE_START = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9&]*(?![^\W\d_])")
+
+
 def _splits_word(prev: _Line, line: _Line) -> bool:
     """'Tr' / 'ần Hồng Hà', 'Chính ph' / 'ủ': a syllable some web pages break after its
     first letters (the accented vowel sits in another element). Joined, it reads as one."""
+    if ID_HYPHEN_END.search(prev.text) and ID_PIECE_START.match(line.text):
+        return True
     if line.text[0].isascii():
         return False  # the common case, decided before any pattern runs
     tail = WORD_START.match(line.text)

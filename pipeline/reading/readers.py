@@ -203,6 +203,21 @@ def ocr_reason(text: str, coverage: float | Callable[[], float]) -> str | None:
     return None
 
 
+# pdfium gives a hyphen that ends a line as U+FFFE (or, in the build pypdfium2 ships, as STX
+# U+0002, the line break dropped); removed as control characters, they glue an id's pieces ('NĐCP')
+LINE_END_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-"})
+
+
+def layer_text(raw: str) -> str:
+    """A page's text layer with pdfium's marks undone: CRLF as one newline, and the hyphen ending a
+    line (U+FFFE, STX) as the '-' printed there, character for character, so offsets into the page hold.
+
+    >>> layer_text("Nghị định số 45/2020/NĐ\\ufffe\\r\\nCP ngày 08/4/2020")
+    'Nghị định số 45/2020/NĐ-\\nCP ngày 08/4/2020'
+    """
+    return raw.translate(LINE_END_HYPHENS).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progress: bool = False) -> list[Page]:
     pdf = _open_pdf(path)
     try:
@@ -217,7 +232,7 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progr
             budgets.check_time(index + 1)
             page = pdf[index]
             raw = page.get_textpage().get_text_bounded()
-            text = repair_text(CONTROL.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")))
+            text = repair_text(CONTROL.sub("", layer_text(raw)))
             reason = ocr_reason(text, lambda: image_coverage(page))
             if reason:
                 reasons[index + 1] = reason
