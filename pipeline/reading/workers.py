@@ -42,6 +42,7 @@ class _Worker:
     path: Optional[str] = None  # the file it is reading
     started: float = 0.0
     alone: bool = False  # a second try, with no other file in flight
+    next: Optional[str] = None  # sent ahead, read when path is done: the worker never waits for this process
 
 
 def _die_with_parent(parent: int) -> None:
@@ -124,6 +125,17 @@ class WorkerPool:
         worker.path, worker.started, worker.alone = path, time.monotonic(), alone
         worker.conn.send((path, self.progress and self.jobs == 1))
 
+    def _send_ahead(self, queue: deque) -> None:
+        """Each busy worker gets its next file now, so it starts as soon as it is done."""
+        for worker in self.workers:
+            if worker.path and not worker.alone and worker.next is None and queue:
+                worker.next = queue.popleft()
+                worker.conn.send((worker.next, self.progress and self.jobs == 1))
+
+    def _advance(self, worker: _Worker) -> None:
+        """The worker's file is done: the one sent ahead, if any, is the one it reads now."""
+        worker.path, worker.next, worker.started = worker.next, None, time.monotonic()
+
     def _kill(self, worker: _Worker) -> None:
         """Kill a worker and whatever it started (its process group), and forget it."""
         try:
@@ -134,23 +146,28 @@ class WorkerPool:
         worker.conn.close()
         self.workers.remove(worker)
 
+    def _fill(self, queue: deque, again: deque) -> None:
+        """Give idle workers files: the next queued ones, or one file to retry alone once all are idle."""
+        busy = sum(1 for w in self.workers if w.path)
+        if again:
+            if not busy:  # a file whose worker died is read again with nothing beside it
+                self._give(again.popleft(), alone=True)
+            return
+        while queue and busy < self.jobs:
+            self._give(queue.popleft())
+            busy += 1
+        self._send_ahead(queue)
+
     def run(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
         """(path, result) or (path, exception) for every path, in the order they finish."""
         queue, again = deque(paths), deque()
         limit = self.limits.file_timeout + KILL_GRACE
-        while queue or again or any(w.path for w in self.workers):
+        self._fill(queue, again)
+        while any(w.path for w in self.workers):
             busy = [w for w in self.workers if w.path]
-            if again:
-                if not busy:  # a file whose worker died is read again with nothing beside it
-                    self._give(again.popleft(), alone=True)
-            else:
-                while queue and len(busy) < self.jobs:
-                    self._give(queue.popleft())
-                    busy = [w for w in self.workers if w.path]
-            busy = [w for w in self.workers if w.path]
-            now = time.monotonic()
-            timeout = max(0.0, min(w.started + limit - now for w in busy))
+            timeout = max(0.0, min(w.started + limit - time.monotonic() for w in busy))
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            finished = []
             for worker in busy:
                 path = worker.path
                 if worker.conn.poll():
@@ -159,23 +176,37 @@ class WorkerPool:
                     except (EOFError, OSError):
                         got = None
                     if got == path:
-                        worker.path = None
-                        yield path, error if error is not None else result
-                        if not worker.process.is_alive() or error and isinstance(error, OverBudget) \
-                                and error.limit == "memory":
+                        finished.append((path, error if error is not None else result))
+                        if not worker.process.is_alive() or isinstance(error, OverBudget) and error.limit == "memory":
+                            worker.path = None  # its own file is done; the one sent ahead goes back
+                            self._requeue(worker, queue)
                             self._kill(worker)
+                        else:
+                            self._advance(worker)
                         continue
                 if not worker.process.is_alive():
                     code = worker.process.exitcode
+                    self._requeue(worker, queue)
                     self._kill(worker)
                     if worker.alone:
-                        yield path, WorkerCrashed(_death(code))
+                        finished.append((path, WorkerCrashed(_death(code))))
                     else:
                         again.append(path)
                 elif time.monotonic() > worker.started + limit:
+                    self._requeue(worker, queue)
                     self._kill(worker)
-                    yield path, OverBudget("file time", f"reading took more than {self.limits.file_timeout:g} s; "
-                                           "split the file, or raise --file-timeout (VANBAN_FILE_TIMEOUT)")
+                    finished.append((path, OverBudget(
+                        "file time", f"reading took more than {self.limits.file_timeout:g} s; split the file, "
+                                     "or raise --file-timeout (VANBAN_FILE_TIMEOUT)")))
+            self._fill(queue, again)  # before handing results over: workers read while they are stored
+            yield from finished
+
+    @staticmethod
+    def _requeue(worker: _Worker, queue: deque) -> None:
+        """A worker about to be killed: the file sent ahead to it, not begun, goes back to the queue's front."""
+        if worker.next is not None:
+            queue.appendleft(worker.next)
+            worker.next = None
 
     def stop(self) -> None:
         """Ask idle workers to leave, kill busy ones; none outlives the batch."""
