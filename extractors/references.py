@@ -102,6 +102,7 @@ class _Context:
     province: Optional[str]
     para_starts: list = field(default_factory=list)
     can_cu: list = field(default_factory=list)  # (start, end) of sections under a CĂN CỨ heading
+    letter: bool = False  # a công văn ('Kính gửi: …'): provisions it quotes are mentions, not its basis
 
 
 def find_references(text: str, province: str | None = None, own_id: str | None = None,
@@ -481,7 +482,7 @@ def _standard_cites(text: str) -> list[_Cite]:
 # -- relation ------------------------------------------------------------------------------
 
 def _context(text: str, province: Optional[str]) -> _Context:
-    ctx = _Context(text, province)
+    ctx = _Context(text, province, letter=bool(LETTER_RE.search(text)))
     starts = [0] + [m.end() for m in NEWLINE_RE.finditer(text)]
     ctx.para_starts = starts
     section = None  # (start, rank)
@@ -539,20 +540,40 @@ def _acting(text: str, p_start: int, clause: str) -> bool:
     return bool(ACTING_PREFIX_RE.match(clause))
 
 
+ACTIONS = ("amends", "replaces", "repeals")
+# between two items of one list: 'Quyết định số 12/QĐ-UBND và Quyết định số 15/…', '…; b) Quyết định …'
+LIST_JOIN_RE = regex.compile(r"[\s,;]*(?:(?:và|hoặc)\s+)?(?:[a-zđ]\)\s*|[-+•]\s+)?(?:các\s+)?")
+# '… hết hiệu lực', '… bị bãi bỏ' after a citation, in its sentence
+EXPIRES_AFTER_RE = regex.compile(rf"[^.;\n]{{0,80}}?(?<![\p{{L}}])(?:{phrases(cues('expires'))})(?![\p{{L}}])")
+# 'Thực hiện' with its first word lost under a stamp: "c' hiện Kế hoạch số …"
+DAMAGED_IMPLEMENTS_RE = regex.compile(r"\S{0,4}\s?hi[ệê]n\s+$")
+# a provision before the citation: 'tại khoản 2 Điều 5 Nghị định số …'
+PROVISION_BEFORE_RE = regex.compile(r"(?i:\b(?:điều|khoản|điểm)\s+[\dđa-z]{1,3}\b)[^;.\n]{0,40}$")
+LETTER_RE = regex.compile(r"(?m)^\s*Kính\s+gửi")
+
+
 def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
     text = ctx.text
-    p_start, _ = _paragraph(ctx, cite.start)
+    p_start, p_end = _paragraph(ctx, cite.start)
     opens = clause_start(text, p_start, cite.start)
     clause = text[opens:cite.start]
     last = previous[-1] if previous else None  # citations come in text order
+    if last and last.relation in ACTIONS and LIST_JOIN_RE.fullmatch(text, last.end, cite.start):
+        return last.relation  # 'thay thế Nghị định A và Nghị định B': each item of the list
     acting = _acting(text, p_start, clause) and not (last and last.end > opens)
     if acting:
         for relation, trigger in ACTION_TRIGGERS[:-1]:
             if trigger.search(clause):
                 return relation
+    if EXPIRES_AFTER_RE.match(text, cite.end, p_end) and not TABLE_ROW_RE.match(text, p_start):
+        return "repeals"  # '… Quyết định số 12/QĐ-UBND … hết hiệu lực'
+    letter_provision = ctx.letter and PROVISION_BEFORE_RE.search(text, p_start, cite.start)
     if (CAN_CU_START_RE.match(text, p_start) or any(a <= cite.start < b for a, b in ctx.can_cu)
-            or CAN_CU_ALONE_RE.search(text, max(0, p_start - 12), p_start)):
+            or CAN_CU_ALONE_RE.search(text, max(0, p_start - 12), p_start)) and not letter_provision:
         return "legal_basis"
+    if (p_start == opens and cite.start - p_start <= 12 and DAMAGED_IMPLEMENTS_RE.fullmatch(text, p_start, cite.start)
+            and not (last and last.start >= p_start)):
+        return "implements"
     if IMPLEMENTS_START_RE.match(text, p_start) and not (last and last.start >= p_start):
         first_clause_end = CLAUSE_END_RE.search(text, p_start, cite.start)
         if first_clause_end is None or text[first_clause_end.start()] not in ";\n":

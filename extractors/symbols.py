@@ -33,6 +33,7 @@ TERM_PIECE = regex.compile(r"^(?P<head>[A-ZĐ]*QH)(?P<term>[0-9A-Za-z|]{1,2})$")
 # what OCR reads a term's digits as
 DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "i": "1", "|": "1", "S": "5", "s": "5", "O": "0", "o": "0",
                                   "D": "0", "Z": "2", "z": "2", "B": "8", "G": "6", "T": "7"})
+THIN_GLYPHS = frozenset("I1LJ|!")  # what a stamp's edge or a thin stroke reads as
 MIN_FUZZY_LENGTH = 4  # shorter pieces are too many within one letter of each other (KH, KL, KT …)
 
 
@@ -107,10 +108,11 @@ def _check_piece(piece: str, year: Optional[int]) -> tuple[str, Optional[str]]:
         undoubled = _undoubled(upper)
         if undoubled:
             return undoubled, None
-        near = _one_edit_away(upper) if len(upper) >= MIN_FUZZY_LENGTH else set()
+        near = _thin_glyph_misreads(upper) if len(upper) >= MIN_FUZZY_LENGTH else set()
         if len(near) == 1:
             return known[near.pop()], None
-        return piece, None  # a unit of the body (THH, TTHC): not listed, taken as written
+        # a unit of the body (THH, TTHC), or a body abbreviated its own way (STTT): taken as written
+        return piece, None
     # small letters or symbols a listed piece does not have: damage
     cleaned = regex.sub(r"[^\p{L}\d&]", "", piece).upper()
     candidates = {known[c] for c in ({cleaned} & known.keys() or _one_edit_away(cleaned))} if cleaned else set()
@@ -141,6 +143,22 @@ def _undoubled(upper: str) -> Optional[str]:
             if single in known_pieces():
                 return known_pieces()[single]
     return None
+
+
+def _thin_glyph_misreads(upper: str) -> set[str]:
+    """Listed pieces a clean reading becomes once one thin glyph OCR added or misread is undone:
+    'BTTTTI' (an I from a stamp's edge), 'BTTIT' (a T read as I). A letter missing is no OCR
+    sign: offices shorten their own abbreviations ('STTT' stays as printed)."""
+    out = set()
+    for i, ch in enumerate(upper):
+        if ch not in THIN_GLYPHS:
+            continue
+        dropped = upper[:i] + upper[i + 1:]
+        if dropped in known_pieces():
+            out.add(dropped)
+        out |= {k for k in known_pieces() if len(k) == len(upper) and k[:i] == upper[:i] and k[i + 1:] == upper[i + 1:]
+                and k[i] != ch}
+    return out
 
 
 def _one_edit_away(upper: str) -> set[str]:

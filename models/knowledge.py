@@ -128,6 +128,7 @@ LEXICONS = {
     "replaces": "'thay thế Quyết định số …'",
     "repeals": "'bãi bỏ Quyết định số …'",
     "guides": "'quy định chi tiết Luật …'",
+    "expires": "words after a citation that end its force: '… hết hiệu lực', '… bị bãi bỏ'",
     "legal_basis": "a paragraph opening that cites its legal basis: 'Căn cứ Luật …'",
     "implements": "a paragraph opening that cites what it carries out: 'Thực hiện Kế hoạch số …'",
     "form": "a word before a number that names a form, not a document: 'Mẫu số 03/BHYT-QĐ'",

@@ -1,0 +1,49 @@
+"""What a document does to the documents it cites (extractors/references.py `_relation`), on
+sentences written here: lists after an action, repeals, expiry, letters quoting provisions,
+a stamp over 'Thực hiện'."""
+from __future__ import annotations
+
+import pytest
+
+from vanban.extractors.references import find_references
+
+
+def relations(text: str) -> list:
+    return [(r.id, r.relation) for r in find_references(text, province="Lạng Sơn")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Điều 3. Quyết định này thay thế Quyết định số 12/QĐ-UBND ngày 01/02/2020 và Quyết định số 15/QĐ-UBND "
+     "ngày 03/4/2021 của Ủy ban nhân dân tỉnh.", [("12/QĐ-UBND", "replaces"), ("15/QĐ-UBND", "replaces")]),
+    ("Sửa đổi, bổ sung Quyết định số 12/QĐ-UBND ngày 01/02/2020, Quyết định số 15/QĐ-UBND ngày 03/4/2021 và "
+     "Quyết định số 17/QĐ-UBND ngày 03/4/2021.",
+     [("12/QĐ-UBND", "amends"), ("15/QĐ-UBND", "amends"), ("17/QĐ-UBND", "amends")]),
+    ("Điều 2. Bãi bỏ Điều 5 của Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 của Chính phủ.",
+     [("45/2020/NĐ-CP", "repeals")]),
+    ("Điều 4. Quyết định số 12/QĐ-UBND ngày 01/02/2020 của Ủy ban nhân dân tỉnh hết hiệu lực kể từ ngày ký.",
+     [("12/QĐ-UBND", "repeals")]),
+])
+def test_every_item_of_an_acting_list(text, expected):
+    assert relations(text) == expected
+
+
+def test_a_list_after_a_mention_stays_mentions():
+    text = "Các sở đã triển khai Quyết định số 12/QĐ-UBND ngày 01/02/2020 và Quyết định số 15/QĐ-UBND ngày 03/4/2021."
+    assert {r for _, r in relations(text)} == {"mentions"}
+
+
+def test_a_reply_letter_quoting_a_provision_mentions_it():
+    text = ("Kính gửi: Sở Tài chính tỉnh Lạng Sơn\nCăn cứ quy định tại khoản 2 Điều 5 Nghị định số 45/2020/NĐ-CP "
+            "ngày 08/4/2020 của Chính phủ, hồ sơ đề nghị gồm các giấy tờ sau.")
+    assert relations(text) == [("45/2020/NĐ-CP", "mentions")]
+
+
+def test_a_preamble_is_still_the_legal_basis():
+    text = "Căn cứ Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 của Chính phủ;\nQUYẾT ĐỊNH:"
+    assert relations(text) == [("45/2020/NĐ-CP", "legal_basis")]
+
+
+@pytest.mark.parametrize("opening", ["c' hiện", "Thực hiện", "Thưc hiên"])
+def test_implements_survives_a_stamp_over_its_first_word(opening):
+    text = f"{opening} Kế hoạch số 23/KH-UBND ngày 30/01/2024 của UBND tỉnh, Sở báo cáo như sau:"
+    assert relations(text) == [("23/KH-UBND", "implements")]
