@@ -149,10 +149,13 @@ def law_name_re() -> regex.Pattern:
     names = set()
     for law in laws():
         for n in (law.name, *law.aliases):
-            names.add(n.split(" ", 1)[1])  # drop the leading 'Luật'
+            names.add(LAW_KEYWORD_RE.sub("", n))  # drop the leading 'Luật' / 'Bộ luật'
     alt = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
-    return regex.compile(rf"(?<![^\W\d_])(?P<kw>(?:Bộ\s+)?Luật|LUẬT)\s+(?P<name>(?i:{alt}))(?![^\W\d_])",
+    return regex.compile(rf"(?<![^\W\d_])(?P<kw>(?:Bộ|BỘ)\s+(?:luật|Luật|LUẬT)|Luật|LUẬT)\s+(?P<name>(?i:{alt}))(?![^\W\d_])",
                          regex.V1)
+
+
+LAW_KEYWORD_RE = regex.compile(r"^(?:Bộ\s+)?[Ll]uật\s+")
 
 
 # 'Luật Tổ chức Chính phủ số 63/2025/QH15': the law word before a number, in the same clause

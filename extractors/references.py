@@ -399,8 +399,9 @@ def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
         clause = text[max(0, m.start() - 60):m.start()]
         if AMENDING_LAW_RE.search(clause):
             continue  # 'Luật sửa đổi … của Luật X' cites the amending law, not X
-        name = "Luật " + NON_SPACE.sub(" ", m.group("name"))
-        cite = _Cite("", m.start(), m.end(), type="Bộ luật" if m.group("kw").startswith("Bộ") else "Luật",
+        code = m.group("kw").lower().startswith("bộ")  # Bộ luật Lao động, Bộ luật Dân sự
+        name = ("Bộ luật " if code else "Luật ") + NON_SPACE.sub(" ", m.group("name"))
+        cite = _Cite("", m.start(), m.end(), type="Bộ luật" if code else "Luật",
                      type_written=True, issuer="Quốc hội", jurisdiction=NATIONAL, title=name)
         _attach_date(text, cite, m.end())
         cite.year = None  # the year is the law's, looked up below

@@ -85,7 +85,11 @@ AGENCIES = Table("agencies.csv", ("abbreviation", "name", "level", "aliases"),
 PROVINCE_KINDS = ("tỉnh", "thành phố")
 PROVINCES = Table("provinces.csv", ("name", "kind"), _column("name"), required=("name",),
                   allowed=(("kind", PROVINCE_KINDS),))
-LAWS = Table("laws.csv", ("name", "number", "date", "aliases"), _column("number"), required=("name", "number", "date"))
+# checked: 'text' (name, number and date read in the law's own text), 'cited' (name and number as a text
+# we hold cites it; the date from memory), 'unverified' (nothing we hold says so yet)
+LAW_CHECKS = ("text", "cited", "unverified")
+LAWS = Table("laws.csv", ("name", "number", "date", "in_force_from", "in_force_until", "aliases", "checked"),
+             _column("number"), required=("name", "number", "date", "checked"), allowed=(("checked", LAW_CHECKS),))
 SURNAMES = Table("surnames.csv", ("surname",), _column("surname"), required=("surname",))
 ROLES = Table("roles.csv", ("title",), _column("title"), required=("title",))
 SIGNING = ("thay mặt", "ký thay", "quyền", "thừa lệnh", "thừa ủy quyền")
@@ -237,6 +241,9 @@ class Law:
     number: str  # "86/2015/QH13"
     date: str  # "2015-11-19", the day the Quốc hội passed it
     aliases: tuple  # other names it is cited by: ("Luật Ban hành VBQPPL",)
+    in_force_from: str = ""  # "2016-07-01" where known
+    in_force_until: str = ""  # the day a later law ended it, where known
+    checked: str = "unverified"  # how far the row was checked (LAW_CHECKS)
 
 
 @lru_cache(maxsize=None)
@@ -245,8 +252,8 @@ def laws() -> tuple[Law, ...]:
 
     'Luật Giao dịch điện tử' is 51/2005/QH11 or 20/2023/QH15: the cited date decides.
     """
-    return tuple(Law(r["name"], r["number"], r["date"],
-                     tuple(a for a in r["aliases"].split("|") if a))
+    return tuple(Law(r["name"], r["number"], r["date"], tuple(a for a in r["aliases"].split("|") if a),
+                     r["in_force_from"], r["in_force_until"], r["checked"])
                  for r in _rows("laws.csv"))
 
 

@@ -1,0 +1,34 @@
+"""Laws cited by name with a year or a date (extractors/references.py) and the table they are
+looked up in (models/data/laws.csv)."""
+from __future__ import annotations
+
+import pytest
+
+from vanban.extractors.references import find_references
+from vanban.models.knowledge import LAW_CHECKS, laws
+
+
+@pytest.mark.parametrize("text,law_id,law_type", [
+    ("Căn cứ Luật Doanh nghiệp 2020;", "59/2020/QH14", "Luật"),
+    ("Căn cứ Luật Đất đai năm 2024;", "31/2024/QH15", "Luật"),
+    ("Căn cứ Luật Đất đai năm 2013;", "45/2013/QH13", "Luật"),
+    ("Căn cứ Luật Ngân sách nhà nước ngày 25/6/2015;", "83/2015/QH13", "Luật"),
+    ("theo quy định của Bộ luật Lao động 2019", "45/2019/QH14", "Bộ luật"),
+    ("Căn cứ Bộ luật Dân sự ngày 24 tháng 11 năm 2015;", "91/2015/QH13", "Bộ luật"),
+])
+def test_law_by_name_with_year_or_date(text, law_id, law_type):
+    (ref,) = find_references(text)
+    assert (ref.id, ref.type, ref.jurisdiction) == (law_id, law_type, "national")
+
+
+def test_pháp_luật_in_small_letters_is_no_law():
+    assert find_references("theo quy định của pháp luật doanh nghiệp") == []
+
+
+def test_every_law_row_says_how_far_it_was_checked():
+    rows = laws()
+    assert len(rows) >= 150
+    assert {law.checked for law in rows} <= set(LAW_CHECKS)
+    assert all(law.number.split("/")[1] == law.date[:4] for law in rows)  # a law's number carries its year
+    codes = {law.name for law in rows if law.name.startswith("Bộ luật")}
+    assert {"Bộ luật Lao động", "Bộ luật Dân sự", "Bộ luật Hình sự"} <= codes
