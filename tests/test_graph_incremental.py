@@ -17,6 +17,7 @@ DERIVED = {
     "document_matches": "select * from document_matches order by doc_id",
     "renditions": "select doc_id, node_id, is_primary, jurisdiction from renditions order by doc_id",
     "refs": "select doc_id, seq, resolved_year, resolved_jurisdiction, resolution_note from refs order by doc_id, seq",
+    "cited_values": "select * from cited_values order by node_id, field, value",
 }
 
 

@@ -110,6 +110,9 @@ def test_a_store_of_the_previous_release_is_upgraded(tmp_path):
     assert [r["so_hieu"] for r in db["documents"].rows] == ["7/KH-UBND"]
     assert find_nodes(db, "nd 47/2020")[0]["cited_by"] == 1
     assert db.execute("select count(*) from passages_fts where passages_fts match 'chuyển đổi'").fetchone()[0] == 1
+    from vanban.pipeline.store.search import search  # the filter tokens were written for the old rows
+    assert search(db, "chuyen doi so", doc_type="Kế hoạch", province="Tuyên Quang", year=2021)
+    assert not search(db, "chuyen doi so", year=2020)
     assert db["ingest_log"].count == 1 and db["file_renditions"].count == 1
     store.open_db(path)  # opening again finds it current
 

@@ -44,6 +44,8 @@ from vanban.models.vietnamese import fold
 from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, ResolveSummary, folded_title, id_key, id_number,
                                             match_id, match_rendition, node_key, resolve_refs, resolve_stated,
                                             title_candidates, title_similarity, typed_numbers)
+from vanban.pipeline.store import apply_votes, vote
+from vanban.pipeline.store.facets import scope_tokens
 from vanban.pipeline.store.search import find_document
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
@@ -93,7 +95,7 @@ def ensure_graph(db: sqlite_utils.Database) -> None:
 
 
 def _reset(db: sqlite_utils.Database) -> None:
-    for table in ("edges", "nodes", "document_matches", "titles", "corpus_dirty"):
+    for table in ("edges", "nodes", "document_matches", "titles", "cited_values", "corpus_dirty"):
         db.conn.execute(f"delete from [{table}]")
     db.conn.execute("update renditions set node_id = null, is_primary = 0")
     db.conn.execute("update refs set resolved_year = null, resolved_jurisdiction = null, resolution_note = null")
@@ -106,6 +108,7 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
     dirty = conn.execute("select kind, key from corpus_dirty").fetchall()
     touched = {key for kind, key in dirty if kind == "node"}
     ids = {key for kind, key in dirty if kind == "id"}
+    recount = {key for kind, key in dirty if kind == "row"}  # cited by a removed rendition
     for doc_id in pending:
         ids.update(r[0] for r in conn.execute("select distinct ref_id from refs where doc_id = ?", [doc_id]))
         ids.update(r[0] for r in conn.execute("select so_hieu from renditions where doc_id = ? and so_hieu is not null",
@@ -138,37 +141,48 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
                 todo.update(dict.fromkeys(r[0] for r in conn.execute(
                     "select doc_id from renditions where node_id = ?", [old])))
     bar.close()
-    # 3. each touched document's best rendition, and the edges it gives; cited_by moves by
-    # the (source, target) pairs that appear or go, so a decree cited a million times is not
-    # counted again
-    targets: set[str] = set()
+    # 3. each touched document's best rendition, and the edges it gives; cited_by and what
+    # citations say of a document (cited_values) move by the edges that appear or go, so a
+    # decree cited a million times is not counted again
+    targets: set[str] = set(recount)
     cited_by: Counter = Counter()
+    votes: Counter = Counter()
     edges = 0
     before = {}  # every touched document's edges go first: a rendition moving between
     for node in sorted(touched):  # documents keeps its edges' keys
-        before[node] = {r[0] for r in conn.execute("select distinct target from edges where source = ?", [node])}
+        before[node] = set()
+        for target, *values in conn.execute(
+                "select e.target, r.type, r.date, r.title from edges e "
+                "left join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.source = ?", [node]):
+            before[node].add(target)
+            vote(votes, target, values, -1)
         conn.execute("delete from edges where source = ?", [node])
     for node in sorted(touched):
         primary = _choose_primary(db, node)
         after: set[str] = set()
         if primary:
-            edges += _write_edges(db, node, primary, after)
+            edges += _write_edges(db, node, primary, after, votes)
         cited_by.update(dict.fromkeys(after - before[node], 1))
         cited_by.subtract(dict.fromkeys(before[node] - after, 1))
         targets |= before[node] | after
     for (doc_id, seq), (old, new) in changed.items():  # citations retargeted in untouched documents
-        row = conn.execute("select source, target from edges where doc_id = ? and ref_seq = ?", [doc_id, seq]).fetchone()
+        row = conn.execute("select e.source, e.target, r.type, r.date, r.title from edges e "
+                           "join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq "
+                           "where e.doc_id = ? and e.ref_seq = ?", [doc_id, seq]).fetchone()
         if row and row[1] != new:
-            source, was = row
+            source, was, *values = row
+            vote(votes, was, values, -1)
             if new == source:
                 conn.execute("delete from edges where doc_id = ? and ref_seq = ?", [doc_id, seq])
             else:
                 had_new = _cites(conn, source, new)
                 conn.execute("update edges set target = ? where doc_id = ? and ref_seq = ?", [new, doc_id, seq])
                 cited_by[new] += not had_new
+                vote(votes, new, values, 1)
             cited_by[was] -= not _cites(conn, source, was)
             targets.update((source, was, new))
             edges += 1
+    apply_votes(db, votes)
     # 4. the node rows of everything touched, with their degrees
     nodes = sorted(touched | targets)
     for node in nodes:
@@ -189,9 +203,9 @@ def _index_cited_titles(db: sqlite_utils.Database, changed: dict) -> None:
         ref = db.conn.execute("select type, title, resolved_jurisdiction from refs where doc_id = ? and seq = ?",
                               [doc_id, seq]).fetchone()
         if ref and ref[1] and ref[0] and ref[2]:
-            rows.add(("cited", new, ref[0], ref[2], folded_title(ref[1])))
-    db.conn.executemany("insert or ignore into titles (kind, key, type, jurisdiction, title) values (?, ?, ?, ?, ?)",
-                        sorted(rows))
+            rows.add(("cited", new, ref[0], ref[2], folded_title(ref[1]), scope_tokens("cited", ref[0], ref[2])))
+    db.conn.executemany("insert or ignore into titles (kind, key, type, jurisdiction, title, scope) "
+                        "values (?, ?, ?, ?, ?, ?)", sorted(rows))
 
 
 def _headerless_cited_anew(db: sqlite_utils.Database, changed: dict) -> list[str]:
@@ -223,8 +237,10 @@ def _match(db: sqlite_utils.Database, doc_id: str, summary: ResolveSummary) -> t
     db.conn.execute("update renditions set node_id = ?, jurisdiction = ? where doc_id = ?",
                     [node, row["jurisdiction"], doc_id])
     if not doc["so_hieu"] and doc["title"] and doc["type"] and doc["province"]:
-        db.conn.execute("insert or ignore into titles (kind, key, type, jurisdiction, title) values (?, ?, ?, ?, ?)",
-                        ["headerless", doc_id, doc["type"], doc["province"], folded_title(doc["title"])])
+        db.conn.execute("insert or ignore into titles (kind, key, type, jurisdiction, title, scope) "
+                        "values (?, ?, ?, ?, ?, ?)", ["headerless", doc_id, doc["type"], doc["province"],
+                                                      folded_title(doc["title"]),
+                                                      scope_tokens("headerless", doc["type"], doc["province"])])
     return doc["node_id"], node
 
 
@@ -247,21 +263,19 @@ def _choose_primary(db: sqlite_utils.Database, node: str) -> Optional[str]:
 FORMAT_RANK = {".pdf": 0, ".docx": 1, ".doc": 1, ".odt": 1}  # then images, text and the rest
 
 
-def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set) -> int:
+def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set, votes: Counter) -> int:
     rows = []
-    for seq, ref_id, year, jurisdiction, relation, n_mentions in db.conn.execute(
-            "select seq, ref_id, resolved_year, resolved_jurisdiction, relation, n_mentions from refs "
-            "where doc_id = ?", [doc_id]):
+    for seq, ref_id, year, jurisdiction, relation, n_mentions, *values in db.conn.execute(
+            "select seq, ref_id, resolved_year, resolved_jurisdiction, relation, n_mentions, type, date, title "
+            "from refs where doc_id = ?", [doc_id]):
         target = node_key(ref_id, year, jurisdiction)
         if target != node:
             rows.append((doc_id, seq, node, target, relation, n_mentions))
             targets.add(target)
+            vote(votes, target, values, 1)
     db.conn.executemany("insert or replace into edges (doc_id, ref_seq, source, target, relation, n_mentions) "
                         "values (?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
-
-
-ABSENT_SAMPLE = 50  # citations an only-cited document's type, date and title are voted from
 
 
 def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0) -> None:
@@ -284,10 +298,10 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0) 
                "date": resolved_date or date, "title": title, "doc_id": doc_id, "doc_ids": json.dumps(doc_ids),
                "absent": 0}
     elif cited_by:
-        citations = [dict(zip(("type", "date", "title"), r)) for r in conn.execute(
-            "select r.type, r.date, r.title from edges e join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq "
-            "where e.target = ? limit ?", [node, ABSENT_SAMPLE])]
-        row = {**_absent_node(node, citations), "doc_ids": "[]", "absent": 1}
+        said: dict = defaultdict(dict)
+        for field, value, n in conn.execute("select field, value, n from cited_values where node_id = ?", [node]):
+            said[field][value] = n
+        row = {**_absent_node(node, said), "doc_ids": "[]", "absent": 1}
     else:
         conn.execute("delete from nodes where node_id = ?", [node])
         return
@@ -297,10 +311,11 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0) 
                  list(row.values()))
 
 
-def _absent_node(key: str, citations: list[dict]) -> dict:
-    """A document known only from citations: the type, title and date they give most often."""
+def _absent_node(key: str, said: dict) -> dict:
+    """A document known only from citations: the type, title and date they give most often
+    (said: field → {value: how many citations give it})."""
     def most_common(field: str):
-        counts = Counter(c[field] for c in citations if c[field])
+        counts = said.get(field) or {}
         return max(counts, key=lambda v: (counts[v], len(v), v)) if counts else None
 
     so_hieu, year, jurisdiction = key.split("|")

@@ -27,9 +27,10 @@ import sqlite_utils
 
 from vanban.models.knowledge import agencies, doc_types, laws
 from vanban.models.vietnamese import fold
+from vanban.pipeline.store.facets import scope_match
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
-TITLE_CANDIDATES = 20  # titles the FTS index proposes for one header-less document, best first
+TITLE_CANDIDATES = 20  # titles the FTS index proposes for one header-less document, the latest first
 RARE_TITLE_WORDS = 3  # the title words every candidate must hold: its rarest in the index
 # the latest titles a word's rarity is counted among: enough to tell a place name from 'kế hoạch',
 # and a bounded count however many titles hold the word (fts5vocab reads its whole posting list:
@@ -243,7 +244,7 @@ def match_rendition(db: sqlite_utils.Database, doc: dict, summary: ResolveSummar
 
 def title_candidates(db: sqlite_utils.Database, kind: str, doc: dict, counts: Optional[dict] = None) -> list[dict]:
     """Rows of `titles` of this kind, type and jurisdiction that hold the rarest words of the
-    document's title, best first.
+    document's title, the latest first.
 
     Titles this similar share nearly all their words, so asking the FTS index for the
     few rarest (by how many recent titles hold each) finds them through short posting
@@ -260,11 +261,15 @@ def title_candidates(db: sqlite_utils.Database, kind: str, doc: dict, counts: Op
     rare = sorted((w for w in words if counts[w] is not None), key=lambda w: (counts[w], w))[:RARE_TITLE_WORDS]
     if not rare:
         return []
+    # the scope tokens keep the kind, type and jurisdiction inside the index; the latest first
+    # (bm25 would read every posting of the words to weigh them)
+    match = "title : (" + " AND ".join(f'"{w}"' for w in rare) + ") AND " + \
+        scope_match(kind, doc["type"], doc["province"])
     return [dict(zip(("key", "title"), row)) for row in db.conn.execute(
         "select t.key, t.title from titles_fts join titles t on t.id = titles_fts.rowid "
         "where titles_fts match ? and t.kind = ? and t.type = ? and t.jurisdiction = ? "
-        "order by bm25(titles_fts) limit ?",
-        [" AND ".join(f'"{w}"' for w in rare), kind, doc["type"], doc["province"], TITLE_CANDIDATES])]
+        "order by titles_fts.rowid desc limit ?",
+        [match, kind, doc["type"], doc["province"], TITLE_CANDIDATES])]
 
 
 def _count_words(db: sqlite_utils.Database, words: list[str], counts: dict) -> None:
@@ -274,7 +279,7 @@ def _count_words(db: sqlite_utils.Database, words: list[str], counts: dict) -> N
         return
     last = db.conn.execute("select max(id) from titles").fetchone()[0] or 0
     for word in words:
-        phrase = f'"{word}"'
+        phrase = f'title : "{word}"'
         recent = db.conn.execute("select count(*) from titles_fts where titles_fts match ? and rowid > ?",
                                  [phrase, last - RARITY_WINDOW]).fetchone()[0]
         if not recent:
@@ -316,14 +321,18 @@ def _headerless_twin(db: sqlite_utils.Database, doc: dict) -> Optional[dict]:
     type, province and title, no contradicting date; the earliest stored one."""
     if not (doc["type"] and doc["province"] and doc["title"]):
         return None
+    twins = []
     for candidate in title_candidates(db, "headerless", doc):
         if candidate["key"] == doc["doc_id"] or title_similarity(doc["title"], candidate["title"]) < TITLE_SIMILARITY:
             continue
         twin = db.conn.execute("select doc_id, node_id, date, source_name, rowid from renditions where doc_id = ?",
                                [candidate["key"]]).fetchone()
         if twin and twin[1] and twin[1].startswith("doc:") and _same_day(doc["date"], twin[2]):
-            return {"node_id": twin[1], "source_name": twin[3]}
-    return None
+            twins.append(twin)
+    if not twins:
+        return None
+    earliest = min(twins, key=lambda t: t[4])
+    return {"node_id": earliest[1], "source_name": earliest[3]}
 
 
 def _same_day(a: Optional[str], b: Optional[str]) -> bool:

@@ -36,8 +36,10 @@ from tqdm import tqdm
 from vanban.models.records import STORED_SPAN, Document, Identity, Measure, Mention, Page, Passage, Reference, Span
 from vanban.models.vietnamese import fold
 from vanban.pipeline import store
-from vanban.pipeline.corpus.graph import ABSENT_SAMPLE, FORMAT_RANK
+from vanban.pipeline.corpus.graph import FORMAT_RANK
 from vanban.pipeline.corpus.resolve import NOTE_SOURCES, document_jurisdiction, folded_title, id_key, id_number
+from vanban.pipeline.store import VOTED
+from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 from vanban.pipeline.store.schema import INDEXES, MEASURE_COLUMNS
 
 PROVINCES = ("Tuyên Quang", "Lạng Sơn", "Hà Giang", "Yên Bái", "Cao Bằng")
@@ -339,7 +341,7 @@ RENDITION_COLUMNS = ("doc_id", "sha256", "source", "source_name", "pages", "ocr_
                      "identity_spans")
 REF_COLUMNS = ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "date", "dates", "issuer",
                "jurisdiction", "relation", "title", "mentions", "n_mentions", "resolved_year", "resolved_jurisdiction")
-PASSAGE_COLUMNS = ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded")
+PASSAGE_COLUMNS = ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded", "facets")
 COLUMNS = {"renditions": RENDITION_COLUMNS, "pages": ("doc_id", "page", "method", "ocr_confidence", "text"),
            "passages": PASSAGE_COLUMNS, "refs": REF_COLUMNS, "measures": ("doc_id", "seq", *MEASURE_COLUMNS),
            "files": ("path", "file_sha256", "status", "doc_ids", "at"), "file_renditions": ("path", "doc_id")}
@@ -357,10 +359,11 @@ def rows(doc: Document) -> dict[str, list[tuple]]:
                  json.dumps(doc.warnings, ensure_ascii=False), doc.text, INGESTED_AT, None, 0,
                  json.dumps({name: span.stored() for name, span in ident.spans.items()}))
     stated = lambda r: r.year is not None and r.jurisdiction is not None  # noqa: E731
+    facets = facet_tokens(ident.type, ident.province, int(ident.date[:4]) if ident.date else None)
     return {
         "renditions": [rendition],
         "pages": [(key, p.number, p.method, p.ocr_confidence, p.text) for p in doc.pages],
-        "passages": [(key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text))
+        "passages": [(key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text), facets)
                      for i, p in enumerate(doc.passages)],
         "refs": [(key, i, r.id, r.type, r.number, r.symbol, r.year, r.date, json.dumps(r.dates), r.issuer,
                   r.jurisdiction, r.relation, r.title,
@@ -444,6 +447,7 @@ def build_store(path: Path, corpus: SyntheticCorpus, progress: bool = False) -> 
 def _functions(conn) -> None:
     conn.create_function("folded_title", 1, lambda t: folded_title(t) if t else None, deterministic=True)
     conn.create_function("id_key", 1, id_key, deterministic=True)
+    conn.create_function("scope_tokens", 3, scope_tokens, deterministic=True)
     conn.create_function("id_number", 1, id_number, deterministic=True)
     conn.create_function("doc_jurisdiction", 3, lambda issuer, province, so_hieu: document_jurisdiction(
         {"issuer": issuer, "province": province, "so_hieu": so_hieu}), deterministic=True)
@@ -502,8 +506,9 @@ def _yearless(conn) -> None:
 
 def _cited_titles(conn) -> None:
     """_index_cited_titles: each cited document's titles, for header-less documents to be matched by."""
-    conn.execute(f"""insert or ignore into titles (kind, key, type, jurisdiction, title)
-        select distinct 'cited', {NODE_KEY.format('')}, type, resolved_jurisdiction, folded_title(title) from refs
+    conn.execute(f"""insert or ignore into titles (kind, key, type, jurisdiction, title, scope)
+        select distinct 'cited', {NODE_KEY.format('')}, type, resolved_jurisdiction, folded_title(title),
+               scope_tokens('cited', type, resolved_jurisdiction) from refs
         where coalesce(title, '') != '' and coalesce(type, '') != '' and coalesce(resolved_jurisdiction, '') != ''
         order by 2, 3, 4, 5""")
 
@@ -600,7 +605,7 @@ def _edges(conn) -> None:
 
 def _nodes(conn) -> None:
     """`_write_node`: stored documents from their primary rendition; the only cited from the type, date
-    and title most of their first ABSENT_SAMPLE citations give; degrees counted."""
+    and title most of their citations give (cited_values); degrees counted."""
     conn.execute("""insert into nodes (node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title,
         doc_id, doc_ids, absent, cited_by, cites)
         select d.node_id, m.resolved_id, id_key(coalesce(m.resolved_id, '')), id_number(coalesce(m.resolved_id, '')),
@@ -608,22 +613,20 @@ def _nodes(conn) -> None:
                d.doc_id, (select '[' || group_concat('"' || x.doc_id || '"', ', ') || ']' from
                           (select doc_id from renditions x where x.node_id = d.node_id order by rowid) x), 0, 0, 0
         from renditions d left join document_matches m on m.doc_id = d.doc_id where d.is_primary = 1""")
-    conn.execute(f"""create temp table sample as select target, type, date, title from (
-        select e.target, r.type, r.date, r.title,
-               row_number() over (partition by e.target order by e.source, e.ref_seq) as n
-        from edges e join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
-        where e.target not in (select node_id from nodes)) where n <= {ABSENT_SAMPLE}""")
+    for column in VOTED:
+        conn.execute(f"""insert into cited_values (node_id, field, value, n)
+            select e.target, '{column}', r.{column}, count(*) from edges e
+            join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
+            where coalesce(r.{column}, '') != '' group by e.target, r.{column}""")
     votes = {}
-    for column in ("type", "date", "title"):
-        votes[column] = f"""(select value from (select {column} as value, count(*) as n from sample s
-            where s.target = a.target and coalesce({column}, '') != '' group by {column})
+    for column in VOTED:
+        votes[column] = f"""(select value from cited_values v where v.node_id = a.target and v.field = '{column}'
             order by n desc, length(value) desc, value desc limit 1)"""
-    conn.execute("create index temp.sample_target on sample(target)")
     conn.execute(f"""insert into nodes (node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title,
         doc_id, doc_ids, absent, cited_by, cites)
         with parts as (select target, substr(target, 1, instr(target, '|') - 1) as so_hieu,
                               substr(target, instr(target, '|') + 1) as rest
-                       from (select distinct target from sample))
+                       from (select distinct target from edges where target not in (select node_id from nodes)))
         select a.target, a.so_hieu, id_key(a.so_hieu), id_number(a.so_hieu),
                cast(nullif(substr(a.rest, 1, instr(a.rest, '|') - 1), '') as integer),
                nullif(substr(a.rest, instr(a.rest, '|') + 1), ''),
@@ -637,9 +640,10 @@ def _nodes(conn) -> None:
 
 def _headerless_titles(conn) -> None:
     """Header-less renditions' titles, for their twins (a scan, a copy) to find them."""
-    conn.execute("""insert or ignore into titles (kind, key, type, jurisdiction, title)
-        select 'headerless', doc_id, type, province, folded from headerless order by rid""")
-    for table in ("open_ids", "stated", "open_years", "open_notes", "headerless", "title_keys", "placed", "sample"):
+    conn.execute("""insert or ignore into titles (kind, key, type, jurisdiction, title, scope)
+        select 'headerless', doc_id, type, province, folded, scope_tokens('headerless', type, province)
+        from headerless order by rid""")
+    for table in ("open_ids", "stated", "open_years", "open_notes", "headerless", "title_keys", "placed"):
         conn.execute(f"drop table if exists temp.[{table}]")
 
 

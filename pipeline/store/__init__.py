@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -19,6 +20,7 @@ import sqlite_utils
 
 from vanban.models.records import STORED_SPAN, Document
 from vanban.models.vietnamese import fold
+from vanban.pipeline.store.facets import facet_tokens
 from vanban.pipeline.store.schema import MEASURE_COLUMNS, ensure_schema
 
 DEFAULT_DB = Path(os.environ.get("VANBAN_DB") or "outputs/vanban.db")
@@ -114,13 +116,52 @@ def _delete_rendition(db: sqlite_utils.Database, doc_id: str) -> None:
     dirty = [("node", row[0])] if row[0] else []
     dirty += [("id", row[1])] if row[1] else []
     dirty += [("id", r[0]) for r in db.conn.execute("select distinct ref_id from refs where doc_id = ?", [doc_id])]
-    # its edges (if it was the primary) stay until the update rewrites its document's edges
+    dirty += [("row", target) for target in drop_edges(db, doc_id)]
     db.conn.executemany("insert or ignore into corpus_dirty (kind, key) values (?, ?)", dirty)
     db.conn.execute("delete from document_matches where doc_id = ?", [doc_id])
     db.conn.execute("delete from titles where kind = 'headerless' and key = ?", [doc_id])
     for table in DERIVED_TABLES:
         db.conn.execute(f"delete from [{table}] where doc_id = ?", [doc_id])
     db.conn.execute("delete from renditions where doc_id = ?", [doc_id])
+
+
+VOTED = ("type", "date", "title")  # what citations say of the document they cite, counted in cited_values
+
+
+def vote(votes: Counter, target: str, values: Iterable, change: int) -> None:
+    """Count (change = 1) or discount (-1) what one citation says of target: its type, date, title."""
+    for field, value in zip(VOTED, values):
+        if value:
+            votes[(target, field, value)] += change
+
+
+def apply_votes(db: sqlite_utils.Database, votes: Counter) -> None:
+    """Add the counted changes to cited_values; a value no citation gives any more goes."""
+    changed = [(target, field, value, n) for (target, field, value), n in sorted(votes.items()) if n]
+    db.conn.executemany("insert into cited_values (node_id, field, value, n) values (?, ?, ?, ?) "
+                        "on conflict (node_id, field, value) do update set n = n + excluded.n", changed)
+    db.conn.executemany("delete from cited_values where node_id = ? and field = ? and value = ? and n <= 0",
+                        [row[:3] for row in changed if row[3] < 0])
+
+
+def drop_edges(db: sqlite_utils.Database, doc_id: str) -> set[str]:
+    """Delete the citation edges a rendition gave (while its refs, which they count, are still
+    there): what the cited documents' rows count moves with them. Returns the cited nodes."""
+    conn = db.conn
+    rows = conn.execute("select e.source, e.target, r.type, r.date, r.title from edges e "
+                        "left join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.doc_id = ?",
+                        [doc_id]).fetchall()
+    if not rows:
+        return set()
+    votes: Counter = Counter()
+    for _, target, *values in rows:
+        vote(votes, target, values, -1)
+    conn.execute("delete from edges where doc_id = ?", [doc_id])
+    apply_votes(db, votes)
+    for source, target in {(r[0], r[1]) for r in rows}:
+        if not conn.execute("select 1 from edges where source = ? and target = ? limit 1", [source, target]).fetchone():
+            conn.execute("update nodes set cited_by = cited_by - 1 where node_id = ?", [target])
+    return {r[1] for r in rows}
 
 
 def remove_paths(db: sqlite_utils.Database, paths: Iterable[str]) -> int:
@@ -164,8 +205,10 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
     }, pk="doc_id")
     _insert_rows(db, "pages", ("doc_id", "page", "method", "ocr_confidence", "text"),
                  ((key, p.number, p.method, p.ocr_confidence, p.text) for p in doc.pages))
-    _insert_rows(db, "passages", ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded"),
-                 ((key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text))
+    facets = facet_tokens(ident.type, ident.province, year)
+    _insert_rows(db, "passages", ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded",
+                                  "facets"),
+                 ((key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text), facets)
                   for i, p in enumerate(doc.passages)))
     _insert_rows(db, "refs", ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "date", "dates",
                               "issuer", "jurisdiction", "relation", "title", "mentions", "n_mentions"),

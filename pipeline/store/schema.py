@@ -20,8 +20,9 @@ from dataclasses import fields
 import sqlite_utils
 
 from vanban.models.records import STORED_SPAN, Measure
+from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -56,7 +57,7 @@ TABLES = {
     "passages": """create table passages (
         doc_id text references renditions(doc_id), seq integer, kind text, level integer, label text,
         page integer, page_start integer, clean_start integer, clean_end integer, text text, text_folded text,
-        page_end integer, primary key (doc_id, seq))""",
+        page_end integer, facets text, primary key (doc_id, seq))""",  # facets: store/facets.py
     "refs": """create table refs (
         doc_id text references renditions(doc_id), seq integer, ref_id text, type text, number text,
         symbol text, year integer, date text, dates text, issuer text, jurisdiction text, relation text,
@@ -91,8 +92,12 @@ TABLES = {
     "corpus_dirty": """create table corpus_dirty (kind text, key text, primary key (kind, key))""",
     # titles a header-less document may be matched by: citations' titles and header-less renditions
     "titles": """create table titles (
-        id integer primary key, kind text, key text, type text, jurisdiction text, title text,
+        id integer primary key, kind text, key text, type text, jurisdiction text, title text, scope text,
         unique (kind, key, title))""",
+    # how many citations of a document give each type, date and title: a document known only
+    # from citations is described by the most frequent, kept by deltas as edges come and go
+    "cited_values": """create table cited_values (
+        node_id text, field text, value text, n integer, primary key (node_id, field, value)) without rowid""",
 }
 
 VIEWS = {
@@ -132,8 +137,8 @@ INDEXES = [
 ]
 
 FTS = {
-    "passages_fts": ("passages", ["text", "text_folded"]),
-    "titles_fts": ("titles", ["title"]),
+    "passages_fts": ("passages", ["text", "text_folded", "facets"]),
+    "titles_fts": ("titles", ["title", "scope"]),
 }
 
 
@@ -278,4 +283,28 @@ def _from_v2(db: sqlite_utils.Database) -> None:
     conn.execute("drop table ingest_log_v2")
 
 
-MIGRATIONS = {1: _from_v1, 2: _from_v2}  # from version n to n + 1
+def _from_v3(db: sqlite_utils.Database) -> None:
+    """Version 3 to 4: filter tokens in the FTS indexes (passages' facets, titles' scope) and the
+    citation counts only-cited documents are described by. Rewrites both FTS indexes: minutes
+    for a store of a million documents, once."""
+    conn = db.conn
+    _add_missing_columns(db)
+    conn.create_function("facet_tokens", 3, facet_tokens, deterministic=True)
+    conn.create_function("scope_tokens", 3, scope_tokens, deterministic=True)
+    conn.execute("update passages set facets = (select facet_tokens(r.type, r.province, r.year) "
+                 "from renditions r where r.doc_id = passages.doc_id)")
+    conn.execute("update titles set scope = scope_tokens(kind, type, jurisdiction)")
+    for fts, (table, columns) in FTS.items():
+        conn.execute(f"drop table if exists [{fts}]")
+        for trigger in ("ai", "ad", "au"):
+            conn.execute(f"drop trigger if exists [{table}_{trigger}]")
+        _create_fts(db, fts, table, columns)
+        conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
+    for field in ("type", "date", "title"):
+        conn.execute(f"""insert into cited_values (node_id, field, value, n)
+            select e.target, '{field}', r.{field}, count(*) from edges e
+            join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
+            where coalesce(r.{field}, '') != '' group by e.target, r.{field}""")
+
+
+MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3}  # from version n to n + 1

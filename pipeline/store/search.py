@@ -8,6 +8,7 @@ import regex
 import sqlite_utils
 
 from vanban.models.vietnamese import fold
+from vanban.pipeline.store.facets import facet_match
 
 
 @dataclass
@@ -22,10 +23,36 @@ class Hit:
     score: float
 
 
+# A search ranks at most this many matching passages, the latest stored, when more match: its
+# cost then stays bounded however large the store is (FTS5's bm25 reads every posting of every
+# query word to weigh them, 0.4 s for common words at 1,000,000 documents). Filters narrow the
+# matches inside the index (store/facets.py), so a filtered search usually ranks all of them.
+CANDIDATES = 200
+# BM25's term-frequency saturation and length normalisation, with Robertson's usual k1 and b, and
+# no inverse document frequency: every query word must match anyway. AVERAGE_WORDS: a passage's
+# typical length in words; PHRASE_BONUS multiplies the score of a passage holding the words in
+# the order typed, side by side.
+K1, B, AVERAGE_WORDS, PHRASE_BONUS = 1.2, 0.75, 40, 2.0
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def query_words(query: str) -> list[str]:
+    """'Kế hoạch chuyển đổi số' → ['ke', 'hoach', 'chuyen', 'doi', 'so']."""
+    return _WORD.findall(fold(query))
+
+
 def fts_query(query: str) -> str:
     """'Kế hoạch chuyển đổi số' → '"ke" "hoach" "chuyen" "doi" "so"' (every word, any order)."""
-    words = regex.findall(r"[\p{L}\p{N}]+", fold(query))
-    return " ".join(f'"{w}"' for w in words)
+    return " ".join(f'"{w}"' for w in query_words(query))
+
+
+def _match(query: str, doc_type: Optional[str], province: Optional[str], year: Optional[int]) -> str:
+    """The words in the text columns (not the filter tokens), and the filters' tokens."""
+    words = fts_query(query)
+    if not words:
+        return ""
+    facets = facet_match(doc_type, province, year)
+    return f"{{text text_folded}} : ({words})" + (f" AND {facets}" if facets else "")
 
 
 def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Optional[str] = None,
@@ -34,32 +61,56 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
     document once (its primary rendition). limit < 0 means every match.
 
     'ke hoach chuyen doi so' finds 'Kế hoạch chuyển đổi số'; doc_type ('Kế hoạch'),
-    province and year keep the documents that have them (indexed columns).
+    province and year keep the documents that have them, through the FTS index. When more
+    than CANDIDATES passages match, the latest stored CANDIDATES are ranked.
     """
-    match = fts_query(query)
+    match = _match(query, doc_type, province, year)
     if not match:
         return []
     where, params = _filters(doc_type, province, year)
     rows = db.query(
         f"""select p.doc_id, coalesce(d.so_hieu, d.known_id) as so_hieu, d.source, p.page, p.kind, p.text,
-                   p.text_folded, bm25(passages_fts) as score
+                   p.text_folded
             from passages_fts join passages p on p.rowid = passages_fts.rowid
             join documents d on d.doc_id = p.doc_id
-            where passages_fts match ? {where} order by score limit ?""", [match, *params, limit])
-    words = [w.strip('"') for w in match.split()]
-    hits = []
-    for r in rows:
-        spans = [(m.start(), m.end()) for w in words
-                 for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(w)}(?![\p{{L}}\p{{N}}])", r["text_folded"])]
-        hits.append(Hit(r["doc_id"], r["so_hieu"], r["source"], r["page"], r["kind"], r["text"],
-                        sorted(spans), r["score"]))
-    return hits
+            where passages_fts match ? {where} order by passages_fts.rowid desc limit ?""",
+        [match, *params, -1 if limit < 0 else max(limit, CANDIDATES)])
+    scorer = _Scorer(query_words(query))
+    hits = [scorer.hit(r) for r in rows]
+    hits.sort(key=lambda h: -h.score)  # stable: the latest first among equals
+    return hits if limit < 0 else hits[:limit]
+
+
+class _Scorer:
+    """Scores passages for one query's words: one regex pass finds every word (its places are
+    the highlights), a second the words side by side in the order typed."""
+
+    def __init__(self, words: list[str]):
+        self.words = list(dict.fromkeys(words))
+        edge_before, edge_after = r"(?<![\p{L}\p{N}])", r"(?![\p{L}\p{N}])"
+        self.any_word = regex.compile(edge_before + "(" + "|".join(map(regex.escape, self.words)) + ")" + edge_after)
+        self.phrase = regex.compile(edge_before + r"[^\p{L}\p{N}]+".join(map(regex.escape, words)) + edge_after) \
+            if len(words) > 1 else None
+
+    def hit(self, row: dict) -> Hit:
+        folded = row["text_folded"]
+        spans, counts = [], dict.fromkeys(self.words, 0)
+        for m in self.any_word.finditer(folded):
+            spans.append(m.span())
+            counts[m.group(1)] += 1
+        # words in the passage, near enough: its spaces
+        norm = K1 * (1 - B + B * (folded.count(" ") + 1) / AVERAGE_WORDS)
+        score = sum(tf / (tf + norm) for tf in counts.values())
+        if self.phrase is not None and self.phrase.search(folded):
+            score *= PHRASE_BONUS
+        return Hit(row["doc_id"], row["so_hieu"], row["source"], row["page"], row["kind"], row["text"], spans,
+                   round(score, 4))
 
 
 def count_matches(db: sqlite_utils.Database, query: str, doc_type: Optional[str] = None,
                   province: Optional[str] = None, year: Optional[int] = None) -> int:
     """How many passages search would give without a limit (no ranking, so cheaper)."""
-    match = fts_query(query)
+    match = _match(query, doc_type, province, year)
     if not match:
         return 0
     where, params = _filters(doc_type, province, year)
