@@ -19,6 +19,7 @@ from vanban.extractors.measures import find_measures
 from vanban.extractors.references import find_references
 from vanban.extractors.structure import segment
 from vanban.models.records import Document, Page
+from vanban.pipeline.reading.readers import signature_dates
 from vanban.extractors.cleaning.normalise import normalise
 
 
@@ -43,6 +44,19 @@ def use_file_name_number(identity, file_name: str, header_scanned: bool) -> None
         identity.number, identity.id = number, f"{number}/{identity.symbol}"
         identity.notes["id"] = (identity.notes.get("id", "") + "; " if identity.notes.get("id") else "") + \
             f"number taken from the file name{read}"
+
+
+def use_signature_date(identity, source: str, pages: list[Page]) -> None:
+    """A born-digital PDF whose header leaves the day blank ('ngày … tháng 01 năm 2025') is dated by
+    its first digital signature when that falls in the printed month; a scan keeps its month, since
+    its signature may be the copy's (sao y) or made days later."""
+    if not pages or pages[0].method != "text" or (identity.date and len(identity.date) == 10):
+        return
+    days = signature_dates(Path(source.split("#")[0]))
+    day = next((d for d in days if not identity.date or d.startswith(identity.date)), None)
+    if day:
+        identity.date = day
+        identity.notes["date"] = f"the header leaves the day blank; taken from the digital signature of {day}"
 
 
 def plan_year(title: Optional[str]) -> Optional[int]:
@@ -80,6 +94,7 @@ def build_document(source: str, pages: list[Page], timings: Optional[dict] = Non
     with _timed(timings, "identity"):
         identity = extract_identity(clean.text, passages, ocr=any(page.method == "ocr" for page in pages))
         use_file_name_number(identity, Path(source.split("#")[0]).name, bool(pages) and pages[0].method == "ocr")
+        use_signature_date(identity, source, pages)
         identity.spans = {name: clean.map.place(span) for name, span in identity.spans.items()}
     with _timed(timings, "references"):
         references = find_references(clean.text, province=identity.province, own_id=identity.id,

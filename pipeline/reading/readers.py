@@ -13,6 +13,7 @@ footnotes and page numbers are found in the text by `vanban.extractors.cleaning.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import zipfile
 from pathlib import Path
@@ -248,6 +249,37 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progr
     if pages[0].method == "text":
         pages[0] = _fill_stamped_blanks(path, pages[0], notes)
     return pages
+
+
+SIGNING_TIME = regex.compile(r"D:(\d{4})(\d{2})(\d{2})")
+
+
+def signature_dates(path: Path) -> list[str]:
+    """The days a PDF's digital signatures were made (ISO, earliest first); [] for any other file.
+
+    An e-office system signs a born-digital document the day it is issued: its header may print
+    'ngày … tháng 01 năm 2025' with the day left blank for the signature to fill.
+    """
+    try:
+        with open(path, "rb") as fh:
+            if b"%PDF-" not in fh.read(1024):
+                return []
+        pdf = pdfium.PdfDocument(str(path))
+    except (OSError, pdfium.PdfiumError):
+        return []
+    try:
+        days = []
+        for index in range(pdfium_c.FPDF_GetSignatureCount(pdf.raw)):
+            signature = pdfium_c.FPDF_GetSignatureObject(pdf.raw, index)
+            size = pdfium_c.FPDFSignatureObj_GetTime(signature, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            pdfium_c.FPDFSignatureObj_GetTime(signature, buffer, size)
+            m = SIGNING_TIME.match(buffer.value.decode("ascii", "replace"))
+            if m:
+                days.append("-".join(m.groups()))
+        return sorted(days)
+    finally:
+        pdf.close()
 
 
 def _fill_stamped_blanks(path: Path, page: Page, notes: list[str]) -> Page:
