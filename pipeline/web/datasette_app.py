@@ -91,4 +91,4 @@ def datasette_app(path: Path):
     finally:
         conn.close()
     return Datasette(files=[str(path)], metadata=meta,
-                     settings={"base_url": BASE_URL, "sql_time_limit_ms": 3000}).app()
+                     settings={"base_url": BASE_URL, "suggest_facets": False}).app()
