@@ -152,7 +152,7 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
     for node in sorted(touched):  # documents keeps its edges' keys
         before[node] = set()
         for target, *values in conn.execute(
-                "select e.target, r.type, r.date, r.title from edges e "
+                "select e.target, r.type, r.date, r.title, r.issuer from edges e "
                 "left join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.source = ?", [node]):
             before[node].add(target)
             vote(votes, target, values, -1)
@@ -166,7 +166,7 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
         cited_by.subtract(dict.fromkeys(before[node] - after, 1))
         targets |= before[node] | after
     for (doc_id, seq), (old, new) in changed.items():  # citations retargeted in untouched documents
-        row = conn.execute("select e.source, e.target, r.type, r.date, r.title from edges e "
+        row = conn.execute("select e.source, e.target, r.type, r.date, r.title, r.issuer from edges e "
                            "join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq "
                            "where e.doc_id = ? and e.ref_seq = ?", [doc_id, seq]).fetchone()
         if row and row[1] != new:
@@ -266,7 +266,7 @@ FORMAT_RANK = {".pdf": 0, ".docx": 1, ".doc": 1, ".odt": 1}  # then images, text
 def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set, votes: Counter) -> int:
     rows = []
     for seq, ref_id, year, jurisdiction, relation, n_mentions, *values in db.conn.execute(
-            "select seq, ref_id, resolved_year, resolved_jurisdiction, relation, n_mentions, type, date, title "
+            "select seq, ref_id, resolved_year, resolved_jurisdiction, relation, n_mentions, type, date, title, issuer "
             "from refs where doc_id = ?", [doc_id]):
         target = node_key(ref_id, year, jurisdiction)
         if target != node:
@@ -288,15 +288,16 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0) 
     cited_by = (row[0] if row else 0) + cited_by_change
     cites = conn.execute("select count(distinct target) from edges where source = ?", [node]).fetchone()[0]
     primary = conn.execute(
-        "select d.doc_id, d.type, d.date, d.title, m.resolved_id, m.resolved_year, m.resolved_date, m.jurisdiction "
+        "select d.doc_id, d.type, d.date, d.title, m.resolved_id, m.resolved_year, m.resolved_date, m.jurisdiction, "
+        "d.issuer "
         "from renditions d left join document_matches m on m.doc_id = d.doc_id "
         "where d.node_id = ? and d.is_primary = 1", [node]).fetchone()
     if primary:
-        doc_id, type_, date, title, so_hieu, year, resolved_date, jurisdiction = primary
+        doc_id, type_, date, title, so_hieu, year, resolved_date, jurisdiction, issuer = primary
         doc_ids = [r[0] for r in conn.execute("select doc_id from renditions where node_id = ? order by rowid", [node])]
         row = {"node_id": node, "so_hieu": so_hieu, "year": year, "jurisdiction": jurisdiction, "type": type_,
                "date": resolved_date or date, "title": title, "doc_id": doc_id, "doc_ids": json.dumps(doc_ids),
-               "absent": 0}
+               "absent": 0, "issuer": issuer}
     elif cited_by:
         said: dict = defaultdict(dict)
         for field, value, n in conn.execute("select field, value, n from cited_values where node_id = ?", [node]):
@@ -312,7 +313,7 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0) 
 
 
 def _absent_node(key: str, said: dict) -> dict:
-    """A document known only from citations: the type, title and date they give most often
+    """A document known only from citations: the type, title, date and issuer they give most often
     (said: field → {value: how many citations give it})."""
     def most_common(field: str):
         counts = said.get(field) or {}
@@ -321,7 +322,7 @@ def _absent_node(key: str, said: dict) -> dict:
     so_hieu, year, jurisdiction = key.split("|")
     return {"node_id": key, "so_hieu": so_hieu, "year": int(year) if year else None,
             "jurisdiction": jurisdiction or None, "type": most_common("type"), "date": most_common("date"),
-            "title": most_common("title"), "doc_id": None}
+            "title": most_common("title"), "issuer": most_common("issuer"), "doc_id": None}
 
 
 def load_graph(db: sqlite_utils.Database, node_ids: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:

@@ -605,13 +605,14 @@ def _edges(conn) -> None:
 
 def _nodes(conn) -> None:
     """`_write_node`: stored documents from their primary rendition; the only cited from the type, date
-    and title most of their citations give (cited_values); degrees counted."""
+    title and issuer most of their citations give (cited_values); degrees counted."""
     conn.execute("""insert into nodes (node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title,
-        doc_id, doc_ids, absent, cited_by, cites)
+        doc_id, doc_ids, absent, cited_by, cites, issuer)
         select d.node_id, m.resolved_id, id_key(coalesce(m.resolved_id, '')), id_number(coalesce(m.resolved_id, '')),
                m.resolved_year, m.jurisdiction, d.type, coalesce(nullif(m.resolved_date, ''), d.date), d.title,
                d.doc_id, (select '[' || group_concat('"' || x.doc_id || '"', ', ') || ']' from
-                          (select doc_id from renditions x where x.node_id = d.node_id order by rowid) x), 0, 0, 0
+                          (select doc_id from renditions x where x.node_id = d.node_id order by rowid) x), 0, 0, 0,
+               d.issuer
         from renditions d left join document_matches m on m.doc_id = d.doc_id where d.is_primary = 1""")
     for column in VOTED:
         conn.execute(f"""insert into cited_values (node_id, field, value, n)
@@ -623,14 +624,14 @@ def _nodes(conn) -> None:
         votes[column] = f"""(select value from cited_values v where v.node_id = a.target and v.field = '{column}'
             order by n desc, length(value) desc, value desc limit 1)"""
     conn.execute(f"""insert into nodes (node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title,
-        doc_id, doc_ids, absent, cited_by, cites)
+        doc_id, doc_ids, absent, cited_by, cites, issuer)
         with parts as (select target, substr(target, 1, instr(target, '|') - 1) as so_hieu,
                               substr(target, instr(target, '|') + 1) as rest
                        from (select distinct target from edges where target not in (select node_id from nodes)))
         select a.target, a.so_hieu, id_key(a.so_hieu), id_number(a.so_hieu),
                cast(nullif(substr(a.rest, 1, instr(a.rest, '|') - 1), '') as integer),
                nullif(substr(a.rest, instr(a.rest, '|') + 1), ''),
-               {votes['type']}, {votes['date']}, {votes['title']}, null, '[]', 1, 0, 0
+               {votes['type']}, {votes['date']}, {votes['title']}, null, '[]', 1, 0, 0, {votes['issuer']}
         from parts a""")
     conn.execute("""update nodes set cited_by = c.n from (select target, count(distinct source) as n from edges
                     group by target) c where c.target = nodes.node_id""")

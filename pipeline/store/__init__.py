@@ -125,11 +125,11 @@ def _delete_rendition(db: sqlite_utils.Database, doc_id: str) -> None:
     db.conn.execute("delete from renditions where doc_id = ?", [doc_id])
 
 
-VOTED = ("type", "date", "title")  # what citations say of the document they cite, counted in cited_values
+VOTED = ("type", "date", "title", "issuer")  # what citations say of the document they cite (cited_values)
 
 
 def vote(votes: Counter, target: str, values: Iterable, change: int) -> None:
-    """Count (change = 1) or discount (-1) what one citation says of target: its type, date, title."""
+    """Count (change = 1) or discount (-1) what one citation says of target: its VOTED values."""
     for field, value in zip(VOTED, values):
         if value:
             votes[(target, field, value)] += change
@@ -148,7 +148,7 @@ def drop_edges(db: sqlite_utils.Database, doc_id: str) -> set[str]:
     """Delete the citation edges a rendition gave (while its refs, which they count, are still
     there): what the cited documents' rows count moves with them. Returns the cited nodes."""
     conn = db.conn
-    rows = conn.execute("select e.source, e.target, r.type, r.date, r.title from edges e "
+    rows = conn.execute("select e.source, e.target, r.type, r.date, r.title, r.issuer from edges e "
                         "left join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.doc_id = ?",
                         [doc_id]).fetchall()
     if not rows:

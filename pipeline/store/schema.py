@@ -82,7 +82,7 @@ TABLES = {
     "nodes": """create table nodes (
         node_id text primary key, so_hieu text, id_key text, id_number text, year integer, jurisdiction text,
         type text, date text, title text, doc_id text, doc_ids text, absent integer, cited_by integer,
-        cites integer)""",
+        cites integer, issuer text)""",
     "edges": """create table edges (
         doc_id text, ref_seq integer, source text, target text, relation text, n_mentions integer,
         primary key (doc_id, ref_seq))""",
@@ -94,7 +94,7 @@ TABLES = {
     "titles": """create table titles (
         id integer primary key, kind text, key text, type text, jurisdiction text, title text, scope text,
         unique (kind, key, title))""",
-    # how many citations of a document give each type, date and title: a document known only
+    # how many citations of a document give each type, date, title and issuer: a document known only
     # from citations is described by the most frequent, kept by deltas as edges come and go
     "cited_values": """create table cited_values (
         node_id text, field text, value text, n integer, primary key (node_id, field, value)) without rowid""",
@@ -133,6 +133,8 @@ INDEXES = [
     "create index if not exists nodes_id_key on nodes(id_key)",
     "create index if not exists nodes_id_number on nodes(id_number)",
     "create index if not exists edges_target on edges(target, source)",
+    # the audit's documents to collect, most cited first, without reading the stored ones
+    "create index if not exists nodes_absent on nodes(cited_by) where absent = 1",
     "create index if not exists edges_source on edges(source, target)",
 ]
 
@@ -285,7 +287,8 @@ def _from_v2(db: sqlite_utils.Database) -> None:
 
 def _from_v3(db: sqlite_utils.Database) -> None:
     """Version 3 to 4: filter tokens in the FTS indexes (passages' facets, titles' scope) and the
-    citation counts only-cited documents are described by. Rewrites both FTS indexes: minutes
+    citation counts only-cited documents are described by (and nodes.issuer, which the next
+    `graph build --full` fills for the old rows). Rewrites both FTS indexes: minutes
     for a store of a million documents, once."""
     conn = db.conn
     _add_missing_columns(db)
@@ -300,7 +303,7 @@ def _from_v3(db: sqlite_utils.Database) -> None:
             conn.execute(f"drop trigger if exists [{table}_{trigger}]")
         _create_fts(db, fts, table, columns)
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
-    for field in ("type", "date", "title"):
+    for field in ("type", "date", "title", "issuer"):
         conn.execute(f"""insert into cited_values (node_id, field, value, n)
             select e.target, '{field}', r.{field}, count(*) from edges e
             join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
