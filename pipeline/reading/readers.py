@@ -15,6 +15,11 @@ from __future__ import annotations
 
 import ctypes
 import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterator
@@ -52,25 +57,41 @@ CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
                b"GIF8": "GIF", b"BM": "BMP"}
-EXTENSIONS = {"pdf": {".pdf"}, "docx": {".docx"}, "image": {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp"},
+EXTENSIONS = {"pdf": {".pdf"}, "docx": {".docx"}, "legacy": {".doc", ".rtf", ".odt"}, "image": {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp"},
               "text": {".txt", ".md", ".markdown", ".text", ""}, "jsonl": {".jsonl", ".ndjson", ".json"}}
 UNSUPPORTED_MAGIC = {b"MZ": "a Windows executable", b"\x7fELF": "an executable (ELF)",
-                     b"\xd0\xcf\x11\xe0": "an old Office file (.doc/.xls); save it as .docx or PDF",
                      b"\x1f\x8b": "a gzip archive; unpack it and ingest its files",
                      b"Rar!": "a RAR archive; unpack it and ingest its files",
                      b"7z\xbc\xaf": "a 7-Zip archive; unpack it and ingest its files"}
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Word 97-2003 .doc (and other old Office files)
+RTF_MAGIC = b"{\\rtf"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
 def sniff(path: Path, head: bytes) -> str:
-    """'pdf', 'docx', 'image', 'jsonl' or 'text' from the first bytes; UnreadableFile otherwise."""
+    """'pdf', 'docx', 'legacy' (.doc, .rtf, .odt), 'image', 'jsonl' or 'text' from the first bytes;
+    UnreadableFile otherwise."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(OLE_MAGIC):
+        if path.suffix.lower() in (".xls", ".ppt", ".msg"):
+            raise UnreadableFile(f"unsupported type: an old Office file ({path.suffix.lower()}), not a Word document; "
+                                 "save it as PDF")
+        return "legacy"  # Word 97-2003 (.doc)
+    if head.startswith(RTF_MAGIC):
+        return "legacy"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as archive:
-                if "word/document.xml" in archive.namelist():
+                names = archive.namelist()
+                if "word/document.xml" in names:
                     check_unzipped_size(archive)
                     return "docx"
+                if "mimetype" in names and archive.read("mimetype") == ODT_MIMETYPE:
+                    check_unzipped_size(archive)
+                    return "legacy"
         except zipfile.BadZipFile as exc:
             raise UnreadableFile(f"corrupt ZIP/DOCX file ({exc})") from exc
         raise UnreadableFile("unsupported type: a ZIP archive, not a DOCX; unpack it and ingest its files")
@@ -114,6 +135,7 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES, pr
         yield from _read_jsonl(path, notes)
         return
     readers = {"pdf": lambda: _read_pdf(path, ocr_jobs, max_pages, notes, progress), "docx": lambda: _read_docx(path),
+               "legacy": lambda: _read_legacy(path, notes),
                "image": lambda: _read_image(path, max_pages), "text": lambda: _read_text(path, notes)}
     yield str(path), readers[kind](), notes
 
@@ -371,6 +393,40 @@ def _read_docx(path: Path) -> list[Page]:
                 lines.append(" | ".join(cells))
             lines.append("")
     return [Page(1, repair_text("\n".join(lines)), "plain")]
+
+
+CONVERT_TIMEOUT = 180  # seconds: LibreOffice converts a 50-page .doc in a few seconds; a hung one is stopped
+
+
+def _read_legacy(path: Path, notes: list[str]) -> list[Page]:
+    """A .doc, .rtf or .odt converted to DOCX by LibreOffice (headless, in a temporary folder with
+    its own profile, so two conversions never share one) and read as a DOCX, tables included."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise UnreadableFile(f"a legacy document ({path.suffix or 'no suffix'}): reading it needs LibreOffice "
+                             "(apt-get install libreoffice-writer-nogui, or bash setup.sh); or save it as .docx")
+    suffix = path.suffix.lower() if path.suffix.lower() in EXTENSIONS["legacy"] else ".doc"
+    with tempfile.TemporaryDirectory(prefix="vanban-convert-") as folder:
+        source = Path(folder) / f"document{suffix}"
+        shutil.copyfile(path, source)  # a plain name: odd characters in a path trouble the converter
+        command = [soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--norestore",
+                   "--convert-to", "docx:MS Word 2007 XML", "--outdir", folder, str(source)]
+        # its own session: the soffice script starts soffice.bin, and a timeout must stop both
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            process.wait(timeout=CONVERT_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise UnreadableFile(f"LibreOffice did not convert it within {CONVERT_TIMEOUT} s; "
+                                 "open it and save it as .docx") from exc
+        converted = source.with_suffix(".docx")
+        if not converted.exists():
+            raise UnreadableFile("LibreOffice could not convert it (corrupt, or not a text document); "
+                                 "open it and save it as .docx")
+        pages = _read_docx(converted)
+    notes.append(f"converted from {suffix} to DOCX by LibreOffice")
+    return pages
 
 
 def _check_text_size(size: int, what: str) -> None:
