@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up vanban on a fresh Debian/Ubuntu machine with python3 + pip; safe to run again.
-#   1. Tesseract with Vietnamese data, a font with Vietnamese glyphs and Chromium (apt-get, when missing)
+#   1. Tesseract with Vietnamese data, a font with Vietnamese glyphs, Chromium and LibreOffice Writer (apt-get, when missing)
 #   2. vanban itself, editable, with every optional feature (extra "all") and the test extras
 #   3. the PDF corpus (corpus/pdf, corpus/scanned) built from corpus/seeds, when absent
 set -euo pipefail
@@ -28,6 +28,8 @@ fi
     || missing+=(fonts-dejavu-core)
 # headless Chromium renders the HTML reports in the tests
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# LibreOffice (Writer, no GUI) converts legacy .doc/.rtf/.odt to DOCX (pipeline/reading/readers.py)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup.sh: installing ${missing[*]}"
     as_root apt-get update -qq
