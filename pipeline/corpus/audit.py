@@ -103,6 +103,7 @@ class _Documents(dict):
 class _Corpus:
     db: sqlite_utils.Database  # for the page texts header quotes come from
     docs: _Documents  # doc_id -> row, on demand
+    sources: dict = field(default_factory=dict)  # doc_id -> source, on demand
 
     def stored(self, so_hieu: str, year: Optional[int], jurisdiction: Optional[str]) -> Optional[str]:
         """The stored document of this identity (any jurisdiction when it is unknown), through the index."""
@@ -111,9 +112,28 @@ class _Corpus:
             "order by source limit 1", [so_hieu, year, jurisdiction, jurisdiction]).fetchone()
         return row[0] if row else None
 
-    def documents(self, where: str) -> Iterable[dict]:
+    def documents(self, where: str, columns: str = DOC_COLUMNS) -> Iterable[dict]:
         """The documents a check looks at, picked by SQL, streamed."""
-        return self.db.query(f"select {DOC_COLUMNS} from documents where {where} order by source")
+        return self.db.query(f"select {columns} from documents where {where} order by source")
+
+    def source(self, doc_id: str) -> str:
+        """A rendition's file, read from the start of its row (not past its text, as docs[] does)."""
+        if doc_id not in self.sources:
+            if len(self.sources) >= CACHED_DOCUMENTS:
+                self.sources.clear()
+            self.sources[doc_id] = self.db.conn.execute("select source from renditions where doc_id = ?",
+                                                        [doc_id]).fetchone()[0]
+        return self.sources[doc_id]
+
+    def refs(self, keys: Iterable[tuple]) -> list[dict]:
+        """The refs rows of (doc_id, seq) keys, in that order."""
+        rows = []
+        for doc_id, seq in keys:
+            row = next(self.db.query("select * from refs where doc_id = ? and seq = ?", [doc_id, int(seq)]), None)
+            if row:
+                row["dates"] = _decode_dates(row["dates"])
+                rows.append(row)
+        return rows
 
 
 def _load(db: sqlite_utils.Database) -> _Corpus:
@@ -131,22 +151,36 @@ def _refs(corpus: _Corpus, sql: str, params: tuple = ()) -> list[dict]:
 
 
 # Each check's candidates, found set-wise by SQLite; Python then judges the few rows they name.
+# A document cited a hundred thousand times reaches Python as counts and a sample of SAMPLE
+# citations per date, never as all its rows: memory stays flat however big the store.
+SAMPLE = MAX_EVIDENCE
 # Full dates of every citation: one row per (reference, date).
-_DATED = ("select r.ref_id, r.year, r.jurisdiction, r.number, r.symbol, j.value as d"
+_DATED = ("select r.doc_id, r.seq, r.ref_id, r.year, r.jurisdiction, r.number, r.symbol, j.value as d"
           " from citations r, json_each(r.dates) j where length(j.value) = 10")
+# per group and date: how many documents cite it so, and a sample of (doc_id, seq) of those citations
+_PER_DATE = """select {group}, d, count(distinct doc_id) as n,
+    group_concat(case when rank <= {sample} then doc_id || char(31) || seq end, char(30)) as sample
+  from (select c.*, row_number() over (partition by {group}, d order by doc_id, seq) as rank from candidates c)
+  group by {group}, d order by {group}, d"""
+_IDENTITY = "ref_id, year, jurisdiction"
 CONFLICT_SQL = f"""
-with dated as ({_DATED} and r.year is not null),
+with dated as materialized ({_DATED} and r.year is not null),
 keys as (select ref_id, year, jurisdiction from dated group by 1, 2, 3 having count(distinct d) > 1
          union select dated.ref_id, dated.year, dated.jurisdiction from dated join documents o
-           on o.so_hieu = dated.ref_id and o.year = dated.year where length(o.date) = 10 and o.date != dated.d)
-select r.* from citations r join keys k on r.ref_id = k.ref_id and r.year = k.year and r.jurisdiction is k.jurisdiction
+           on o.so_hieu = dated.ref_id and o.year = dated.year where length(o.date) = 10 and o.date != dated.d),
+candidates as (select dated.* from dated join keys k on dated.ref_id = k.ref_id and dated.year = k.year
+               and dated.jurisdiction is k.jurisdiction)
+{_PER_DATE.format(group=_IDENTITY, sample=SAMPLE)}
 """
+_SAME_DAY = "number, symbol, jurisdiction, md"
 YEAR_TYPO_SQL = f"""
-with dated as ({_DATED} and r.number is not null and r.symbol is not null),
-keys as (select number, symbol, jurisdiction, substr(d, 6) as md from dated group by 1, 2, 3, 4
-         having count(distinct substr(d, 1, 4)) > 1)
-select distinct r.* from citations r, json_each(r.dates) j join keys k on r.number = k.number and r.symbol = k.symbol
-  and r.jurisdiction is k.jurisdiction and substr(j.value, 6) = k.md where length(j.value) = 10
+with dated as materialized (select *, substr(d, 6) as md from ({_DATED} and r.number is not null
+                                                             and r.symbol is not null)),
+keys as (select number, symbol, jurisdiction, md from dated group by 1, 2, 3, 4
+         having count(distinct substr(d, 1, 4)) > 1),
+candidates as (select dated.* from dated join keys k on dated.number = k.number and dated.symbol = k.symbol
+               and dated.jurisdiction is k.jurisdiction and dated.md = k.md)
+{_PER_DATE.format(group=_SAME_DAY, sample=SAMPLE)}
 """
 # later than the citing document at the precision both give: '2022-05-19' is not after '2022-05'
 FUTURE_SQL = """
@@ -155,17 +189,25 @@ select r.* from citations r join documents d on d.doc_id = r.doc_id where d.date
                                                    > substr(d.date, 1, min(length(j.value), length(d.date))))
   or (r.dates = '[]' and r.year is not null and cast(r.year as text) > substr(d.date, 1, 4)))
 """
-# only the cited documents the store lacks reach Python (a stored one is looked up by its index)
+# The documents to collect are the graph's only-cited nodes (kept up to date by each ingest, with
+# how many documents cite each and what the citations say of it), most cited issuer-and-type
+# groups first, then the most cited document of each group.
 MISSING_SQL = """
-select c.ref_id, c.year, c.jurisdiction, group_concat(distinct c.doc_id) as doc_ids, max(c.issuer) as issuer,
-  max(c.type) as type, group_concat(distinct c.date) as dates,
-  max(printf('%05d', length(c.title)) || c.title) as title,
-  group_concat(json_extract(c.mentions, '$[0].page') || char(31) || json_extract(c.mentions, '$[0].text')
-               || char(31) || c.doc_id, char(30)) as quotes
-from citations c where c.year is not null group by c.ref_id, c.year, c.jurisdiction
-having not exists (select 1 from renditions o where o.so_hieu = c.ref_id and o.year is c.year
-                   and (c.jurisdiction is null or o.jurisdiction is c.jurisdiction))
+select node_id, so_hieu, year, jurisdiction, type, date, title, issuer, cited_by,
+       sum(cited_by) over (partition by coalesce(issuer, ''), coalesce(type, '')) as group_total
+from nodes where absent = 1 and cited_by > 0
+order by group_total desc, coalesce(issuer, ''), coalesce(type, ''), cited_by desc, so_hieu, coalesce(year, 0)
 """
+MAX_DOCUMENTS = 20  # citing files named per finding; facts give how many there are
+
+
+def _per_date(rows: Iterable[dict], group: tuple) -> dict:
+    """_PER_DATE's rows → {group key: {date: (documents citing so, [(doc_id, seq) sample])}}."""
+    out: dict = defaultdict(dict)
+    for row in rows:
+        sample = [tuple(pair.split("\x1f")) for pair in (row["sample"] or "").split("\x1e") if pair]
+        out[tuple(row[c] for c in group)][row["d"]] = (row["n"], sample)
+    return out
 
 
 ONE_DATE_RE = regex.compile(r'\["(\d{4}-\d{2}(?:-\d{2})?)"\]')
@@ -203,7 +245,7 @@ def _written_forms(date: str) -> tuple[str, ...]:
 
 
 def _sources(corpus: _Corpus, doc_ids: Iterable[str]) -> list[str]:
-    return sorted({corpus.docs[d]["source"] for d in doc_ids})
+    return sorted({corpus.source(d) for d in doc_ids})
 
 
 def _full(date: Optional[str]) -> bool:
@@ -261,34 +303,33 @@ def check_conflicting_dates(corpus: _Corpus) -> list[Finding]:
 
     Nghị quyết số 17/NQ-CP ngày 09/3/2019 … Nghị quyết số 17/NQ-CP ngày 07/3/2019.
     """
-    groups = defaultdict(list)
-    for ref in _refs(corpus, CONFLICT_SQL):
-        if ref["year"] and any(_full(d) for d in ref["dates"]):
-            groups[(ref["ref_id"], ref["year"], ref["jurisdiction"])].append(ref)
+    groups = _per_date(corpus.db.query(CONFLICT_SQL), ("ref_id", "year", "jurisdiction"))
     findings = []
-    for key, refs in groups.items():
-        by_date = defaultdict(set)  # date -> citing doc_ids
-        for ref in refs:
-            for d in ref["dates"]:
-                if _full(d):
-                    by_date[d].add(ref["doc_id"])
+    for key, dated in groups.items():
+        by_date = {d: (n, [doc_id for doc_id, _ in sample]) for d, (n, sample) in dated.items()}
         own = corpus.stored(*key) if key[2] else None
-        if own and _full(corpus.docs[own]["date"]):
-            by_date[corpus.docs[own]["date"]].add(own)
+        own_date = corpus.docs[own]["date"] if own else None
+        if _full(own_date):
+            n, ids = by_date.get(own_date, (0, []))
+            by_date[own_date] = (n + 1, [*ids, own])
         if len(by_date) < 2:
             continue
-        doc_ids = {d for ids in by_date.values() for d in ids}
         evidence = []
-        for date in sorted(by_date):
-            evidence += _ref_evidence(corpus, refs, date)[:1]
-        if own and corpus.docs[own]["date"] in by_date:
+        for date in sorted(dated):
+            evidence += _ref_evidence(corpus, corpus.refs(dated[date][1][:1]), date)[:1]
+        if own and own_date in by_date:
             evidence += _header_evidence(corpus, own, "date")
         dates = sorted(by_date)
+        doc_ids = {d for _, ids in by_date.values() for d in ids}
+        # every citing document is in the samples unless a date has more than SAMPLE
+        sampled_all = all(n <= SAMPLE for n, _ in by_date.values())
+        citing = len(doc_ids) if sampled_all else sum(n for n, _ in by_date.values())
         findings.append(Finding(
-            "conflicting_date", key[0], key[1], _sources(corpus, doc_ids),
-            f"{key[0]} ({key[2]}) is dated " + " and ".join(dates) + f" in {len(doc_ids)} document(s)",
+            "conflicting_date", key[0], key[1], _sources(corpus, doc_ids)[:MAX_DOCUMENTS],
+            f"{key[0]} ({key[2]}) is dated " + " and ".join(dates) + f" in {citing} document(s)",
             _dedupe(evidence), {"dates": dates, "jurisdiction": key[2],
-                                "cited_with": {d: _sources(corpus, ids) for d, ids in sorted(by_date.items())},
+                                "cited_with": {d: _sources(corpus, ids) for d, (_, ids) in sorted(by_date.items())},
+                                "n_citing": {d: n for d, (n, _) in sorted(by_date.items())},
                                 "in_corpus": corpus.docs[own]["source"] if own else None}))
     return findings
 
@@ -300,31 +341,30 @@ def check_year_typos(corpus: _Corpus) -> list[Finding]:
     Nghị định số 47/2020/NĐ-CP'. Two real documents differ in day and month or in subject
     (Chỉ thị 14/CT-TTg of 25/5/2018 and of 07/6/2019).
     """
-    groups = defaultdict(list)
-    for ref in _refs(corpus, YEAR_TYPO_SQL):
-        for d in {d for d in ref["dates"] if _full(d)}:
-            if ref["number"] and ref["symbol"]:
-                groups[(ref["number"], ref["symbol"], ref["jurisdiction"], d[5:])].append((d, ref))
+    groups = _per_date(corpus.db.query(YEAR_TYPO_SQL), ("number", "symbol", "jurisdiction", "md"))
     findings = []
     for (number, symbol, jurisdiction, _), dated in groups.items():
-        years = {d[:4] for d, _ in dated}
-        if len(years) < 2:
+        one = {}  # year -> (date, a reference cited with it)
+        for d in sorted(dated):
+            if d[:4] not in one:
+                refs = corpus.refs(dated[d][1][:1])
+                if refs:
+                    one[d[:4]] = (d, refs[0])
+        if len(one) < 2:
             continue
-        one = {}  # year -> a reference cited with it
-        for d, ref in dated:
-            one.setdefault(d[:4], (d, ref))
         pairs = sorted(one.values(), key=lambda p: p[0])
         if not all(same_subject(pairs[0][1]["title"], r["title"]) for _, r in pairs[1:]):
             continue
         dates = [d for d, _ in pairs]
-        refs = [r for _, r in dated]
         title = min((r["title"] for _, r in pairs), key=len)  # one citation's title may run on
         evidence = [e for d, r in pairs for e in _ref_evidence(corpus, [r], d)[:1]]
+        doc_ids = {doc_id for _, sample in dated.values() for doc_id, _ in sample}
         findings.append(Finding(
-            "suspected_year_typo", refs[0]["ref_id"], None, _sources(corpus, {r["doc_id"] for r in refs}),
+            "suspected_year_typo", pairs[0][1]["ref_id"], None, _sources(corpus, doc_ids)[:MAX_DOCUMENTS],
             f"{number}/{symbol} is cited as " + " and as ".join(dates)
             + f" with the same subject ('{title}'): one year is probably mistyped",
-            evidence, {"dates": dates, "jurisdiction": jurisdiction, "title": title}))
+            evidence, {"dates": dates, "jurisdiction": jurisdiction, "title": title,
+                       "n_citing": sum(n for n, _ in dated.values())}))
     return findings
 
 
@@ -452,61 +492,37 @@ def check_unresolved(corpus: _Corpus, known: dict) -> list[Finding]:
     return findings
 
 
-def check_missing_documents(corpus: _Corpus, known: dict) -> list[Finding]:
-    """Documents cited but not ingested: what to go and collect, most cited first, grouped by issuer and type."""
-    groups = {}
-    for row in corpus.db.query(MISSING_SQL):
-        key = (row["ref_id"], row["year"], row["jurisdiction"])
-        row["doc_ids"] = set(row["doc_ids"].split(","))
-        row["dates"] = set(row["dates"].split(",")) if row["dates"] else set()
-        row["title"] = row["title"][5:] if row["title"] else None
-        row["quotes"] = [q.split("\x1f") for q in (row["quotes"] or "").split("\x1e")[:3]]
-        groups[key] = row
-    for ref in _refs(corpus, "select * from citations where year is null"):
-        _add_yearless(groups, ref, _year_of(ref, corpus, known), known)
+def check_missing_documents(corpus: _Corpus, known: dict, progress: bool = False) -> list[Finding]:
+    """Documents cited but not ingested: what to go and collect, most cited first, grouped by issuer and type.
+
+    They are the citation graph's only-cited documents; a citation without a year that the
+    corpus knows in several years is reported as unresolved instead.
+    """
     headerless = _headerless_index(corpus)
+    total = corpus.db.conn.execute("select count(*) from nodes where absent = 1 and cited_by > 0").fetchone()[0]
     findings = []
-    for (ref_id, year, jurisdiction), group in groups.items():
-        if corpus.stored(ref_id, year, jurisdiction):
-            continue
-        dates = sorted(group["dates"])
-        likely = _likely_headerless(corpus, headerless, group["type"], jurisdiction, group["title"], dates)
-        detail = (f"{group['type'] or 'document'} {ref_id}" + (f" of {dates[0] if dates else year}" if year else "")
-                  + f" ({group['issuer'] or 'issuer unknown'}) is cited by {len(group['doc_ids'])} document(s)"
+    for node in tqdm(corpus.db.query(MISSING_SQL), total=total, desc="audit: missing documents", unit="doc",
+                     disable=not progress, file=sys.stderr, leave=False):
+        ref_id, year, jurisdiction = node["so_hieu"], node["year"], node["jurisdiction"]
+        if year is None and known.get((ref_id, jurisdiction)):
+            continue  # ambiguous between known years
+        dates = [r[0] for r in corpus.db.conn.execute(
+            "select value from cited_values where node_id = ? and field = 'date' order by value", [node["node_id"]])]
+        citing = corpus.db.conn.execute("select doc_id, ref_seq from edges where target = ? order by source limit ?",
+                                        [node["node_id"], MAX_DOCUMENTS]).fetchall()
+        likely = _likely_headerless(corpus, headerless, node["type"], jurisdiction, node["title"], dates)
+        detail = (f"{node['type'] or 'document'} {ref_id}" + (f" of {dates[0] if dates else year}" if year else "")
+                  + f" ({node['issuer'] or 'issuer unknown'}) is cited by {node['cited_by']} document(s)"
                   + " but not in the corpus")
         if likely:
             detail += f"; probably {likely}, whose header was lost"
-        evidence = [Evidence(corpus.docs[q[2]]["source"], int(q[0]) if q[0] else None, q[1])
-                    for q in group["quotes"] if len(q) == 3]
+        evidence = [Evidence(corpus.source(r["doc_id"]), m.get("page"), m.get("text", ""))
+                    for r in corpus.refs(citing[:3]) for m in _mentions(r)[:1]]
         findings.append(Finding(
-            "missing_document", ref_id, year, _sources(corpus, group["doc_ids"]), detail, evidence,
-            {"n_citing": len(group["doc_ids"]), "issuer": group["issuer"], "type": group["type"],
-             "jurisdiction": jurisdiction, "dates": dates, "title": group["title"], "likely_in_corpus": likely}))
-    return _rank_missing(findings)
-
-
-def _add_yearless(groups: dict, ref: dict, year: Optional[int], known: dict) -> None:
-    """Count a citation without a year under the year the corpus settles, or as its own document when none is known."""
-    if year is None and known.get((ref["ref_id"], ref["jurisdiction"])):
-        return  # ambiguous between known years: reported as unresolved, not as one more document
-    key = (ref["ref_id"], year, ref["jurisdiction"])
-    group = groups.setdefault(key, {"doc_ids": set(), "dates": set(), "issuer": ref["issuer"], "type": ref["type"],
-                                    "title": ref["title"], "quotes": []})
-    group["doc_ids"].add(ref["doc_id"])
-    group["dates"].update(d for d in ref["dates"] if d)
-    group["quotes"] += [[m.get("page"), m.get("text", ""), ref["doc_id"]] for m in _mentions(ref)[:1]][:3 - len(group["quotes"])]
-
-
-def _rank_missing(findings: list[Finding]) -> list[Finding]:
-    """Issuer-and-type groups with the most citations first; within a group, the most cited document first."""
-    group_total = Counter()
-    for f in findings:
-        group_total[(f.facts["issuer"] or "", f.facts["type"] or "")] += f.facts["n_citing"]
-
-    def key(f: Finding):
-        group = (f.facts["issuer"] or "", f.facts["type"] or "")
-        return (-group_total[group], group, -f.facts["n_citing"], f.id or "", f.year or 0)
-    return sorted(findings, key=key)
+            "missing_document", ref_id, year, _sources(corpus, [d for d, _ in citing]), detail, evidence,
+            {"n_citing": node["cited_by"], "issuer": node["issuer"], "type": node["type"],
+             "jurisdiction": jurisdiction, "dates": dates, "title": node["title"], "likely_in_corpus": likely}))
+    return findings
 
 
 def _title_key(title: Optional[str]) -> tuple:
@@ -517,7 +533,8 @@ def _title_key(title: Optional[str]) -> tuple:
 def _headerless_index(corpus: _Corpus) -> dict:
     """Documents whose header was lost, by (type, jurisdiction, first title words): a citation may name them."""
     index = defaultdict(lambda: defaultdict(list))
-    for doc in corpus.documents("so_hieu is null and title is not null"):
+    for doc in corpus.documents("so_hieu is null and title is not null",
+                                "doc_id, source, type, date, title, issuer, province, so_hieu"):
         if len(_title_key(doc["title"])) >= 6:
             index[(doc["type"], document_jurisdiction(doc))][_title_key(doc["title"])].append(doc)
     return index
@@ -583,7 +600,7 @@ def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None, prog
         (("missing_number", "missing_date"), lambda: check_header_blanks(corpus)),
         (("cites_future",), lambda: check_future_citations(corpus)),
         (("unresolved",), lambda: check_unresolved(corpus, known)),
-        (("missing_document",), lambda: check_missing_documents(corpus, known)),
+        (("missing_document",), lambda: check_missing_documents(corpus, known, progress)),
     ]
     findings = []
     checks = [(produces, check) for produces, check in checks if wanted & set(produces)]

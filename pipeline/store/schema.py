@@ -287,9 +287,8 @@ def _from_v2(db: sqlite_utils.Database) -> None:
 
 def _from_v3(db: sqlite_utils.Database) -> None:
     """Version 3 to 4: filter tokens in the FTS indexes (passages' facets, titles' scope) and the
-    citation counts only-cited documents are described by (and nodes.issuer, which the next
-    `graph build --full` fills for the old rows). Rewrites both FTS indexes: minutes
-    for a store of a million documents, once."""
+    citation counts only-cited documents are described by, and each node's issuer. Rewrites both
+    FTS indexes: minutes for a store of a million documents, once."""
     conn = db.conn
     _add_missing_columns(db)
     conn.create_function("facet_tokens", 3, facet_tokens, deterministic=True)
@@ -308,6 +307,14 @@ def _from_v3(db: sqlite_utils.Database) -> None:
             select e.target, '{field}', r.{field}, count(*) from edges e
             join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
             where coalesce(r.{field}, '') != '' group by e.target, r.{field}""")
+    conn.execute(NODE_ISSUERS)
+
+
+# what graph._write_node gives a node's issuer: its primary rendition's, or the citations' most frequent
+NODE_ISSUERS = """update nodes set issuer = case when absent = 0
+    then (select issuer from renditions r where r.doc_id = nodes.doc_id)
+    else (select value from cited_values v where v.node_id = nodes.node_id and v.field = 'issuer'
+          order by n desc, length(value) desc, value desc limit 1) end"""
 
 
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3}  # from version n to n + 1
