@@ -97,14 +97,23 @@ def main() -> None:
               help="What a DOCX may inflate to [env VANBAN_UNZIPPED_MB; default: 256].")
 @click.option("--text-limit", type=click.IntRange(min=1), default=None, metavar="MB",
               help="Size of a text file or JSONL line [env VANBAN_TEXT_MB; default: 20].")
+@click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "never"]), default=None,
+              help="OCR pages without a usable text layer (auto), every page (force) or none (never) "
+                   "[env VANBAN_OCR; default: auto].")
+@click.option("--ocr-lang", default=None, metavar="LANGS",
+              help="Tesseract languages, joined by '+' [env VANBAN_OCR_LANG; default: vie].")
+@click.option("--dpi", type=click.IntRange(min=70, max=1200), default=None,
+              help="Resolution PDF pages are rendered at for OCR [env VANBAN_DPI; default: 300].")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="summary")
 def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlinks, memory_limit, file_timeout,
-           ocr_timeout, page_pixels, unzipped_limit, text_limit, quiet, out):
+           ocr_timeout, page_pixels, unzipped_limit, text_limit, ocr_mode, ocr_lang, dpi, quiet, out):
     """Ingest files and folders into the store (created if missing).
 
-    Reads PDF (text layer, or OCR with Tesseract for scanned pages), DOCX, PNG/JPG/TIFF,
-    TXT/MD and JSONL (one document per line with a "text" field). Each file is one
+    Reads PDF (text layer, or OCR with Tesseract for scanned pages), DOCX, legacy .doc/.rtf/.odt
+    (through LibreOffice), PNG/JPG/TIFF (page images 'name_1.jpg', 'name_2.jpg' are one document;
+    'name_gt.txt' beside 'name.jpg' is its transcription, not a document), TXT/MD and JSONL (one
+    document per line with a "text" field). Each file is one
     transaction: re-running skips what is done, a killed batch resumes. Files are known
     by absolute path and content: a moved or copied file is not read again, an edited
     one replaces its old document. Files that cannot be read are listed with their
@@ -119,11 +128,22 @@ def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlin
     Example:
       vanban ingest corpus/seeds --db outputs/vanban.db --format json
       vanban ingest scans/ --file-timeout 120 --memory-limit 1024
+      vanban ingest scans/ --ocr force --ocr-lang vie+eng --dpi 400
     """
     from vanban.pipeline.reading.budgets import Budgets
     from vanban.pipeline.reading.ingest import ingest as run_ingest
 
     check_store_file(db_path)
+    from vanban.pipeline.reading.ocr import OcrSettings
+
+    # worker processes read the OCR settings from the environment, as they read the budgets
+    for name, value in (("VANBAN_OCR", ocr_mode), ("VANBAN_OCR_LANG", ocr_lang), ("VANBAN_DPI", dpi)):
+        if value is not None:
+            os.environ[name] = str(value)
+    try:
+        OcrSettings.from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
     try:
         limits = Budgets.from_env(memory_mb=memory_limit, file_timeout=file_timeout, ocr_timeout=ocr_timeout,

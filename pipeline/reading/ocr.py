@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,18 +37,66 @@ INSTALL_HINT = ("run ./setup.sh, or install Tesseract with Vietnamese data: "
                 "apt-get install tesseract-ocr tesseract-ocr-vie")
 
 
+OCR_MODES = ("auto", "force", "never")
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How pages are OCRed, OCRmyPDF-style: `auto` OCRs pages whose text layer is missing or
+    unusable, `force` every page, `never` none (a scanned page stays empty); Tesseract's
+    languages (`vie`, `vie+eng`); the dpi PDF pages are rendered at.
+
+    Read from the environment (VANBAN_OCR, VANBAN_OCR_LANG, VANBAN_DPI), which `vanban ingest
+    --ocr/--ocr-lang/--dpi` set, so worker processes see the same settings.
+    """
+
+    mode: str = "auto"
+    lang: str = LANG
+    dpi: int = 300
+
+    @classmethod
+    def from_env(cls) -> "OcrSettings":
+        """The settings in force; ValueError names the variable and what it may hold.
+
+        >>> OcrSettings.from_env().mode in OCR_MODES
+        True
+        """
+        mode = os.environ.get("VANBAN_OCR", "auto").strip().lower() or "auto"
+        if mode not in OCR_MODES:
+            raise ValueError(f"VANBAN_OCR={mode!r}: use one of {', '.join(OCR_MODES)}")
+        lang = os.environ.get("VANBAN_OCR_LANG", LANG).strip() or LANG
+        if not all(part.replace("_", "").isalnum() for part in lang.split("+")):
+            raise ValueError(f"VANBAN_OCR_LANG={lang!r}: Tesseract languages joined by '+', such as vie or vie+eng")
+        try:
+            dpi = int(os.environ.get("VANBAN_DPI", "300"))
+        except ValueError:
+            raise ValueError("VANBAN_DPI must be a whole number of dots per inch, such as 300") from None
+        if not 70 <= dpi <= 1200:
+            raise ValueError(f"VANBAN_DPI={dpi}: use 70 to 1200 (300 suits Tesseract)")
+        return cls(mode, lang, dpi)
+
+
+def settings() -> OcrSettings:
+    """The OCR settings of this process (read from the environment each time: cheap, and tests may change it)."""
+    return OcrSettings.from_env()
+
+
 class OcrUnavailable(UnreadableFile):
     """Tesseract or its Vietnamese data is missing, so scanned pages cannot be read."""
 
 
-@functools.lru_cache(maxsize=1)
-def check_tesseract() -> str:
-    """Path of the tesseract binary, after checking that it has the `vie` language."""
+@functools.lru_cache(maxsize=8)
+def check_tesseract(lang: str = LANG) -> str:
+    """Path of the tesseract binary, after checking that it has every language of `lang` ('vie', 'vie+eng')."""
     binary = shutil.which("tesseract")
     if not binary:
         raise OcrUnavailable(f"scanned pages need OCR but tesseract is not installed; {INSTALL_HINT}")
     if LANG not in languages():
         raise OcrUnavailable(f"tesseract has no Vietnamese data ('{LANG}' not in --list-langs); {INSTALL_HINT}")
+    missing = [part for part in lang.split("+") if part not in languages()]
+    if missing:
+        raise OcrUnavailable(f"tesseract has no data for {', '.join(missing)} (--ocr-lang {lang}); install it "
+                             f"(apt-get install {' '.join('tesseract-ocr-' + m for m in missing)}) or choose another")
     return binary
 
 
@@ -132,7 +181,7 @@ def parse_tsv(tsv: str) -> float:
     return round(sum(confidences) / len(confidences), 1) if confidences else 0.0
 
 
-def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge: bool = True,
+def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str | None = None, enlarge: bool = True,
               page: int | None = None) -> tuple[str, float]:
     """Text and mean word confidence (0-100) of one page image, in one tesseract call.
 
@@ -143,7 +192,8 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge
     >>> text.splitlines()[0], confidence  # doctest: +SKIP
     ('ỦY BAN NHÂN DÂN', 91.4)
     """
-    binary = check_tesseract()
+    lang = lang or settings().lang  # --ocr-lang
+    binary = check_tesseract(lang)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="vanban-ocr-") as tmp:
         if isinstance(image, Image.Image):
@@ -168,14 +218,15 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str = LANG, enlarge
     return text.replace("\f", "").rstrip() + "\n", confidence
 
 
-def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int = 300, jobs: int = 2,
+def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int | None = None, jobs: int = 2,
                   progress: bool = False) -> list[Page]:
     """OCR the given pages (1-based) of a PDF, `jobs` pages at a time; Pages in the order asked.
 
     Rendering runs at most 2 × jobs pages ahead of tesseract, so a long scan does not
     hold every page image in memory. progress: a bar over the pages, on stderr.
     """
-    check_tesseract()
+    dpi = dpi or settings().dpi  # --dpi
+    check_tesseract(settings().lang)
     pdf = pdfium.PdfDocument(str(pdf_path))
     bar = tqdm(total=len(page_numbers), unit="page", desc=f"OCR {pdf_path.name}"[:40], leave=False,
                disable=not progress, file=sys.stderr)

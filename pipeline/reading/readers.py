@@ -35,6 +35,7 @@ from vanban.pipeline.reading.budgets import MB, OverBudget
 from vanban.pipeline.reading.decoding import decode_text
 from vanban.extractors.cleaning.legacy_encodings import repair_text
 from vanban.pipeline.reading.ocr import ocr_image, ocr_pdf_pages
+from vanban.pipeline.reading.ocr import settings as ocr_settings
 from vanban.extractors.cleaning.text_quality import quality
 
 MAX_PAGES = 2000
@@ -131,6 +132,15 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES, pr
     """
     path = Path(path)
     kind, notes = _open_kind(path)
+    if kind == "image":
+        group = page_images(path)
+        if group[0] != path:
+            return  # a later page of the document its first page image gives
+        yield str(path), _read_page_images(group, max_pages, notes), notes
+        return
+    if kind == "text" and path.stem.endswith(TRANSCRIPTION_SUFFIX) and _transcribes(
+            path, [p for p in path.parent.iterdir() if p.suffix.lower() in EXTENSIONS["image"]]):
+        return  # the known text of an image beside it (OCR ground truth), not a second document
     if kind == "jsonl":
         yield from _read_jsonl(path, notes)
         return
@@ -241,7 +251,11 @@ def layer_text(raw: str) -> str:
     return raw.translate(LINE_END_HYPHENS).replace("\r\n", "\n").replace("\r", "\n")
 
 
+FORCED = "OCR forced (--ocr force)"
+
+
 def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progress: bool = False) -> list[Page]:
+    mode = ocr_settings().mode
     pdf = _open_pdf(path)
     try:
         count = len(pdf)
@@ -256,13 +270,17 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progr
             page = pdf[index]
             raw = page.get_textpage().get_text_bounded()
             text = repair_text(CONTROL.sub("", layer_text(raw)))
-            reason = ocr_reason(text, lambda: image_coverage(page))
+            reason = FORCED if mode == "force" else ocr_reason(text, lambda: image_coverage(page))
             if reason:
                 reasons[index + 1] = reason
             pages.append(Page(index + 1, text, "text"))
     finally:
         pdf.close()
-    if reasons:
+    if reasons and mode == "never":
+        numbers = ", ".join(str(n) for n in reasons)
+        notes.append(f"no OCR (--ocr never): page(s) {numbers} kept their text layer, though it is "
+                     f"{'; '.join(sorted(set(reasons.values())))}")
+    elif reasons:
         for page in ocr_pdf_pages(path, list(reasons), jobs=ocr_jobs, progress=progress):
             pages[page.number - 1] = Page(page.number, repair_text(page.text), "ocr", page.ocr_confidence)
         for reason in sorted(set(reasons.values())):
@@ -323,8 +341,10 @@ def _fill_stamped_blanks(path: Path, page: Page, notes: list[str]) -> Page:
 
 # --- other types ----------------------------------------------------------------------
 
-def _read_image(path: Path, max_pages: int) -> list[Page]:
-    """An image file is a scanned page; a multi-page TIFF gives one Page per frame."""
+def _read_image(path: Path, max_pages: int, first: int = 1) -> list[Page]:
+    """An image file is a scanned page; a multi-page TIFF gives one Page per frame (numbered from `first`)."""
+    if ocr_settings().mode == "never":
+        raise UnreadableFile("an image is read only by OCR, and --ocr never is set; ingest it with --ocr auto")
     try:
         image = Image.open(path)
         frames = getattr(image, "n_frames", 1)
@@ -341,8 +361,57 @@ def _read_image(path: Path, max_pages: int) -> list[Page]:
             image.load()  # Pillow decodes lazily: a truncated file fails here, not at open
         except OSError as exc:
             raise UnreadableFile(f"corrupt or truncated image, frame {index + 1} ({exc})") from exc
-        text, confidence = ocr_image(_fit(image.convert("L")), page=index + 1)
-        pages.append(Page(index + 1, repair_text(text), "ocr", confidence))
+        text, confidence = ocr_image(_fit(image.convert("L")), page=first + index)
+        pages.append(Page(first + index, repair_text(text), "ocr", confidence))
+    return pages
+
+
+# a page image's number closing its name: 'cv1906_1.jpg', 'scan-02.png', 'trang 3.jpg'
+PAGE_NUMBER_STEM = regex.compile(r"^(?P<base>(?:.*?\D)?)[_\-\s]?(?P<number>\d{1,3})$")
+TRANSCRIPTION_SUFFIX = "_gt"  # 'name_gt.txt' beside 'name.jpg': a hand transcription of that image
+
+
+def page_images(path: Path) -> list[Path]:
+    """The page images of the document an image belongs to, in page order: its siblings named like
+    it with another page number ('name_1.jpg', 'name_2.jpg'; '001.png', '002.png' in a folder of
+    nothing but page images); [path] when it stands alone.
+
+    >>> [p.name for p in page_images(Path("4_2.jpg"))]  # doctest: +SKIP
+    ['4_1.jpg', '4_2.jpg']
+    """
+    m = PAGE_NUMBER_STEM.match(path.stem)
+    if not m:
+        return [path]
+    try:
+        siblings = [p for p in path.parent.iterdir() if p.is_file() and not p.name.startswith(".")]
+    except OSError:
+        return [path]
+    images = [p for p in siblings if p.suffix.lower() in EXTENSIONS["image"]]
+    if not m.group("base") and any(p not in images and not _transcribes(p, images) for p in siblings):
+        return [path]  # '299.jpg' beside other files is a document numbered 299, not a page
+    group = [p for p in images if (n := PAGE_NUMBER_STEM.match(p.stem)) and n.group("base") == m.group("base")
+             and p.suffix.lower() == path.suffix.lower()]
+    return sorted(group, key=_page_order) if len(group) > 1 else [path]
+
+
+def _page_order(path: Path) -> tuple:
+    m = PAGE_NUMBER_STEM.match(path.stem)
+    return (int(m.group("number")) if m else 0, path.name)
+
+
+def _transcribes(path: Path, images: list[Path]) -> bool:
+    """Whether a text file is the transcription of one of the images: 'name_gt.txt' beside 'name.jpg'."""
+    return (path.suffix.lower() in EXTENSIONS["text"] and path.stem.endswith(TRANSCRIPTION_SUFFIX)
+            and any(image.stem == path.stem[: -len(TRANSCRIPTION_SUFFIX)] for image in images))
+
+
+def _read_page_images(paths: list[Path], max_pages: int, notes: list[str]) -> list[Page]:
+    """The pages of a document scanned or photographed one image a page."""
+    pages: list[Page] = []
+    for image in paths:
+        pages += _read_image(image, max_pages - len(pages), first=len(pages) + 1)
+    if len(paths) > 1:
+        notes.append(f"{len(paths)} page images read as one document: {', '.join(p.name for p in paths)}")
     return pages
 
 
