@@ -16,7 +16,7 @@ from vanban.models.knowledge import Agency, agencies, cues, doc_types, laws, pro
 from vanban.models.vietnamese import fold
 
 # -- the number and its ký hiệu (NUMBER and YEAR are the number line's: grammar.py) -----
-DASH = r"\s?[-‐‑–]\s?"  # OCR and line joins leave a space on either side
+DASH = r"\s?[-‐‑–](?:\s?[-‐‑–])?\s?"  # OCR and line joins leave a space on either side, or a dash twice
 SLASH = r"\s?[/\u2044\u2215\uff0f]\s?"  # a scan's or a font's fraction slash '⁄' stands for '/' too
 # One piece of a ký hiệu: QĐ, UBND, TTg, CTr, TCT68, SGD&ĐT. Lower-case letters are only
 # those real ký hiệu use (TTg, CTr, QĐi); the piece may not run on into a word ('Nam').
@@ -64,7 +64,7 @@ def prefix_re() -> regex.Pattern:
 
 # -- what stands after it ------------------------------------------------------
 # 'số 52-NQ/TƯ, ngày 27/9/2019', 'số 01/QĐ-BCĐ (ngày 21/4/2022)', 'Luật … 19/11/2015'
-DATE_LEAD_RE = regex.compile(r"_*\s*,?\s*\(?\s*(?:(?:ban hành|ký)\s+)?")
+DATE_LEAD_RE = regex.compile(r"[_:]*\s*,?\s*\(?\s*(?:(?:ban hành|ký)\s+)?")
 NGAY_RE = regex.compile(r"(?:ngày|Ngày|NGÀY)\s*")
 # a footnote digit glued to the year of a date: 'ngày 24/6/20221'
 GLUED_DATE_RE = regex.compile(

@@ -47,6 +47,7 @@ FORM_RE = regex.compile(rf"(?i:{phrases(cues('form'))})\s*(?:số)?\s*[:.]?\s*(?
 OWN_NUMBER_RE = regex.compile(rf"(?:^|\n)[\s*#]*{NUMBER_LABEL_LEAD}\s*$")  # the header's own 'Số:'
 ALL_CAPS_RE = regex.compile(r"(?=(?:[^\p{L}]*\p{L}){3})[^\p{Ll}]+")  # a heading in capitals
 ODD_DASH_RE = regex.compile(r"[‐‑–]")
+DOUBLED_DASH_RE = regex.compile(r"-{2,}")
 PIECE_SPLIT_RE = regex.compile(r"([-/])")
 QH_RE = regex.compile(r"(?:UBTV)?QH\d*$")  # Quốc hội, with its term: QH13
 RECIPIENTS_RE = regex.compile(r"(?:Nơi nhận|NƠI NHẬN)")
@@ -169,7 +170,7 @@ def _number_cites(ctx: _Context, own: Optional[str]) -> list[_Cite]:
 def _clean_symbol(raw: str) -> str:
     """'QÐ- UBND' → 'QĐ-UBND', 'NQ/TƯ' → 'NQ/TW', 'QD-UBND' → 'QĐ-UBND'."""
     sym = NON_SPACE.sub("", fix_d(nfc(raw)))
-    sym = ODD_DASH_RE.sub("-", sym)
+    sym = DOUBLED_DASH_RE.sub("-", ODD_DASH_RE.sub("-", sym))  # 'QĐ- -TTg': OCR read the dash twice
     known = set(type_by_abbreviation()) | set(agencies())
     pieces = PIECE_SPLIT_RE.split(sym)
     for i, piece in enumerate(pieces):

@@ -68,3 +68,12 @@ def test_header_number_repaired(line, expected):
     text = f"ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\n{line}\nLạng Sơn, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\nChuyển đổi số"
     ident = extract_identity(text, segment(text))
     assert ident.id == expected and "id" not in ident.notes
+
+
+@pytest.mark.parametrize("text,ref_id,date", [
+    ("tại Quyết định số 28/2018/QĐ- -TTg ngày 12/7/2018 của Thủ tướng Chính phủ", "28/2018/QĐ-TTg", "2018-07-12"),
+    ("Kế hoạch số 450/KH-ĐƯCXLSC: ngày 10/3/2021 của Đội ứng cứu", "450/KH-ĐƯCXLSC", "2021-03-10"),
+])
+def test_ocr_punctuation_around_an_id(text, ref_id, date):
+    (ref,) = find_references(text)
+    assert (ref.id, ref.date) == (ref_id, date)
