@@ -12,7 +12,7 @@ from typing import Iterator, Optional
 import regex
 
 DAY = r"(?P<day>[0-3]?\d)"
-MONTH = r"(?P<month>[01]?\d)"
+MONTH = r"(?P<month>1 [0-2](?=\s*[/\-.])|[01]?\d)"  # 'ngày 20/1 2/2018': OCR split the month
 YEAR = r"(?P<year>(?:19|20)\d ?\d)"  # 'năm 202 5': a year cut in two by the page's markup
 SEP = r"\s*[/\-.]\s*"
 
@@ -44,7 +44,7 @@ class DateMatch:
 
 def to_iso(day: Optional[str], month: str, year: str) -> Optional[str]:
     """('24', '6', '2022') → '2022-06-24'; None for an impossible date like 31/2."""
-    y, m = int(year.replace(" ", "")), int(month.translate(_OCR_DIGITS))
+    y, m = int(year.replace(" ", "")), int(month.translate(_OCR_DIGITS).replace(" ", ""))
     day = day.translate(_OCR_DIGITS) if day else day
     if not 1 <= m <= 12:
         return None

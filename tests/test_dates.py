@@ -45,3 +45,10 @@ def test_impossible_month():
 ])
 def test_scanned_header_dates(text, iso):
     assert parse_date(text) == iso
+
+
+def test_a_month_split_by_ocr():
+    from vanban.extractors.dates import find_dates
+
+    assert [d.iso for d in find_dates("Quyết định số 19/2018/QĐ-UBND, ngày 20/1 2/2018 của")] == ["2018-12-20"]
+    assert [d.iso for d in find_dates("từ 3/1 5/2020")] == []  # no month 15
