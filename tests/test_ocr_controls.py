@@ -116,3 +116,14 @@ def test_cli_rejects_a_bad_ocr_mode(tmp_path):
 
     result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "x.db"), "--ocr", "sometimes"])
     assert result.exit_code == 2 and "sometimes" in result.output
+
+
+@pytest.mark.slow
+def test_a_page_image_group_goes_through_extraction(tmp_path):
+    from vanban.pipeline.reading.ingest import process_file
+
+    _page_image(tmp_path / "cv_1.png", "So: 1906/SGDDT-CTrTT")
+    _page_image(tmp_path / "cv_2.png", "Noi nhan: Nhu tren")
+    documents, _ = process_file(str(tmp_path / "cv_1.png"))  # the signature column of page 2 is in cv_2.png
+    assert len(documents) == 1 and len(documents[0].pages) == 2
+    assert process_file(str(tmp_path / "cv_2.png"))[0] == []

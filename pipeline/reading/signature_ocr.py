@@ -19,7 +19,7 @@ from PIL import Image
 from vanban.extractors.identity import read_signature_block
 from vanban.models.records import Document, UnreadableFile
 from vanban.pipeline.reading.ocr import ocr_image, render_scale
-from vanban.pipeline.reading.readers import HEAD_BYTES, sniff
+from vanban.pipeline.reading.readers import HEAD_BYTES, page_images, sniff
 
 DPI = 300
 # The signature column: right of 40% of the width, below 30% of the height.
@@ -81,6 +81,9 @@ def _page_image(path: Path, number: int) -> Image.Image:
             return page.render(scale=render_scale(*page.get_size(), DPI)).to_pil()
         finally:
             pdf.close()
+    group = page_images(path)  # a document photographed one image a page: page n is the n-th image
+    if len(group) > 1:
+        return Image.open(group[number - 1]).copy()
     image = Image.open(path)
     image.seek(number - 1)
     return image.copy()
