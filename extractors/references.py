@@ -107,8 +107,11 @@ class _Context:
 
 
 def find_references(text: str, province: str | None = None, own_id: str | None = None,
-                    issuer: str | None = None) -> list[Reference]:
+                    issuer: str | None = None, written: str | None = None) -> list[Reference]:
     """Every document the text cites, one Reference per (id, year, jurisdiction).
+
+    `written`: the citing document's own date ('2018-04-03', or '2018-04'), which decides the
+    version of a law named without a year ('Luật Đầu tư' in 2018 is 67/2014/QH13).
 
     >>> [r.id for r in find_references("Căn cứ Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 của Chính phủ;")]
     ['45/2020/NĐ-CP']
@@ -122,7 +125,7 @@ def find_references(text: str, province: str | None = None, own_id: str | None =
     cites += _law_name_cites(ctx, taken)
     cites += _standard_cites(text)
     cites.sort(key=lambda c: c.start)
-    _fix_cutoff_years(cites)
+    _fix_cutoff_years(cites, written)
     _settle_doubtful(cites)
     return _merge(text, cites)
 
@@ -451,14 +454,15 @@ def _pick_law(name: str, date: Optional[str], year: Optional[int], cutoff: Optio
     return versions[-1]
 
 
-def _fix_cutoff_years(cites: list[_Cite]) -> None:
+def _fix_cutoff_years(cites: list[_Cite], written: Optional[str] = None) -> None:
     """A law named without date or year: the version in force when the text was written.
 
-    The citing date is unknown here; the latest date among its citations stands for it,
-    since a text cites only what came before it.
+    The text's own date decides; without one the latest date among its citations stands
+    for it, since a text cites only what came before it.
     """
     cited = [c.date for c in cites if c.date and len(c.date) == 10]
-    cutoff = max(cited) if cited else None
+    # a month date ('2018-04') is padded to sort after every day of that month
+    cutoff = written.ljust(10, "~") if written else (max(cited) if cited else None)
     for c in cites:
         if c.pending_law:
             law = _pick_law(c.title, None, None, cutoff)

@@ -32,3 +32,10 @@ def test_every_law_row_says_how_far_it_was_checked():
     assert all(law.number.split("/")[1] == law.date[:4] for law in rows)  # a law's number carries its year
     codes = {law.name for law in rows if law.name.startswith("Bộ luật")}
     assert {"Bộ luật Lao động", "Bộ luật Dân sự", "Bộ luật Hình sự"} <= codes
+
+
+@pytest.mark.parametrize("written,law_id", [("2018-04-03", "67/2014/QH13"), ("2018-04", "67/2014/QH13"),
+                                            ("2025-02-04", "61/2020/QH14")])
+def test_a_law_named_without_year_is_the_version_in_force_when_written(written, law_id):
+    (ref,) = find_references("theo quy định của Luật Đầu tư;", written=written)
+    assert ref.id == law_id

@@ -98,7 +98,7 @@ def build_document(source: str, pages: list[Page], timings: Optional[dict] = Non
         identity.spans = {name: clean.map.place(span) for name, span in identity.spans.items()}
     with _timed(timings, "references"):
         references = find_references(clean.text, province=identity.province, own_id=identity.id,
-                                     issuer=identity.issuer)
+                                     issuer=identity.issuer, written=identity.date)
         for reference in references:
             for mention in reference.mentions:
                 mention.span = clean.map.place(mention.span)
