@@ -27,7 +27,8 @@ SLASH_TABLE = str.maketrans({c: "/" for c in SLASH_LOOKALIKES})
 SEPARATOR_SPLIT = regex.compile(r"([-/])")
 # characters a ký hiệu never starts or ends with: OCR's underline, dots, quotes, dashes
 EDGE_JUNK = regex.compile(r"^[\W_]+|[\W_]+$")
-CLEAN_PIECE = regex.compile(r"^[A-ZĐƯ0-9&]+$")
+# capitals and digits, and the small letters real ký hiệu use after a capital: TTg, CTr, QĐi, CTrTT
+CLEAN_PIECE = regex.compile(r"^[A-ZĐƯ0-9&](?:[A-ZĐƯ0-9&]|(?<=[A-ZĐ])[gri])*$")
 # a piece ending with the Quốc hội's term: QH15, UBTVQH14, ĐĐQH15 (a delegation)
 TERM_PIECE = regex.compile(r"^(?P<head>[A-ZĐ]*QH)(?P<term>[0-9A-Za-z|]{1,2})$")
 # what OCR reads a term's digits as
