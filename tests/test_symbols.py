@@ -77,3 +77,9 @@ def test_header_number_repaired(line, expected):
 def test_ocr_punctuation_around_an_id(text, ref_id, date):
     (ref,) = find_references(text)
     assert (ref.id, ref.date) == (ref_id, date)
+
+
+def test_small_letters_real_ký_hiệu_use_are_no_damage():
+    assert check_symbol("SGDĐT-CTrTT").status == "valid"
+    refs = [r.id for r in find_references("Công văn số 1899/SGDĐT-CTrTT ngày 01/7/2020; công văn 1899/SGDĐT-CTTTT")]
+    assert "1899/SGDĐT-CTrTT" in refs  # the misreading does not swallow it
