@@ -40,7 +40,7 @@ from vanban.pipeline.corpus.graph import FORMAT_RANK
 from vanban.pipeline.corpus.resolve import NOTE_SOURCES, document_jurisdiction, folded_title, id_key, id_number
 from vanban.pipeline.store import VOTED
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
-from vanban.pipeline.store.schema import INDEXES, MEASURE_COLUMNS
+from vanban.pipeline.store.schema import CITED_VALUES, INDEXES, MEASURE_COLUMNS
 
 PROVINCES = ("Tuyên Quang", "Lạng Sơn", "Hà Giang", "Yên Bái", "Cao Bằng")
 # stored local documents: (type, ký hiệu); each province's Ủy ban numbers each kind per year
@@ -614,11 +614,7 @@ def _nodes(conn) -> None:
                           (select doc_id from renditions x where x.node_id = d.node_id order by rowid) x), 0, 0, 0,
                d.issuer
         from renditions d left join document_matches m on m.doc_id = d.doc_id where d.is_primary = 1""")
-    for column in VOTED:
-        conn.execute(f"""insert into cited_values (node_id, field, value, n)
-            select e.target, '{column}', r.{column}, count(*) from edges e
-            join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
-            where coalesce(r.{column}, '') != '' group by e.target, r.{column}""")
+    conn.execute(CITED_VALUES)
     votes = {}
     for column in VOTED:
         votes[column] = f"""(select value from cited_values v where v.node_id = a.target and v.field = '{column}'

@@ -302,12 +302,20 @@ def _from_v3(db: sqlite_utils.Database) -> None:
             conn.execute(f"drop trigger if exists [{table}_{trigger}]")
         _create_fts(db, fts, table, columns)
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
-    for field in ("type", "date", "title", "issuer"):
-        conn.execute(f"""insert into cited_values (node_id, field, value, n)
-            select e.target, '{field}', r.{field}, count(*) from edges e
-            join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
-            where coalesce(r.{field}, '') != '' group by e.target, r.{field}""")
+    conn.execute(CITED_VALUES)
     conn.execute(NODE_ISSUERS)
+
+
+# cited_values (store.VOTED) counted from every edge at once: edges read in their stored order with each one's
+# refs row beside it (by target through the index, the refs rows are read in random order: 4× slower)
+CITED_VALUES = """insert into cited_values (node_id, field, value, n)
+    select target, field, value, count(*) from (
+        select e.target, f.field, case f.field when 'type' then r.type when 'date' then r.date
+                                               when 'title' then r.title else r.issuer end as value
+        from edges e not indexed join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
+        cross join (select 'type' as field union all select 'date' union all select 'title'
+                    union all select 'issuer') f)
+    where coalesce(value, '') != '' group by target, field, value"""
 
 
 # what graph._write_node gives a node's issuer: its primary rendition's, or the citations' most frequent
