@@ -400,6 +400,7 @@ SCORING_RE = regex.compile(rf"{words_re(cues('scoring'), regex.I).pattern}|(?i:\
 STRUCTURE_BEFORE_RE = regex.compile(rf"(?i:{phrases(cues('structure_count'))})\s*(?:có\s+)?$")
 # Verbs that report a level, but state a goal after a target cue: 'phấn đấu … đạt 90%'
 WEAK_ACTUAL = frozenset(("đạt", "hoàn thành"))
+DONE_BEFORE_RE = regex.compile(r"(?i:(?<![\p{L}])đã)\s+$")
 BRACKETED_RE = regex.compile(r"\([^()]*\)")
 
 
@@ -462,7 +463,8 @@ def _cue_kind(before: str) -> Optional[str]:
     >>> _cue_kind("Phấn đấu đến năm 2025, tỷ lệ hồ sơ đạt"), _cue_kind("Năm 2022 đã đạt"), _cue_kind("gồm")
     ('target', 'actual', None)
     """
-    targets = [m.start() for m in TARGET_CUE.finditer(before)]
+    # a goal verb after 'đã' reports it was met: 'đã đảm bảo 100%'
+    targets = [m.start() for m in TARGET_CUE.finditer(before) if not DONE_BEFORE_RE.search(before, 0, m.start())]
     actuals = [(m.start(), m.group(0).lower()) for m in ACTUAL_CUE.finditer(before)]
     if not targets and not actuals:
         return None

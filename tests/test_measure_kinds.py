@@ -37,3 +37,11 @@ def test_a_count_describing_a_structure_is_no_result():
 def test_a_metric_is_never_a_function_word():
     found = find_measures("Đã kết nối 80% hệ thống với 12 đơn vị.", doc_year=2023)
     assert all(m.metric not in ("với", "trong đó gồm", "và") for m in found)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Cấp tỉnh quy định cụ thể, đảm bảo tỷ lệ nước thải được xử lý đạt ≥50%.", [(50.0, "target")]),
+    ("Năm 2022 đã đảm bảo 100% hồ sơ được số hóa.", [(100.0, "actual")]),  # a goal verb after 'đã' reports
+])
+def test_ensuring_is_a_goal_unless_done(text, expected):
+    assert kinds(text) == expected
