@@ -186,7 +186,10 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
     # 4. the node rows of everything touched, with their degrees
     nodes = sorted(touched | targets)
     for node in nodes:
-        _write_node(db, node, cited_by[node])
+        if node in touched:
+            _write_node(db, node, cited_by[node])
+        else:
+            _recount_node(db, node, cited_by[node])
     conn.execute("delete from corpus_dirty")
     return GraphSummary(matched, len(nodes), edges, summary)
 
@@ -278,16 +281,29 @@ def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set
     return len(rows)
 
 
-def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0) -> None:
+def _recount_node(db: sqlite_utils.Database, node: str, cited_by_change: int) -> None:
+    """A node only cited by what changed (its own renditions did not): a stored document's
+    row changes only by its count of citing documents (one statement, not a rewrite); an
+    only-cited one's, by what its citations say too."""
+    row = db.conn.execute("select absent from nodes where node_id = ?", [node]).fetchone()
+    if row is None or row[0]:  # no rendition of its own either before or now
+        _write_node(db, node, cited_by_change, only_cited=True)
+    elif cited_by_change:
+        db.conn.execute("update nodes set cited_by = cited_by + ? where node_id = ?", [cited_by_change, node])
+
+
+def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0, only_cited: bool = False) -> None:
     """The node row of one document: from its primary rendition, else from its citations, else none.
 
-    cited_by_change: how many citing documents this update added (or, negative, removed).
+    cited_by_change: how many citing documents this update added (or, negative, removed);
+    only_cited: the caller knows it has no rendition (so it cites nothing).
     """
     conn = db.conn
     row = conn.execute("select cited_by from nodes where node_id = ?", [node]).fetchone()
     cited_by = (row[0] if row else 0) + cited_by_change
-    cites = conn.execute("select count(distinct target) from edges where source = ?", [node]).fetchone()[0]
-    primary = conn.execute(
+    cites = 0 if only_cited else \
+        conn.execute("select count(distinct target) from edges where source = ?", [node]).fetchone()[0]
+    primary = None if only_cited else conn.execute(
         "select d.doc_id, d.type, d.date, d.title, m.resolved_id, m.resolved_year, m.resolved_date, m.jurisdiction, "
         "d.issuer "
         "from renditions d left join document_matches m on m.doc_id = d.doc_id "
