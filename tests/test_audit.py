@@ -344,3 +344,10 @@ def test_the_audit_bench_reports_its_figures():
     # how long it takes is a benchmark's figure (`vanban bench`), not a test's: a loaded machine is slower
     report = bench_audit(10_000)
     assert report["references"] == 100_000 and report["audit_seconds"] > 0
+
+
+def test_csv_cells_never_start_a_formula(corpus):
+    db = corpus(doc("=cmd.txt", [ref("17/NQ-CP", "2019-03-09", "2019-03-07", type="Nghị quyết", jurisdiction="national",
+                                     written="=HYPERLINK(\"http://x\")")]))
+    text = to_csv(audit(db, ["conflicting_date"]))
+    assert "'=HYPERLINK" in text and "'=cmd.txt" in text and ",=" not in text

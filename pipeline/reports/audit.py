@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from vanban.pipeline.corpus.audit import KINDS, Finding
+from vanban.pipeline.cli.output import safe_cell
 
 TITLES = {
     "conflicting_date": "One document cited with different dates",
@@ -38,12 +39,13 @@ def to_json(findings: list[Finding]) -> str:
 def to_csv(findings: list[Finding]) -> str:
     """One row per finding; documents joined by ';', the first quote as evidence."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["kind", "id", "year", "documents", "detail", "page", "quote"])
-    for f in findings:
+    for f in findings:  # a quote or file name starting with = stays text (safe_cell)
         first = f.evidence[0] if f.evidence else None
-        writer.writerow([f.kind, f.id or "", f.year or "", ";".join(Path(d).name for d in f.documents), f.detail,
-                         first.page if first else "", first.quote if first else ""])
+        writer.writerow([safe_cell(v) for v in (
+            f.kind, f.id or "", f.year or "", ";".join(Path(d).name for d in f.documents), f.detail,
+            first.page if first else "", first.quote if first else "")])
     return out.getvalue()
 
 
