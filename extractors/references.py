@@ -448,8 +448,8 @@ def _pick_law(name: str, date: Optional[str], year: Optional[int], cutoff: Optio
         if same:
             return same[-1]
         cutoff = f"{year}-12-31"
-    if cutoff:
-        before = [v for v in versions if v.date <= cutoff]
+    if cutoff:  # the version in force then: passed, and in force where the table knows since when
+        before = [v for v in versions if (v.in_force_from or v.date) <= cutoff]
         return before[-1] if before else versions[0]
     return versions[-1]
 

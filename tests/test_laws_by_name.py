@@ -39,3 +39,9 @@ def test_every_law_row_says_how_far_it_was_checked():
 def test_a_law_named_without_year_is_the_version_in_force_when_written(written, law_id):
     (ref,) = find_references("theo quy định của Luật Đầu tư;", written=written)
     assert ref.id == law_id
+
+
+@pytest.mark.parametrize("written,law_id", [("2025-12-20", "83/2015/QH13"), ("2026-02-01", "89/2025/QH15")])
+def test_a_law_passed_but_not_yet_in_force_is_not_the_one_meant(written, law_id):
+    (ref,) = find_references("Căn cứ Luật Ngân sách nhà nước;", written=written)
+    assert ref.id == law_id
