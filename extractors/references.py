@@ -44,7 +44,8 @@ TITLE_MAX = 300
 NON_SPACE = regex.compile(r"\s+")
 # 'Mẫu số 03, 04, 05 và 06/BHYT-QĐ' names forms in an appendix, not documents
 FORM_RE = regex.compile(rf"(?i:{phrases(cues('form'))})\s*(?:số)?\s*[:.]?\s*(?:\d+[a-z]?\s*(?:,|và|hoặc)\s*)*$")
-OWN_NUMBER_RE = regex.compile(rf"(?:^|\n)[\s*#]*{NUMBER_LABEL_LEAD}\s*$")  # the header's own 'Số:'
+# the header's own 'Số:', OCR's junk between it and the number too ('Sô:⁄11 /CT-UBND')
+OWN_NUMBER_RE = regex.compile(rf"(?:^|\n)[\s*#]*{NUMBER_LABEL_LEAD}\s*[^\w\s]{{0,3}}\s*$")
 ALL_CAPS_RE = regex.compile(r"(?=(?:[^\p{L}]*\p{L}){3})[^\p{Ll}]+")  # a heading in capitals
 ODD_DASH_RE = regex.compile(r"[‐‑–]")
 DOUBLED_DASH_RE = regex.compile(r"-{2,}")

@@ -58,3 +58,16 @@ def test_province_only_after_a_kind_or_a_listed_body(line, issuer, province):
     assert ident.province == province
     if issuer:
         assert ident.issuer == issuer
+
+
+@pytest.mark.parametrize("line", ["Số: ý# /CT-UBND", "Sô:⁄11 /CT-UBND", "Số: 2“ /CT-UBND"])
+def test_a_handwritten_number_read_as_junk_is_no_id_nor_a_citation(line):
+    from vanban.models.records import Page
+    from vanban.pipeline.reading.analyse import build_document
+
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n{line}\nQuảng Ngãi, ngày      tháng 4 năm 2020\nCHỈ THỊ\n"
+            "Về việc mở rộng nộp thuế điện tử\nThực hiện Quyết định số 2545/QĐ-TTg ngày 30/12/2016 của Thủ tướng.")
+    doc = build_document("scan.pdf", [Page(1, text, "ocr")])
+    assert doc.identity.id is None and doc.identity.symbol == "CT-UBND" and "unreadable" in doc.identity.notes["id"]
+    assert doc.identity.date == "2020-04"  # the month and year kept, the day left empty
+    assert [r.id for r in doc.references] == ["2545/QĐ-TTg"]
