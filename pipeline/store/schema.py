@@ -22,7 +22,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -113,7 +113,10 @@ VIEWS = {
 }
 
 INDEXES = [
-    "create index if not exists renditions_so_hieu on renditions(so_hieu)",
+    # a rendition's row holds its text, and the columns after it (node_id, is_primary) are read
+    # through its overflow pages: the corpus update's probes by number and year stay in indexes
+    "create index if not exists renditions_so_hieu_year on renditions(so_hieu, year)",
+    "create index if not exists renditions_incomplete on renditions(so_hieu) where year is null or province is null",
     "create index if not exists renditions_node on renditions(node_id, is_primary)",
     "create index if not exists renditions_primary on renditions(is_primary, type, year)",
     # a province's documents without reading the rows (their clean_text spills onto overflow pages)
@@ -325,4 +328,10 @@ NODE_ISSUERS = """update nodes set issuer = case when absent = 0
           order by n desc, length(value) desc, value desc limit 1) end"""
 
 
-MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3}  # from version n to n + 1
+def _from_v4(db: sqlite_utils.Database) -> None:
+    """Version 4 to 5: renditions indexed by number and year, and the few without year or province."""
+    db.conn.execute("drop index if exists renditions_so_hieu")
+    _finish(db)
+
+
+MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4}  # from version n to n + 1
