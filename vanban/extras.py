@@ -10,7 +10,7 @@ import importlib
 from types import ModuleType
 
 EXTRAS = {"matplotlib": "charts", "openpyxl": "xlsx", "pdfplumber": "bench", "datasette": "web", "starlette": "web",
-          "uvicorn": "web"}
+          "uvicorn": "web", "ray": "ray"}
 
 
 class MissingExtra(ImportError):

@@ -104,10 +104,20 @@ def main() -> None:
               help="Tesseract languages, joined by '+' [env VANBAN_OCR_LANG; default: vie].")
 @click.option("--dpi", type=click.IntRange(min=70, max=1200), default=None,
               help="Resolution PDF pages are rendered at for OCR [env VANBAN_DPI; default: 300].")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Read files in this machine's worker processes, or on a Ray cluster (README, "
+                   "'Running on a cluster'); the store is written here either way.")
+@click.option("--address", envvar="RAY_ADDRESS", default=None, metavar="HOST:PORT",
+              help="With --engine ray: the cluster to join [env RAY_ADDRESS; default: a local Ray runtime "
+                   "on all cores].")
+@click.option("--ship-files", is_flag=True,
+              help="With --engine ray: send each file's bytes to the workers through Ray's object store "
+                   "(for nodes that do not see the files' folder).")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="summary")
 def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlinks, memory_limit, file_timeout,
-           ocr_timeout, page_pixels, unzipped_limit, text_limit, ocr_mode, ocr_lang, dpi, quiet, out):
+           ocr_timeout, page_pixels, unzipped_limit, text_limit, ocr_mode, ocr_lang, dpi, engine, address,
+           ship_files, quiet, out):
     """Ingest files and folders into the store (created if missing).
 
     Reads PDF (text layer, or OCR with Tesseract for scanned pages), DOCX, legacy .doc/.rtf/.odt
@@ -129,6 +139,7 @@ def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlin
       vanban ingest corpus/seeds --db outputs/vanban.db --format json
       vanban ingest scans/ --file-timeout 120 --memory-limit 1024
       vanban ingest scans/ --ocr force --ocr-lang vie+eng --dpi 400
+      vanban ingest /srv/archive --engine ray --address 10.0.0.5:6379
     """
     from vanban.pipeline.reading.budgets import Budgets
     from vanban.pipeline.reading.ingest import ingest as run_ingest
@@ -150,8 +161,18 @@ def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlin
                                   page_pixels=page_pixels, unzipped_mb=unzipped_limit, text_mb=text_limit)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=show_progress(quiet), prune=prune,
-                         follow_symlinks=follow_symlinks, budgets=limits, force_jobs=force_jobs)
+    reader = None
+    if engine == "ray":
+        from vanban.pipeline.reading.ray_engine import RayEngine
+
+        reader = RayEngine(address, ship_files=ship_files)
+    elif address or ship_files:
+        raise click.UsageError("--address and --ship-files go with --engine ray")
+    try:
+        summary = run_ingest(paths, db_path, jobs=jobs, force=force, progress=show_progress(quiet), prune=prune,
+                             follow_symlinks=follow_symlinks, budgets=limits, force_jobs=force_jobs, engine=reader)
+    except ConnectionError as exc:  # ray_engine.ClusterUnreachable: one line, what to check
+        raise click.ClickException(str(exc)) from exc
     for note in summary.notes:
         click.echo(note, err=True)
     out.record(summary.as_dict(), "\n".join(summary.lines()))

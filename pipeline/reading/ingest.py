@@ -117,7 +117,7 @@ def describe(exc: Exception) -> str:
 
 def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Optional[int] = None,
            force: bool = False, progress: bool = True, prune: bool = False, follow_symlinks: bool = False,
-           budgets: Optional[Budgets] = None, force_jobs: bool = False) -> IngestSummary:
+           budgets: Optional[Budgets] = None, force_jobs: bool = False, engine=None) -> IngestSummary:
     """Ingest files and folders into the store at db_path and return what happened.
 
     ingest([Path("corpus/seeds")]) reads the five seed plans into outputs/vanban.db;
@@ -126,6 +126,8 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     copied, is not read again; an edited file replaces what it gave before. With
     prune, files gone from the given folders are forgotten. Symlinks are followed only
     inside the given folders unless follow_symlinks; budgets default to Budgets.from_env().
+    engine reads the files elsewhere and yields the same (path, result) pairs as this
+    machine's worker pool (ray_engine.RayEngine); the store is written here either way.
     """
     paths = list(paths)
     limits = budgets or Budgets.from_env()
@@ -154,8 +156,17 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     if prune:
         summary.removed = store.remove_paths(db, _gone(db, paths, set(keys.values())))
     bar = tqdm(total=len(todo), unit="file", disable=not progress, file=sys.stderr, desc="ingest")
-    for path, result in _results(todo, jobs, limits, progress):
+    ocr_seen: dict[str, int] = {}  # OCR pages an engine reported before their file was done
+
+    def ocr_progress(path: str, pages: int) -> None:
+        ocr_seen[path] = ocr_seen.get(path, 0) + pages
+        bar.set_postfix_str(f"OCR pages: {summary.ocr_pages + sum(ocr_seen.values())}")
+
+    results = engine.results(todo, jobs, limits, progress, on_pages=ocr_progress) if engine \
+        else _results(todo, jobs, limits, progress)
+    for path, result in results:
         bar.update(1)
+        ocr_seen.pop(path, None)
         if isinstance(result, Exception):
             failure = IngestFailure(path, describe(result), getattr(result, "page", None))
             summary.failures.append(failure)
@@ -167,7 +178,10 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
         summary.documents += len(documents)
         summary.pages += sum(len(d.pages) for d in documents)
         summary.ocr_pages += sum(d.ocr_pages for d in documents)
+        if summary.ocr_pages:
+            bar.set_postfix_str(f"OCR pages: {summary.ocr_pages + sum(ocr_seen.values())}")
     bar.close()
+    summary.notes += getattr(engine, "notes", [])
     # corpus-wide, for what changed only: citation years, header-less documents, renditions, the graph
     ensure_graph(db)
     return summary

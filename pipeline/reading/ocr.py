@@ -7,6 +7,7 @@ fighting over both cores.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import os
@@ -17,6 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -218,6 +220,24 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str | None = None, 
     return text.replace("\f", "").rstrip() + "\n", confidence
 
 
+# Pages of a PDF already OCRed elsewhere ((path, number) → Page): a cluster OCRs a long
+# scan's page ranges on several machines, then one reader assembles the file with them
+# (pipeline/reading/work_units.py); ocr_pdf_pages OCRs only the pages not given.
+_given: dict[tuple[str, int], Page] = {}
+
+
+@contextlib.contextmanager
+def given_pages(pdf_path: Path, pages: Iterable[Page]):
+    """Within the block, ocr_pdf_pages(pdf_path, …) takes these pages as OCRed instead of OCRing them."""
+    keys = {(str(pdf_path), page.number): page for page in pages}
+    _given.update(keys)
+    try:
+        yield
+    finally:
+        for key in keys:
+            _given.pop(key, None)
+
+
 def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int | None = None, jobs: int = 2,
                   progress: bool = False) -> list[Page]:
     """OCR the given pages (1-based) of a PDF, `jobs` pages at a time; Pages in the order asked.
@@ -225,6 +245,12 @@ def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int | None = Non
     Rendering runs at most 2 × jobs pages ahead of tesseract, so a long scan does not
     hold every page image in memory. progress: a bar over the pages, on stderr.
     """
+    given = {n: _given[(str(pdf_path), n)] for n in page_numbers if (str(pdf_path), n) in _given}
+    if given:
+        rest = ocr_pdf_pages(pdf_path, [n for n in page_numbers if n not in given], dpi, jobs, progress) \
+            if len(given) < len(page_numbers) else []
+        given.update((page.number, page) for page in rest)
+        return [given[n] for n in page_numbers]
     dpi = dpi or settings().dpi  # --dpi
     check_tesseract(settings().lang)
     pdf = pdfium.PdfDocument(str(pdf_path))
