@@ -376,9 +376,12 @@ def _document_text(record: dict) -> str:
 @click.option("--scale", type=click.IntRange(min=1), default=None, metavar="N",
               help="Instead: the corpus layer on a synthetic store of N documents (ingest ratio, lookups, "
                    "audit, evidence, peak RSS).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: instead, OCR pages/s of ingest on a loopback Ray cluster with 1 and 2 worker nodes "
+                   "beside the local engine, the driver's peak RSS and a 24-hour capacity table (--ocr-pages).")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="figures")
-def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, quiet, out):
+def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, engine, quiet, out):
     """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
 
     Times the Kế hoạch, Quyết định and Báo cáo PDFs of corpus/pdf (text layer) and
@@ -388,7 +391,14 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, quiet, out):
     Example:
       vanban bench --jobs 2 --ocr-pages 4 --format json -o outputs/bench.json
       vanban bench --scale 100000
+      vanban bench --engine ray --ocr-pages 12
     """
+    if engine == "ray":
+        from vanban.pipeline.dev.ray_bench import bench_ray, render as render_ray
+
+        report = bench_ray(corpus, pages=max(1, ocr_pages), progress=show_progress(quiet))
+        out.record(report, render_ray(report))
+        return
     if scale:
         from vanban.pipeline.dev.scale_bench import bench_scale, render as render_scale
 
