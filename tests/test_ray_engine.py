@@ -140,12 +140,14 @@ def test_removing_a_worker_node_mid_run_loses_nothing(cluster, tmp_path):
                 cluster.remove_node(extra, allow_graceful=False)
             yield from super()._finished(job, results, urgent, on_pages)
 
-    engine = RemovesANode(cluster.address, ship_files=True)  # the bytes travel through the object store
-    summary = ingest([texts], tmp_path / "ray.db", progress=False, engine=engine)
+    # the bytes travel through the object store; a 5-page PDF's, put once, serve its three ranges and their assembly
+    engine = RemovesANode(cluster.address, ship_files=True, pages_per_task=2)
+    paths = [texts, CORPUS / "pdf" / "004_be84ce02eab699ef.pdf"]
+    summary = ingest(paths, tmp_path / "ray.db", progress=False, engine=engine)
     assert engine.finished > 3 and not summary.failures
-    assert summary.files == summary.documents == 200
+    assert summary.files == summary.documents == 201
     stored = _stored_files(tmp_path / "ray.db")
-    assert len(stored) == len(set(stored)) == 200
-    local = ingest([texts], tmp_path / "local.db", jobs=2, progress=False)
-    assert local.documents == 200
+    assert len(stored) == len(set(stored)) == 201
+    local = ingest(paths, tmp_path / "local.db", jobs=2, progress=False)
+    assert local.documents == 201
     assert _export(tmp_path / "ray.db") == _export(tmp_path / "local.db")

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from vanban.extras import need
-from vanban.pipeline.reading.budgets import MB, Budgets
+from vanban.pipeline.reading.budgets import MB, Budgets, OverBudget
 from vanban.pipeline.reading.readers import EXTENSIONS, TRANSCRIPTION_SUFFIX, page_images
 from vanban.pipeline.reading.work_units import ReadUnit, driver_settings, pdf_page_count, read_unit
 from vanban.pipeline.reading.workers import WorkerCrashed, WorkerPool
@@ -106,7 +106,7 @@ class RayEngine:
             context = ray.init(address=address, num_cpus=None if address else self.num_cpus, log_to_driver=False,
                                logging_level=logging.WARNING, configure_logging=False)
         except Exception as exc:  # ConnectionError, or a RuntimeError for a port that is not Ray's
-            raise ClusterUnreachable(f"cannot join the Ray cluster at {address}: {exc}; check --address "
+            raise ClusterUnreachable(f"cannot join the Ray cluster at {address}: {str(exc).strip().rstrip('.')}; check --address "
                                      "(RAY_ADDRESS), and that `ray status` works there") from exc
         cpus = int(ray.cluster_resources().get("CPU", 0))
         nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
@@ -308,11 +308,19 @@ def _read_task(units: list, limits: Budgets, shipped: Optional[list]) -> list:
     try:
         if shipped:
             units = [_unpack(unit, files, Path(folder) / str(i)) for i, (unit, files) in enumerate(zip(units, shipped))]
-        results = {id(unit): result for unit, result in _worker_pool(limits).run(units)}
+        results = {id(unit): _in_budget_terms(result, limits) for unit, result in _worker_pool(limits).run(units)}
         return [results[id(unit)] for unit in units]
     finally:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_budget_terms(result, limits: Budgets):
+    """A file over the memory limit, told with the limit the user set (the reader's counts the Ray worker's own)."""
+    if isinstance(result, OverBudget) and result.limit == "memory":
+        return OverBudget("memory", f"reading needed more than {limits.memory_mb} MB beside what the Ray worker "
+                          "maps; raise --memory-limit (VANBAN_MEMORY_MB) if the nodes have it", result.page)
+    return result
 
 
 def _unpack(unit: ReadUnit, files: list, folder: Path) -> ReadUnit:
