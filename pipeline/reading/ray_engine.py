@@ -24,6 +24,7 @@ result), the same pairs the local engine yields, to the same writer loop of
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -70,7 +71,6 @@ class _Job:
     units: list  # ReadUnit
     labels: list  # the paths as ingest gave them
     ranged: Optional[_Ranged] = None  # a range of this file's pages, or (units[0].given) its assembly
-    alone: bool = False  # a file from a batch that failed, tried by itself
 
 
 class RayEngine:
@@ -80,8 +80,6 @@ class RayEngine:
     >>> ingest([Path("corpus/scanned")], engine=RayEngine("10.0.0.5:6379")).ocr_pages  # doctest: +SKIP
     71
     """
-
-    name = "ray"
 
     def __init__(self, address: Optional[str] = None, ship_files: bool = False, pages_per_task: int = PAGES_PER_TASK,
                  num_cpus: Optional[int] = None):
@@ -100,13 +98,14 @@ class RayEngine:
         address = self.address
         if address and address not in ("auto", "local"):
             check_reachable(address)
-        import logging
-
         try:
             context = ray.init(address=address, num_cpus=None if address else self.num_cpus, log_to_driver=False,
                                logging_level=logging.WARNING, configure_logging=False)
         except Exception as exc:  # ConnectionError, or a RuntimeError for a port that is not Ray's
-            raise ClusterUnreachable(f"cannot join the Ray cluster at {address}: {str(exc).strip().rstrip('.')}; check --address "
+            why = str(exc).strip().rstrip(".")
+            if not address:
+                raise ClusterUnreachable(f"could not start a local Ray runtime: {why}") from exc
+            raise ClusterUnreachable(f"cannot join the Ray cluster at {address}: {why}; check --address "
                                      "(RAY_ADDRESS), and that `ray status` works there") from exc
         cpus = int(ray.cluster_resources().get("CPU", 0))
         nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
@@ -156,9 +155,8 @@ class RayEngine:
             try:
                 results = ray.get(ref)
             except ray.exceptions.RayError as exc:  # retried MAX_RETRIES times already, or the task's own bug
-                results = None
                 if len(job.units) > 1:  # which file of the batch? each is tried by itself
-                    urgent.extend(_Job([unit], [label], alone=True) for unit, label in zip(job.units, job.labels))
+                    urgent.extend(_Job([unit], [label]) for unit, label in zip(job.units, job.labels))
                     continue
                 results = [_lost(exc)]
             yield from self._finished(job, results, urgent, on_pages)
@@ -219,11 +217,13 @@ class RayEngine:
 
 
 def check_reachable(address: str) -> None:
-    """Raise ClusterUnreachable, within CONNECT_TIMEOUT, when nothing answers at address ('host:port', 'ray://host:port')."""
+    """Raise ClusterUnreachable, within CONNECT_TIMEOUT, when nothing answers at address
+    ('10.0.0.5:6379', 'ray://10.0.0.5:10001')."""
     hostport = address.split("://", 1)[-1].rstrip("/")
     host, _, port = hostport.rpartition(":")
     if not host or not port.isdigit():
-        raise ClusterUnreachable(f"--address {address!r} is not host:port (such as 10.0.0.5:6379), 'auto' or ray://host:port")
+        raise ClusterUnreachable(f"--address {address!r} is not host:port (such as 10.0.0.5:6379), 'auto' "
+                                 "or ray://host:port")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
     except OSError as exc:
