@@ -151,3 +151,21 @@ def test_removing_a_worker_node_mid_run_loses_nothing(cluster, tmp_path):
     local = ingest(paths, tmp_path / "local.db", jobs=2, progress=False)
     assert local.documents == 201
     assert _export(tmp_path / "ray.db") == _export(tmp_path / "local.db")
+
+
+@pytest.mark.slow
+def test_the_per_file_budgets_hold_on_the_workers(cluster, tmp_path):
+    from vanban.pipeline.reading.budgets import Budgets
+
+    seed = CORPUS / "seeds" / "000_b31d175cd069881e.txt"
+    pdf = CORPUS / "pdf" / "003_6f5f874d7ff688a6.pdf"
+    tight = ingest([seed], tmp_path / "memory.db", progress=False, budgets=Budgets.from_env(memory_mb=64),
+                   engine=RayEngine(cluster.address))
+    [failure] = tight.failures
+    assert failure.path == str(seed) and "over the memory limit" in failure.reason and "64 MB" in failure.reason
+    slow = ingest([pdf], tmp_path / "time.db", progress=False, budgets=Budgets.from_env(file_timeout=0.001),
+                  engine=RayEngine(cluster.address))
+    [failure] = slow.failures
+    assert "over the file time limit" in failure.reason and failure.page == 1
+    logged = list(store.open_db(tmp_path / "time.db", create=False).query("select path, page from ingest_log"))
+    assert logged == [{"path": str(pdf.resolve()), "page": 1}]
