@@ -128,3 +128,27 @@ def test_a_headerless_document_twin_without_citation_is_one_document(tmp_path):
     save(db, [first, scan, other])
     build_graph(db)
     assert db["documents"].count == 2
+
+
+def test_open_citations_of_a_much_cited_number_equal_a_full_rebuild(tmp_path):
+    """Ingest by ingest, a yearless citation keeps its note while new citations only add to
+    groups with enough files to name, and changes when a group or a year is new."""
+    def dated(i: int, year: int):
+        return document(f"d{i}.txt", plan(str(100 + i), f"{year + 1}-01-0{1 + i % 9}", f"Kế hoạch {i}"), [
+            cite("99/QĐ-TTg", "Quyết định", year, f"{year}-05-05", "national", f"Quyết định số 99/QĐ-TTg năm {year}")])
+    yearless = document("x.txt", plan("60", "2023-01-01", "Kế hoạch X"), [
+        cite("99/QĐ-TTg", "Quyết định", None, None, "national", "Quyết định số 99/QĐ-TTg")])
+    step = store.open_db(tmp_path / "step.db")
+    batches = [[dated(i, 2021) for i in range(5)] + [yearless], [dated(i, 2021) for i in range(5, 8)],
+               [dated(8, 2022)], [dated(9, 2021)]]
+    notes = []
+    for batch in batches:
+        save(step, batch)
+        build_graph(step)
+        notes.append(step.conn.execute("select resolution_note from refs where year is null").fetchone()[0])
+    assert notes[0] == notes[1] and notes[0].startswith("year 2021 from other citations")
+    assert notes[2].startswith("year ambiguous: 2021, 2022")
+    full = store.open_db(tmp_path / "full.db")
+    save(full, [doc for batch in batches for doc in batch])
+    build_graph(full, full=True)
+    assert tables(step) == tables(full) and degrees_are_counts(step)

@@ -42,7 +42,7 @@ from vanban.extras import need
 from vanban.models.knowledge import doc_types
 from vanban.models.vietnamese import fold
 from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, ResolveSummary, folded_title, id_key, id_number,
-                                            match_id, match_rendition, node_key, resolve_refs, resolve_stated,
+                                            NewEvidence, match_id, match_rendition, node_key, resolve_refs, resolve_stated,
                                             title_candidates, title_similarity, typed_numbers)
 from vanban.pipeline.store import apply_votes, vote
 from vanban.pipeline.store.facets import scope_tokens
@@ -109,13 +109,21 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
     touched = {key for kind, key in dirty if kind == "node"}
     ids = {key for kind, key in dirty if kind == "id"}
     recount = {key for kind, key in dirty if kind == "row"}  # cited by a removed rendition
+    forced = set(ids)  # numbers whose citations or documents went: everything of them resolves again
+    evidence = NewEvidence()
     for doc_id in pending:
-        ids.update(r[0] for r in conn.execute("select distinct ref_id from refs where doc_id = ?", [doc_id]))
-        ids.update(r[0] for r in conn.execute("select so_hieu from renditions where doc_id = ? and so_hieu is not null",
-                                              [doc_id]))
+        for ref_id, year, jurisdiction, rowid in conn.execute(
+                "select ref_id, year, jurisdiction, rowid from refs where doc_id = ?", [doc_id]):
+            ids.add(ref_id)
+            evidence.cited(ref_id, year, jurisdiction, doc_id, rowid)
+        for so_hieu, year, province, rowid in conn.execute(
+                "select so_hieu, year, province, rowid from renditions where doc_id = ? and so_hieu is not null",
+                [doc_id]):
+            ids.add(so_hieu)
+            evidence.stored(so_hieu, year, province, rowid)
     # 1. citations: stated values, then the ids whose open citations may now resolve differently
     changed = resolve_stated(db, pending)
-    changed.update(resolve_refs(db, sorted(ids), summary))
+    changed.update(resolve_refs(db, sorted(ids), summary, evidence, forced))
     _index_cited_titles(db, changed)
     # 2. renditions: which document each is (new ones, and the ones what changed may re-key)
     todo = dict.fromkeys(pending)

@@ -17,7 +17,7 @@ costs in proportion to what the new documents touch, not to the store.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -81,19 +81,71 @@ def _national_issuers() -> frozenset:
     return frozenset(a.name for a in agencies().values() if a.level == NATIONAL)
 
 
-def resolve_refs(db: sqlite_utils.Database, ids: Iterable[str], summary: ResolveSummary) -> dict[tuple, tuple]:
+@dataclass
+class NewEvidence:
+    """What the renditions of one update bring about each number: the (year, jurisdiction)
+    groups its new citations state, the (year, province) groups of its new stored documents,
+    the new citations that lack a year or jurisdiction, and where the new rows begin."""
+    groups: dict = field(default_factory=lambda: defaultdict(set))  # id -> {("cited"|"stored", year, place)}
+    open_in: dict = field(default_factory=lambda: defaultdict(set))  # id -> new doc_ids citing it openly
+    first_ref: Optional[int] = None  # the smallest rowid of a new citation
+    first_rendition: Optional[int] = None
+
+    def cited(self, ref_id: str, year: Optional[int], jurisdiction: Optional[str], doc_id: str, rowid: int) -> None:
+        if year is not None or jurisdiction is not None:
+            self.groups[ref_id].add(("cited", year, jurisdiction))
+        if year is None or jurisdiction is None:
+            self.open_in[ref_id].add(doc_id)
+        self.first_ref = rowid if self.first_ref is None else min(self.first_ref, rowid)
+
+    def stored(self, so_hieu: str, year: Optional[int], province: Optional[str], rowid: int) -> None:
+        self.groups[so_hieu].add(("stored", year, province))
+        self.first_rendition = rowid if self.first_rendition is None else min(self.first_rendition, rowid)
+
+    def may_change(self, db: sqlite_utils.Database, ref_id: str) -> bool:
+        """Can the new rows change how the number's older open citations resolve? Only a group
+        that is new, or that had too few files to name in a note (NOTE_SOURCES and one more,
+        the first by rowid: the new rows come after them), can."""
+        for kind, year, place in sorted(self.groups.get(ref_id, ()), key=str):
+            if kind == "cited":
+                before = db.conn.execute(
+                    "select count(*) from (select distinct d.source_name from refs x join renditions d "
+                    "on d.doc_id = x.doc_id where x.ref_id = ? and x.year is ? and x.jurisdiction is ? "
+                    "and x.rowid < ? limit ?)", [ref_id, year, place, self.first_ref, NOTE_SOURCES + 1]).fetchone()[0]
+            else:
+                before = db.conn.execute(
+                    "select count(*) from (select 1 from renditions where so_hieu = ? and year is ? and province is ? "
+                    "and rowid < ? limit ?)", [ref_id, year, place, self.first_rendition, NOTE_SOURCES + 1]).fetchone()[0]
+            if before <= NOTE_SOURCES:
+                return True
+        return False
+
+
+def resolve_refs(db: sqlite_utils.Database, ids: Iterable[str], summary: ResolveSummary,
+                 evidence: Optional[NewEvidence] = None, forced: Iterable[str] = ()) -> dict[tuple, tuple]:
     """Re-resolve the citations of the given ids that lack a year or a jurisdiction.
 
     Returns {(doc_id, seq): (old target, new target)} for the citations whose resolved
     (id, year, jurisdiction) changed. A citation that states both needs nothing from the
     corpus (`resolve_stated`); the others take what the other citations and the stored
     documents of the same id agree on, read as aggregates through the index on ref_id.
+    evidence: what this update's new renditions bring; an id's older open citations are
+    looked at again only when that may change them (or the id is in forced), so a decree
+    cited a million times is not re-read for each new plan. Without it, all are.
     """
     changed = {}
+    forced = set(forced)
     for ref_id in ids:
+        if evidence is None or ref_id in forced or evidence.may_change(db, ref_id):
+            where, params = "", []
+        elif evidence.open_in.get(ref_id):
+            new = sorted(evidence.open_in[ref_id])
+            where, params = f" and r.doc_id in ({', '.join('?' * len(new))})", new
+        else:
+            continue
         open_refs = [dict(zip(REF_FIELDS, row)) for row in db.conn.execute(
             f"select {REF_SELECT} from refs r join renditions d on d.doc_id = r.doc_id "
-            "where r.ref_id = ? and (r.year is null or r.jurisdiction is null)", [ref_id])]
+            f"where r.ref_id = ? and (r.year is null or r.jurisdiction is null){where}", [ref_id, *params])]
         if not open_refs:
             continue
         # counted through the index alone; the files of a group are read only when a note names them
@@ -102,8 +154,12 @@ def resolve_refs(db: sqlite_utils.Database, ids: Iterable[str], summary: Resolve
             "and (r.year is not null or r.jurisdiction is not null) group by r.year, r.jurisdiction", [ref_id])]
         for group in stated:
             group["sources"] = _citing_files(db, ref_id, group["year"], group["jurisdiction"])
-        docs = [dict(zip(("year", "province", "source_name"), row)) for row in db.conn.execute(
-            "select year, province, source_name from renditions where so_hieu = ?", [ref_id])]
+        # the stored documents of this number, grouped through the index (a common local number is
+        # in thousands of files); their names are read only for a note
+        docs = [{"year": year, "province": province, "n": n, "sources": _stored_files(db, ref_id, year, province)}
+                for year, province, n in db.conn.execute(
+                    "select year, province, count(*) from renditions where so_hieu = ? group by year, province",
+                    [ref_id])]
         updates = []
         for ref in open_refs:
             values = _resolve_ref(ref, stated, docs, summary)
@@ -129,6 +185,19 @@ def resolve_stated(db: sqlite_utils.Database, doc_ids: Iterable[str]) -> dict[tu
         changed.update({(doc_id, seq): (None, node_key(ref_id, year, jurisdiction))
                         for seq, ref_id, year, jurisdiction in rows})
     return changed
+
+
+def _stored_files(db: sqlite_utils.Database, so_hieu: str, year: Optional[int], province: Optional[str]):
+    """A reader of the first files stored (NOTE_SOURCES and one more) holding so_hieu of this year and province."""
+    found: list[str] = []
+
+    def files() -> list[str]:
+        if not found:
+            found.extend(r[0] for r in db.conn.execute(
+                "select source_name from renditions where so_hieu = ? and year is ? and province is ? "
+                "order by rowid limit ?", [so_hieu, year, province, NOTE_SOURCES + 1]))
+        return found
+    return files
 
 
 def _citing_files(db: sqlite_utils.Database, ref_id: str, year: Optional[int], jurisdiction: Optional[str]):
@@ -163,11 +232,13 @@ def _resolve_ref(ref: dict, stated: list[dict], same_docs: list[dict],
         for group in stated:
             if group["jurisdiction"]:
                 seen[group["jurisdiction"]] += group["n"]
-        seen.update(d["province"] for d in same_docs if d["province"])
+        for d in same_docs:
+            if d["province"]:
+                seen[d["province"]] += d["n"]
         if len(seen) == 1:
             jurisdiction = next(iter(seen))
             summary.jurisdictions_resolved += 1
-            notes.append(f"jurisdiction {jurisdiction} from {sum(seen.values())} other citation(s) or document(s)")
+            notes.append(f"jurisdiction {jurisdiction} from other citations or documents")
         elif seen:
             notes.append(f"jurisdiction ambiguous: {', '.join(sorted(seen))}")
         else:
@@ -195,7 +266,7 @@ def _year_from_corpus(ref: dict, jurisdiction: Optional[str], stated: list[dict]
             years[group["year"]].append(group["sources"])
     for d in same_docs:
         if d["year"] and (jurisdiction is None or d["province"] in (None, jurisdiction)):
-            years[d["year"]].append(lambda name=d["source_name"]: [name])
+            years[d["year"]].append(d["sources"])
     if limit is not None:
         years = {y: s for y, s in years.items() if y <= limit}
     if len(years) == 1:

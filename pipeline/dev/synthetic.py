@@ -461,7 +461,7 @@ NODE_KEY = "{0}ref_id || '|' || coalesce({0}resolved_year, '') || '|' || coalesc
 def _yearless(conn) -> None:
     """resolve_refs: a citation without a year takes the one year its id's other citations and stored
     documents give, not after the citing document's own year (`_year_from_corpus`); its note names
-    the first files of that year's citations."""
+    the first files of that year's citations and stored documents."""
     conn.execute("""create temp table open_ids as select distinct r.ref_id, r.jurisdiction as jur,
                     cast(substr(d.date, 1, 4) as integer) as lim
                     from refs r join renditions d on d.doc_id = r.doc_id where r.year is null""")
@@ -472,13 +472,16 @@ def _yearless(conn) -> None:
          and x.jurisdiction is g.jurisdiction limit {NOTE_SOURCES + 1})) as names
         from (select distinct ref_id, year, jurisdiction from refs
               where year is not null and ref_id in (select ref_id from open_ids)) g""")
-    conn.execute("""create temp table open_years as
+    conn.execute(f"""create temp table open_years as
         select o.ref_id, o.jur, o.lim, s.year, j.value as source from open_ids o join stated s
           on s.ref_id = o.ref_id and (s.jurisdiction is null or s.jurisdiction = o.jur)
           and (o.lim is null or s.year <= o.lim), json_each(s.names) j
         union
         select o.ref_id, o.jur, o.lim, d.year, d.source_name from open_ids o
-          join renditions d on d.so_hieu = o.ref_id and d.year is not null and (d.province is null or d.province = o.jur)
+          join (select so_hieu, year, province, source_name,
+                       row_number() over (partition by so_hieu, year, province order by rowid) as k
+                from renditions where year is not null and so_hieu in (select ref_id from open_ids)) d
+            on d.so_hieu = o.ref_id and d.k <= {NOTE_SOURCES + 1} and (d.province is null or d.province = o.jur)
           where o.lim is null or d.year <= o.lim""")
     conn.execute("create index temp.open_years_group on open_years(ref_id, jur, lim)")
     group = "y.ref_id = o.ref_id and y.jur = o.jur and y.lim is o.lim"

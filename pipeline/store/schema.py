@@ -22,7 +22,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -115,7 +115,7 @@ VIEWS = {
 INDEXES = [
     # a rendition's row holds its text, and the columns after it (node_id, is_primary) are read
     # through its overflow pages: the corpus update's probes by number and year stay in indexes
-    "create index if not exists renditions_so_hieu_year on renditions(so_hieu, year)",
+    "create index if not exists renditions_number on renditions(so_hieu, year, province)",
     "create index if not exists renditions_incomplete on renditions(so_hieu) where year is null or province is null",
     "create index if not exists renditions_node on renditions(node_id, is_primary)",
     "create index if not exists renditions_primary on renditions(is_primary, type, year)",
@@ -337,4 +337,11 @@ def _from_v5(db: sqlite_utils.Database) -> None:
     db.conn.execute("drop index if exists refs_number")
 
 
-MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5}  # from version n to n + 1
+def _from_v6(db: sqlite_utils.Database) -> None:
+    """Version 6 to 7: renditions indexed by number, year and province (a number's documents
+    grouped without reading their rows)."""
+    db.conn.execute("drop index if exists renditions_so_hieu_year")
+    _finish(db)
+
+
+MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6}  # from version n to n + 1
