@@ -51,7 +51,8 @@ LEADING_ABOUT_RE = regex.compile(r"^(?:ve viec|ve)\s+")
 PLACE_BEFORE_DATE = 40
 
 
-@dataclass
+# slots: an audit of a million documents holds a few hundred thousand findings at once
+@dataclass(slots=True)
 class Evidence:
     """Where a finding stands: the source file, its page and the words as written."""
 
@@ -60,7 +61,7 @@ class Evidence:
     quote: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One problem worth a person's attention, with the documents and quotes that show it."""
 
@@ -74,7 +75,7 @@ class Finding:
 
     def export(self) -> dict:
         return {"kind": self.kind, "id": self.id, "year": self.year, "documents": self.documents,
-                "detail": self.detail, "evidence": [vars(e) for e in self.evidence], "facts": self.facts}
+                "detail": self.detail, "evidence": [{"source": e.source, "page": e.page, "quote": e.quote} for e in self.evidence], "facts": self.facts}
 
 
 # -- the corpus as the audit sees it ----------------------------------------------------------
