@@ -104,14 +104,13 @@ class NewEvidence:
 
     def may_change(self, db: sqlite_utils.Database, ref_id: str) -> bool:
         """Can the new rows change how the number's older open citations resolve? Only a group
-        that is new, or that had too few files to name in a note (NOTE_SOURCES and one more,
-        the first by rowid: the new rows come after them), can."""
+        that is new, or that had too few rows to name files from in a note (NOTE_SOURCES and one
+        more, the first by rowid: the new rows come after them), can; counted in the indexes."""
         for kind, year, place in sorted(self.groups.get(ref_id, ()), key=str):
             if kind == "cited":
                 before = db.conn.execute(
-                    "select count(*) from (select distinct d.source_name from refs x join renditions d "
-                    "on d.doc_id = x.doc_id where x.ref_id = ? and x.year is ? and x.jurisdiction is ? "
-                    "and x.rowid < ? limit ?)", [ref_id, year, place, self.first_ref, NOTE_SOURCES + 1]).fetchone()[0]
+                    "select count(*) from (select 1 from refs where ref_id = ? and year is ? and jurisdiction is ? "
+                    "and rowid < ? limit ?)", [ref_id, year, place, self.first_ref, NOTE_SOURCES + 1]).fetchone()[0]
             else:
                 before = db.conn.execute(
                     "select count(*) from (select 1 from renditions where so_hieu = ? and year is ? and province is ? "
@@ -201,16 +200,16 @@ def _stored_files(db: sqlite_utils.Database, so_hieu: str, year: Optional[int], 
 
 
 def _citing_files(db: sqlite_utils.Database, ref_id: str, year: Optional[int], jurisdiction: Optional[str]):
-    """A reader of the first files citing ref_id with this year and jurisdiction (NOTE_SOURCES of
-    them, and one more to tell there are more), in the order of the index on ref_id."""
+    """A reader of the files of the first citations of ref_id with this year and jurisdiction
+    (NOTE_SOURCES of them, and one more to tell there are more), in the order of the index on ref_id."""
     found: list[str] = []
 
     def files() -> list[str]:
         if not found:
-            found.extend(r[0] for r in db.conn.execute(
-                "select distinct d.source_name from refs x join renditions d on d.doc_id = x.doc_id "
+            found.extend(dict.fromkeys(r[0] for r in db.conn.execute(
+                "select d.source_name from refs x join renditions d on d.doc_id = x.doc_id "
                 "where x.ref_id = ? and x.year is ? and x.jurisdiction is ? limit ?",
-                [ref_id, year, jurisdiction, NOTE_SOURCES + 1]))
+                [ref_id, year, jurisdiction, NOTE_SOURCES + 1])))
         return found
     return files
 

@@ -467,7 +467,7 @@ def _yearless(conn) -> None:
                     from refs r join renditions d on d.doc_id = r.doc_id where r.year is null""")
     # resolve_refs' `stated`: each (year, jurisdiction) the id is cited with, and its first citing files
     conn.execute(f"""create temp table stated as select g.ref_id, g.year, g.jurisdiction,
-        (select json_group_array(name) from (select distinct d.source_name as name from refs x
+        (select json_group_array(distinct name) from (select d.source_name as name from refs x
          join renditions d on d.doc_id = x.doc_id where x.ref_id = g.ref_id and x.year is g.year
          and x.jurisdiction is g.jurisdiction limit {NOTE_SOURCES + 1})) as names
         from (select distinct ref_id, year, jurisdiction from refs
