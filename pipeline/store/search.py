@@ -27,7 +27,7 @@ class Hit:
 # cost then stays bounded however large the store is (FTS5's bm25 reads every posting of every
 # query word to weigh them: 1.8 s for five common words at 1,000,000 documents). Filters narrow the
 # matches inside the index (store/facets.py), so a filtered search usually ranks all of them.
-CANDIDATES = 200
+CANDIDATES = 100
 # BM25's term-frequency saturation and length normalisation, with Robertson's usual k1 and b, and
 # no inverse document frequency: every query word must match anyway. AVERAGE_WORDS: a passage's
 # typical length in words; PHRASE_BONUS multiplies the score of a passage holding the words in
