@@ -143,3 +143,11 @@ def test_clean_errors_not_tracebacks(tmp_path):
         assert result.returncode == code and message in err and "Traceback" not in err, (args, err)
     with sqlite3.connect(other) as conn:  # nothing of vanban's was written into it
         assert [r[0] for r in conn.execute("select name from sqlite_master")] == ["people"]
+
+
+def test_an_allocation_failing_as_another_error_is_out_of_memory():
+    import errno
+    from vanban.pipeline.reading.workers import _out_of_memory
+    assert _out_of_memory(ImportError("libdl.so.2: failed to map segment from shared object"))
+    assert _out_of_memory(OSError(errno.ENOMEM, "Cannot allocate memory"))
+    assert not _out_of_memory(ImportError("No module named 'x'")) and not _out_of_memory(ValueError("x"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import multiprocessing
 import os
 import signal
@@ -71,7 +72,12 @@ def _serve(conn: Connection, parent: int, limits: Budgets, task: Callable) -> No
         path, progress = message
         budget.start_file(limits)
         try:
-            reply = (path, task(path, progress), None)
+            try:
+                reply = (path, task(path, progress), None)
+            except Exception as exc:
+                if _out_of_memory(exc):
+                    raise MemoryError(str(exc)) from exc
+                raise
         except MemoryError:
             conn.send((path, None, OverBudget(
                 "memory", f"reading needed more than {limits.memory_mb} MB; raise --memory-limit "
@@ -83,6 +89,14 @@ def _serve(conn: Connection, parent: int, limits: Budgets, task: Callable) -> No
             conn.send(reply)
         except Exception as exc:  # a result or an exception that does not pickle
             conn.send((path, None, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Under the address-space limit an allocation can fail as something other than MemoryError:
+    mmap's ENOMEM, or a library's shared object that cannot be mapped when first imported."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+        return True
+    return isinstance(exc, ImportError) and "failed to map segment" in str(exc)
 
 
 class WorkerPool:
