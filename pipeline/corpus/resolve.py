@@ -186,32 +186,30 @@ def resolve_stated(db: sqlite_utils.Database, doc_ids: Iterable[str]) -> dict[tu
     return changed
 
 
-def _stored_files(db: sqlite_utils.Database, so_hieu: str, year: Optional[int], province: Optional[str]):
-    """A reader of the first files stored (NOTE_SOURCES and one more) holding so_hieu of this year and province."""
+def _files_reader(db: sqlite_utils.Database, sql: str, params: list):
+    """A reader of the file names sql gives for params and NOTE_SOURCES + 1 (one more tells there
+    are more), each once, read only when a note names them."""
     found: list[str] = []
 
     def files() -> list[str]:
         if not found:
-            found.extend(r[0] for r in db.conn.execute(
-                "select source_name from renditions where so_hieu = ? and year is ? and province is ? "
-                "order by rowid limit ?", [so_hieu, year, province, NOTE_SOURCES + 1]))
+            found.extend(dict.fromkeys(r[0] for r in db.conn.execute(sql, [*params, NOTE_SOURCES + 1])))
         return found
     return files
+
+
+def _stored_files(db: sqlite_utils.Database, so_hieu: str, year: Optional[int], province: Optional[str]):
+    """The first files stored holding so_hieu of this year and province."""
+    return _files_reader(db, "select source_name from renditions where so_hieu = ? and year is ? and province is ? "
+                             "order by rowid limit ?", [so_hieu, year, province])
 
 
 def _citing_files(db: sqlite_utils.Database, ref_id: str, year: Optional[int], jurisdiction: Optional[str]):
-    """A reader of the files of the first citations of ref_id with this year and jurisdiction
-    (NOTE_SOURCES of them, and one more to tell there are more), in the order of the index on ref_id."""
-    found: list[str] = []
-
-    def files() -> list[str]:
-        if not found:
-            found.extend(dict.fromkeys(r[0] for r in db.conn.execute(
-                "select d.source_name from refs x join renditions d on d.doc_id = x.doc_id "
-                "where x.ref_id = ? and x.year is ? and x.jurisdiction is ? limit ?",
-                [ref_id, year, jurisdiction, NOTE_SOURCES + 1])))
-        return found
-    return files
+    """The files of the first citations of ref_id with this year and jurisdiction, in the order of
+    the index on ref_id."""
+    return _files_reader(db, "select d.source_name from refs x join renditions d on d.doc_id = x.doc_id "
+                             "where x.ref_id = ? and x.year is ? and x.jurisdiction is ? limit ?",
+                         [ref_id, year, jurisdiction])
 
 
 # a citation with what resolving it needs from the citing rendition
