@@ -41,10 +41,10 @@ import sqlite_utils
 from vanban.extras import need
 from vanban.models.knowledge import doc_types
 from vanban.models.vietnamese import fold
-from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, ResolveSummary, folded_title, id_key, id_number,
-                                            NewEvidence, match_id, match_rendition, node_key, resolve_refs, resolve_stated,
-                                            title_candidates, title_similarity, typed_numbers)
-from vanban.pipeline.store import apply_votes, vote
+from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, NewEvidence, ResolveSummary, folded_title, id_key,
+                                            id_number, match_id, match_rendition, node_key, resolve_refs,
+                                            resolve_stated, title_candidates, title_similarity, typed_numbers)
+from vanban.pipeline.store import VOTED_COLUMNS, apply_votes, edge_exists, vote
 from vanban.pipeline.store.facets import scope_tokens
 from vanban.pipeline.store.search import find_document
 
@@ -160,7 +160,7 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
     for node in sorted(touched):  # documents keeps its edges' keys
         before[node] = set()
         for target, *values in conn.execute(
-                "select e.target, r.type, r.date, r.title, r.issuer from edges e "
+                f"select e.target, {VOTED_COLUMNS} from edges e "
                 "left join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.source = ?", [node]):
             before[node].add(target)
             vote(votes, target, values, -1)
@@ -174,7 +174,7 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
         cited_by.subtract(dict.fromkeys(before[node] - after, 1))
         targets |= before[node] | after
     for (doc_id, seq), (old, new) in changed.items():  # citations retargeted in untouched documents
-        row = conn.execute("select e.source, e.target, r.type, r.date, r.title, r.issuer from edges e "
+        row = conn.execute(f"select e.source, e.target, {VOTED_COLUMNS} from edges e "
                            "join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq "
                            "where e.doc_id = ? and e.ref_seq = ?", [doc_id, seq]).fetchone()
         if row and row[1] != new:
@@ -183,11 +183,11 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
             if new == source:
                 conn.execute("delete from edges where doc_id = ? and ref_seq = ?", [doc_id, seq])
             else:
-                had_new = _cites(conn, source, new)
+                had_new = edge_exists(db, source, new)
                 conn.execute("update edges set target = ? where doc_id = ? and ref_seq = ?", [new, doc_id, seq])
                 cited_by[new] += not had_new
                 vote(votes, new, values, 1)
-            cited_by[was] -= not _cites(conn, source, was)
+            cited_by[was] -= not edge_exists(db, source, was)
             targets.update((source, was, new))
             edges += 1
     apply_votes(db, votes)
@@ -200,11 +200,6 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
             _recount_node(db, node, cited_by[node])
     conn.execute("delete from corpus_dirty")
     return GraphSummary(matched, len(nodes), edges, summary)
-
-
-def _cites(conn, source: str, target: str) -> bool:
-    return conn.execute("select 1 from edges where source = ? and target = ? limit 1", [source, target]).fetchone() \
-        is not None
 
 
 def _index_cited_titles(db: sqlite_utils.Database, changed: dict) -> None:
@@ -277,8 +272,8 @@ FORMAT_RANK = {".pdf": 0, ".docx": 1, ".doc": 1, ".odt": 1}  # then images, text
 def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set, votes: Counter) -> int:
     rows = []
     for seq, ref_id, year, jurisdiction, relation, n_mentions, *values in db.conn.execute(
-            "select seq, ref_id, resolved_year, resolved_jurisdiction, relation, n_mentions, type, date, title, issuer "
-            "from refs where doc_id = ?", [doc_id]):
+            "select r.seq, r.ref_id, r.resolved_year, r.resolved_jurisdiction, r.relation, r.n_mentions, "
+            f"{VOTED_COLUMNS} from refs r where r.doc_id = ?", [doc_id]):
         target = node_key(ref_id, year, jurisdiction)
         if target != node:
             rows.append((doc_id, seq, node, target, relation, n_mentions))

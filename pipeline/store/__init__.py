@@ -126,6 +126,7 @@ def _delete_rendition(db: sqlite_utils.Database, doc_id: str) -> None:
 
 
 VOTED = ("type", "date", "title", "issuer")  # what citations say of the document they cite (cited_values)
+VOTED_COLUMNS = ", ".join(f"r.{field}" for field in VOTED)  # the same, read from refs as r
 
 
 def vote(votes: Counter, target: str, values: Iterable, change: int) -> None:
@@ -148,7 +149,7 @@ def drop_edges(db: sqlite_utils.Database, doc_id: str) -> set[str]:
     """Delete the citation edges a rendition gave (while its refs, which they count, are still
     there): what the cited documents' rows count moves with them. Returns the cited nodes."""
     conn = db.conn
-    rows = conn.execute("select e.source, e.target, r.type, r.date, r.title, r.issuer from edges e "
+    rows = conn.execute(f"select e.source, e.target, {VOTED_COLUMNS} from edges e "
                         "left join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.doc_id = ?",
                         [doc_id]).fetchall()
     if not rows:
@@ -159,9 +160,15 @@ def drop_edges(db: sqlite_utils.Database, doc_id: str) -> set[str]:
     conn.execute("delete from edges where doc_id = ?", [doc_id])
     apply_votes(db, votes)
     for source, target in {(r[0], r[1]) for r in rows}:
-        if not conn.execute("select 1 from edges where source = ? and target = ? limit 1", [source, target]).fetchone():
+        if not edge_exists(db, source, target):
             conn.execute("update nodes set cited_by = cited_by - 1 where node_id = ?", [target])
     return {r[1] for r in rows}
+
+
+def edge_exists(db: sqlite_utils.Database, source: str, target: str) -> bool:
+    """Does source still cite target (through the index on edges(source, target))?"""
+    return db.conn.execute("select 1 from edges where source = ? and target = ? limit 1",
+                           [source, target]).fetchone() is not None
 
 
 def remove_paths(db: sqlite_utils.Database, paths: Iterable[str]) -> int:
