@@ -75,7 +75,8 @@ class Finding:
 
     def export(self) -> dict:
         return {"kind": self.kind, "id": self.id, "year": self.year, "documents": self.documents,
-                "detail": self.detail, "evidence": [{"source": e.source, "page": e.page, "quote": e.quote} for e in self.evidence], "facts": self.facts}
+                "detail": self.detail, "facts": self.facts,
+                "evidence": [{"source": e.source, "page": e.page, "quote": e.quote} for e in self.evidence]}
 
 
 # -- the corpus as the audit sees it ----------------------------------------------------------
