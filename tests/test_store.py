@@ -135,3 +135,10 @@ def test_a_failure_is_logged_once_however_often_it_recurs(tmp_path):
     for _ in range(3):
         store.log_failure(db, "x.pdf", "encrypted PDF: needs a password")
     assert db["ingest_log"].count == 1
+
+
+def test_the_store_checkpoints_its_wal_every_few_tens_of_megabytes(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    pragma = lambda name: db.conn.execute(f"pragma {name}").fetchone()[0]
+    assert pragma("journal_mode") == "wal" and pragma("wal_autocheckpoint") == store.CHECKPOINT_PAGES
+    assert pragma("journal_size_limit") == store.CHECKPOINT_PAGES * pragma("page_size")

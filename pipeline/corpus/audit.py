@@ -97,6 +97,7 @@ class _Documents(dict):
         if len(self) >= CACHED_DOCUMENTS:
             self.clear()
         row = next(self.db.query(f"select {DOC_COLUMNS} from renditions where doc_id = ?", [doc_id]))
+        row["source"] = sys.intern(row["source"])
         self[doc_id] = row
         return row
 
@@ -119,12 +120,13 @@ class _Corpus:
         return self.db.query(f"select {columns} from documents where {where} order by source")
 
     def source(self, doc_id: str) -> str:
-        """A rendition's file, read from the start of its row (not past its text, as docs[] does)."""
+        """A rendition's file, read from the start of its row (not past its text, as docs[] does);
+        interned, as is docs[]' (a file named by a thousand findings is held once, whatever the caches drop)."""
         if doc_id not in self.sources:
             if len(self.sources) >= CACHED_DOCUMENTS:
                 self.sources.clear()
-            self.sources[doc_id] = self.db.conn.execute("select source from renditions where doc_id = ?",
-                                                        [doc_id]).fetchone()[0]
+            self.sources[doc_id] = sys.intern(self.db.conn.execute(
+                "select source from renditions where doc_id = ?", [doc_id]).fetchone()[0])
         return self.sources[doc_id]
 
     def refs(self, keys: Iterable[tuple]) -> list[dict]:
