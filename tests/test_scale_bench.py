@@ -78,6 +78,9 @@ def test_bench_scale_reports_every_figure(tmp_path):
     assert set(report["lookups"]) == {"find_nodes + cited_by", "cites", "show (find_documents)", "filtered search"}
     assert all(f["p95_ms"] >= f["p50_ms"] > 0 for f in report["lookups"].values())
     assert report["audit"]["findings"] > 0 and report["evidence"]["seconds"] > 0 and report["peak_rss_mb"] > 0
+    files = report["ingest_files"]
+    assert files["files"] >= 35 and files["empty"]["documents"] == files["files"] and files["ratio"] > 0
+    assert "text files end to end" in render(report)
     text = render(report)
     for label in ("ratio", "p95", "audit", "evidence", "peak RSS"):
         assert label in text

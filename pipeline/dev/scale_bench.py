@@ -6,7 +6,11 @@ written in bulk; then it measures what a user waits for:
 
 - ingest: 1,000 new documents (made in memory beforehand, citing into the store) saved
   one file per transaction and the corpus update after them, into the store and into
-  an empty store; the ratio says whether a large store slows a day's ingest (goal ≤ 1.5);
+  an empty store; the ratio says whether a large store slows a day's ingest (goal ≤ 1.5).
+  This is the store's side alone, the part that can grow with the store;
+- ingest files: 1,000 more new documents written as text files and ingested as a user
+  does (`vanban ingest FOLDER`: reading, extraction, saving, corpus update), into the
+  store and into an empty store;
 - lookups, in-process over LOOKUPS ids a user may type: find_nodes + cited_by, cites,
   find_documents (show) and a search filtered by type, province and year (goal p95 < 50 ms);
 - audit and DTI evidence (evidence_bench: one province of up to 100,000 documents);
@@ -25,7 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from tqdm import tqdm
 
@@ -33,6 +37,7 @@ from vanban.pipeline import store
 from vanban.pipeline.corpus.audit import audit
 from vanban.pipeline.corpus.graph import build_graph, cited_by, cites, find_documents, find_nodes
 from vanban.pipeline.dev.synthetic import TOPICS, SyntheticCorpus, build_store
+from vanban.pipeline.reading.ingest import ingest
 from vanban.pipeline.store.search import search
 
 NEW_DOCUMENTS = 1_000
@@ -58,6 +63,26 @@ def time_ingest(path: Path, documents: list) -> dict:
     db.conn.close()
     return {"save_seconds": round(saved - start, 2), "graph_seconds": round(done - saved, 2),
             "seconds": round(done - start, 2)}
+
+
+def write_texts(folder: Path, documents: Iterable) -> int:
+    """Each document's text as a .txt file named after it (its scan, the same text, left out)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for doc in documents:
+        name = Path(doc.source).stem
+        if not name.endswith("-scan"):
+            (folder / f"{name}.txt").write_text(doc.text, encoding="utf-8")
+            written += 1
+    return written
+
+
+def time_files_ingest(path: Path, folder: Path) -> dict:
+    """Seconds for `vanban ingest folder` into the store at path, end to end."""
+    start = time.perf_counter()
+    summary = ingest([folder], path, progress=False)
+    return {"seconds": round(time.perf_counter() - start, 2), "documents": summary.documents,
+            "failures": len(summary.failures)}
 
 
 def lookup_texts(corpus: SyntheticCorpus, n: int, seed: int) -> list[tuple[str, dict]]:
@@ -122,12 +147,12 @@ def evidence_seconds(n: int) -> dict:
 
 def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: int = 7,
                 folder: Optional[Path] = None, audit_store: bool = True, evidence: bool = True,
-                progress: bool = False) -> dict:
+                files: bool = True, progress: bool = False) -> dict:
     """Build a synthetic store of n documents and time ingest, lookups, audit and evidence on it.
 
     folder: where the stores go (kept); by default a temporary folder, removed after.
     audit_store=False skips the audit; evidence=False skips evidence_bench, which builds a
-    province store of its own.
+    province store of its own; files=False skips the end-to-end ingest of text files.
     """
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(folder or tmp)
@@ -136,7 +161,7 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         for path in (base, empty):
             for old in path.parent.glob(path.name + "*"):
                 old.unlink()
-        corpus = SyntheticCorpus(n, new=new, seed=seed)
+        corpus = SyntheticCorpus(n, new=2 * new, seed=seed)  # `new` saved as records, `new` more as files
         start = time.perf_counter()
         built = build_store(base, corpus, progress)
         report: dict = {"documents": n, "renditions": built["renditions"],
@@ -147,6 +172,16 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         into_store = time_ingest(base, documents)
         report["ingest"] = {"documents": new, "renditions": len(documents), "empty": into_empty,
                             "store": into_store, "ratio": round(into_store["seconds"] / into_empty["seconds"], 2)}
+        if files:
+            texts = folder / f"scale-{n}-files"
+            written = write_texts(texts, corpus.records(n + new, n + 2 * new))
+            files_empty = folder / f"scale-{n}-files-empty.db"
+            for old in files_empty.parent.glob(files_empty.name + "*"):
+                old.unlink()
+            into_empty = time_files_ingest(files_empty, texts)
+            into_store = time_files_ingest(base, texts)
+            report["ingest_files"] = {"files": written, "empty": into_empty, "store": into_store,
+                                      "ratio": round(into_store["seconds"] / into_empty["seconds"], 2)}
         report["rss_mb"]["ingest"] = peak_rss_mb()
         db = store.open_db(base)
         report["lookups"] = measure_lookups(db, lookup_texts(corpus, lookups, seed), progress)
@@ -177,6 +212,11 @@ def render(report: dict) -> str:
              f"(save {ingest['empty']['save_seconds']} + {ingest['empty']['graph_seconds']}): ratio {ingest['ratio']}"
              f"   [goal ≤ {GOALS['ingest_ratio']}: {mark(ingest['ratio'] <= GOALS['ingest_ratio'])}]",
              f"{'lookup':24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>9}  slowest"]
+    if report.get("ingest_files"):
+        files = report["ingest_files"]
+        lines.insert(2, f"ingest {files['files']} new text files end to end (vanban ingest FOLDER): "
+                        f"{files['store']['seconds']} s into the store, {files['empty']['seconds']} s into an empty "
+                        f"one: ratio {files['ratio']}")
     for name, figures in report["lookups"].items():
         lines.append(f"  {name:22} {figures['p50_ms']:>8} {figures['p95_ms']:>8} {figures['max_ms']:>9}  "
                      f"{figures['slowest']}   [{mark(figures['p95_ms'] < GOALS['lookup_p95_ms'])}]")
