@@ -142,3 +142,22 @@ def test_the_store_checkpoints_its_wal_every_few_tens_of_megabytes(tmp_path):
     pragma = lambda name: db.conn.execute(f"pragma {name}").fetchone()[0]
     assert pragma("journal_mode") == "wal" and pragma("wal_autocheckpoint") == store.CHECKPOINT_PAGES
     assert pragma("journal_size_limit") == store.CHECKPOINT_PAGES * pragma("page_size")
+
+
+def test_a_version_7_store_gets_its_nodes_keyed_without_rowid(tmp_path):
+    from vanban.pipeline.corpus.graph import build_graph
+    path = tmp_path / "v7.db"
+    db = store.open_db(path)
+    store.save_documents(db, "a.txt", "f1", [make_document(TEXT, "a.txt")])
+    build_graph(db)
+    rows = db.execute("select * from nodes order by node_id").fetchall()
+    assert len(rows) == 2  # the plan and the decision it cites
+    db.conn.executescript("""  -- nodes as version 7 kept them: a rowid table
+        create table nodes_rowid as select * from nodes; drop table nodes;
+        alter table nodes_rowid rename to nodes;
+        update meta set value = '7' where key = 'schema_version';""")
+    db = store.open_db(path)
+    assert db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    assert db.execute("select * from nodes order by node_id").fetchall() == rows
+    assert "without rowid" in db.execute("select sql from sqlite_master where name = 'nodes'").fetchone()[0]
+    assert {"nodes_id_key", "nodes_id_number", "nodes_absent"} <= {i.name for i in db["nodes"].indexes}

@@ -22,7 +22,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -79,10 +79,12 @@ TABLES = {
     "document_matches": """create table document_matches (
         doc_id text primary key, resolved_id text, resolved_year integer, resolved_date text,
         jurisdiction text, method text, similarity real, reason text)""",
+    # keyed by node_id alone (without rowid): the corpus update reads and rewrites the rows of
+    # the documents new ones cite, one B-tree descent each instead of an index's and the table's
     "nodes": """create table nodes (
         node_id text primary key, so_hieu text, id_key text, id_number text, year integer, jurisdiction text,
         type text, date text, title text, doc_id text, doc_ids text, absent integer, cited_by integer,
-        cites integer, issuer text)""",
+        cites integer, issuer text) without rowid""",
     "edges": """create table edges (
         doc_id text, ref_seq integer, source text, target text, relation text, n_mentions integer,
         primary key (doc_id, ref_seq))""",
@@ -344,4 +346,18 @@ def _from_v6(db: sqlite_utils.Database) -> None:
     _finish(db)
 
 
-MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6}  # from version n to n + 1
+def _from_v7(db: sqlite_utils.Database) -> None:
+    """Version 7 to 8: nodes keyed by node_id alone (a table without rowid), its rows copied in key order."""
+    conn = db.conn
+    columns = ", ".join(f"[{row[1]}]" for row in conn.execute("pragma table_info(nodes)"))
+    conn.execute("alter table nodes rename to nodes_v7")
+    for index in ("nodes_id_key", "nodes_id_number", "nodes_absent"):
+        conn.execute(f"drop index if exists {index}")
+    conn.execute(TABLES["nodes"])
+    conn.execute(f"insert into nodes ({columns}) select {columns} from nodes_v7 order by node_id")
+    conn.execute("drop table nodes_v7")
+    _finish(db)
+
+
+MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
+              7: _from_v7}  # from version n to n + 1
