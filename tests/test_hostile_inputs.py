@@ -151,3 +151,18 @@ def test_an_allocation_failing_as_another_error_is_out_of_memory():
     assert _out_of_memory(ImportError("libdl.so.2: failed to map segment from shared object"))
     assert _out_of_memory(OSError(errno.ENOMEM, "Cannot allocate memory"))
     assert not _out_of_memory(ImportError("No module named 'x'")) and not _out_of_memory(ValueError("x"))
+
+
+@pytest.mark.parametrize("name, claimed", [("x.docx", "DOCX"), ("scan.pdf", "PDF"), ("photo.jpg", "image")])
+def test_random_bytes_named_as_a_container_format_say_which_format_they_are_not(tmp_path, name, claimed):
+    path = tmp_path / name
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(UnreadableFile, match=f"named .* but not a {claimed} .*not what its name says"):
+        list(read_documents(path))
+
+
+def test_plain_text_misnamed_as_pdf_is_still_read(tmp_path):
+    path = tmp_path / "plan.pdf"
+    path.write_text(PLAN.format(n=188), encoding="utf-8")
+    (_, pages, _), = list(read_documents(path))
+    assert "188" in pages[0].text

@@ -505,9 +505,22 @@ def _check_text_size(size: int, what: str) -> None:
                          "or raise --text-limit (VANBAN_TEXT_MB)")
 
 
+# formats whose files always start with the same bytes: named so but not read as text either, a
+# file is corrupt or misnamed, and saying which format it failed to be helps more than an encoding
+CONTAINER_SUFFIXES = {".pdf": "PDF (no %PDF- header)", ".docx": "DOCX (no ZIP header)", ".odt": "ODT (no ZIP header)",
+                      **{suffix: "image (no known image header)" for suffix in EXTENSIONS["image"]}}
+
+
 def _read_text(path: Path, notes: list[str]) -> list[Page]:
     _check_text_size(path.stat().st_size, "a text file")
-    text, warning = decode_text(path.read_bytes())
+    try:
+        text, warning = decode_text(path.read_bytes())
+    except UnreadableFile as exc:
+        claimed = CONTAINER_SUFFIXES.get(path.suffix.lower())
+        if claimed:
+            raise UnreadableFile(f"named {path.suffix} but not a {claimed}, nor text: corrupt, or not what "
+                                 "its name says") from exc
+        raise
     if warning:
         notes.append(warning)
     return [Page(1, repair_text(text.replace("\r\n", "\n")), "plain")]
