@@ -21,3 +21,16 @@ def test_bench_reports_text_layer_figures_side_by_side(tmp_path):
     out = render(report)
     assert text["raw_pdfplumber"]["pages"] > 0
     assert "raw pypdfium2" in out and "best of 2 rounds" in out and "pdfplumber" in out and "peak RSS" in out
+
+
+def test_bench_without_a_corpus_folder_says_so_but_scale_needs_none(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from vanban.pipeline.cli.main import main
+    import vanban.pipeline.dev.scale_bench as scale_bench
+    monkeypatch.chdir(tmp_path)  # no corpus/ here
+    result = CliRunner().invoke(main, ["bench", "--ocr-pages", "0"])
+    assert result.exit_code == 2 and "setup.sh" in result.output
+    monkeypatch.setattr(scale_bench, "bench_scale", lambda n, progress: {"documents": n})
+    monkeypatch.setattr(scale_bench, "render", lambda report: f"scale {report['documents']}")
+    result = CliRunner().invoke(main, ["bench", "--scale", "50", "--quiet"])
+    assert result.exit_code == 0 and "scale 50" in result.output

@@ -364,8 +364,8 @@ def _document_text(record: dict) -> str:
 
 
 @main.command()
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("corpus"),
-              show_default=True, help="Folder with pdf/, scanned/ and seeds/ (made by setup.sh).")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus"),
+              show_default=True, help="Folder with pdf/, scanned/ and seeds/ (made by setup.sh; not needed by --scale).")
 @click.option("--jobs", "-j", type=int, default=2, show_default=True, help="Parallel OCR processes, for both sides.")
 @click.option("--ocr-pages", type=int, default=12, show_default=True,
               help="Scanned pages to OCR on each side (0 skips OCR, the slow part).")
@@ -393,6 +393,9 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, engine, quiet, out
       vanban bench --scale 100000
       vanban bench --engine ray --ocr-pages 12
     """
+    if not scale and not corpus.is_dir():  # the synthetic store needs no corpus: any folder will do
+        raise click.BadParameter(f"{corpus} is not a folder: run setup.sh in the repository, or give --corpus",
+                                 param_hint="'--corpus'")
     if engine == "ray":
         from vanban.pipeline.dev.ray_bench import bench_ray, render as render_ray
 
