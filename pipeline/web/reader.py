@@ -3,7 +3,7 @@ kept while the store does not change.
 
 Every page reads through a connection opened `mode=ro`, so no route can write to the
 store even by mistake (only the upload's ingest, in its own connection, writes). Slow
-corpus-wide answers (the audit: 84 s at 100,000 documents; a province's DTI evidence:
+corpus-wide answers (the audit: about 35 s at 100,000 documents; a province's DTI evidence:
 7 s) are worked out once per state of the store, in a background thread, while the page
 says it is working and reloads.
 """
