@@ -507,8 +507,9 @@ def _check_text_size(size: int, what: str) -> None:
 
 # formats whose files always start with the same bytes: named so but not read as text either, a
 # file is corrupt or misnamed, and saying which format it failed to be helps more than an encoding
-CONTAINER_SUFFIXES = {".pdf": "PDF (no %PDF- header)", ".docx": "DOCX (no ZIP header)", ".odt": "ODT (no ZIP header)",
-                      **{suffix: "image (no known image header)" for suffix in EXTENSIONS["image"]}}
+CONTAINER_SUFFIXES = {".pdf": "a PDF (no %PDF- header)", ".docx": "a DOCX (no ZIP header)",
+                      ".odt": "an ODT (no ZIP header)",
+                      **{suffix: "an image (no known image header)" for suffix in EXTENSIONS["image"]}}
 
 
 def _read_text(path: Path, notes: list[str]) -> list[Page]:
@@ -518,7 +519,7 @@ def _read_text(path: Path, notes: list[str]) -> list[Page]:
     except UnreadableFile as exc:
         claimed = CONTAINER_SUFFIXES.get(path.suffix.lower())
         if claimed:
-            raise UnreadableFile(f"named {path.suffix} but not a {claimed}, nor text: corrupt, or not what "
+            raise UnreadableFile(f"named {path.suffix} but not {claimed}, nor text: corrupt, or not what "
                                  "its name says") from exc
         raise
     if warning:
