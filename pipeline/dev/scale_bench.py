@@ -158,7 +158,8 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         folder = Path(folder or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         base, empty = folder / f"scale-{n}.db", folder / f"scale-{n}-empty.db"
-        for path in (base, empty):
+        files_empty = folder / f"scale-{n}-files-empty.db"
+        for path in (base, empty, files_empty):
             for old in path.parent.glob(path.name + "*"):
                 old.unlink()
         corpus = SyntheticCorpus(n, new=2 * new, seed=seed)  # `new` saved as records, `new` more as files
@@ -175,9 +176,6 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         if files:
             texts = folder / f"scale-{n}-files"
             written = write_texts(texts, corpus.records(n + new, n + 2 * new))
-            files_empty = folder / f"scale-{n}-files-empty.db"
-            for old in files_empty.parent.glob(files_empty.name + "*"):
-                old.unlink()
             into_empty = time_files_ingest(files_empty, texts)
             into_store = time_files_ingest(base, texts)
             report["ingest_files"] = {"files": written, "empty": into_empty, "store": into_store,
