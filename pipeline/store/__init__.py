@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Optional
@@ -57,7 +59,7 @@ def open_db(path: Path | str = DEFAULT_DB, create: bool = True) -> sqlite_utils.
     db = sqlite_utils.Database(path)
     # another process (a second ingest, Datasette) may hold the lock for a while: wait for it
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode=WAL")
+    _use_wal(db)
     # With WAL, NORMAL syncs at checkpoints, not every commit: a killed process still loses
     # no committed document; only a power cut may lose the last few, which resume redoes.
     db.execute("PRAGMA synchronous=NORMAL")
@@ -70,6 +72,21 @@ def open_db(path: Path | str = DEFAULT_DB, create: bool = True) -> sqlite_utils.
     db.execute("PRAGMA foreign_keys=ON")
     ensure_schema(db)
     return db
+
+
+def _use_wal(db: sqlite_utils.Database) -> None:
+    """Put the store in WAL mode (the file keeps it). Switching a new file takes an exclusive lock
+    that SQLite does not wait for through busy_timeout: a second process creating the same store
+    at that moment would fail with 'database is locked', so it waits here, as long."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _now() -> str:
