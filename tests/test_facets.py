@@ -12,5 +12,5 @@ def test_tokens_and_match_expressions():
     assert facet_tokens("Kế hoạch", None, 2022) == "tkehoach y2022"
     assert facet_match() == ""
     assert facet_match(province="Tuyên Quang") == 'facets : ("ptuyenquang")'
-    assert scope_tokens("cited", "Quyết định", "national") == "kcited tquyetdinh jnational"
-    assert scope_match("headerless", "Kế hoạch", "Lạng Sơn") == 'scope : ("kheaderless" "tkehoach" "jlangson")'
+    assert scope_tokens("cited", "Quyết định", "national") == "kcitedtquyetdinhjnational"
+    assert scope_match("headerless", "Kế hoạch", "Lạng Sơn") == 'scope : ("kheaderlesstkehoachjlangson")'

@@ -152,3 +152,19 @@ def test_open_citations_of_a_much_cited_number_equal_a_full_rebuild(tmp_path):
     save(full, [doc for batch in batches for doc in batch])
     build_graph(full, full=True)
     assert tables(step) == tables(full) and degrees_are_counts(step)
+
+
+def test_what_citations_say_is_kept_only_for_documents_not_stored(tmp_path):
+    a, b, c, d = documents()
+    db = store.open_db(tmp_path / "v.db")
+    save(db, [b])  # B cites plan A before A is ingested
+    build_graph(db)
+    described = lambda: {r[0] for r in db.execute("select distinct node_id from cited_values")}
+    assert any(node.startswith("10/KH-UBND|") for node in described())
+    save(db, [a])  # A arrives: its header describes it now
+    build_graph(db)
+    assert not any(node.startswith("10/KH-UBND|") for node in described())
+    assert described() == {r[0] for r in db.execute("select node_id from nodes where absent = 1")}
+    step = tables(db)
+    build_graph(db, full=True)
+    assert tables(db) == step and degrees_are_counts(db)

@@ -161,3 +161,41 @@ def test_a_version_7_store_gets_its_nodes_keyed_without_rowid(tmp_path):
     assert db.execute("select * from nodes order by node_id").fetchall() == rows
     assert "without rowid" in db.execute("select sql from sqlite_master where name = 'nodes'").fetchone()[0]
     assert {"nodes_id_key", "nodes_id_number", "nodes_absent"} <= {i.name for i in db["nodes"].indexes}
+
+
+def test_a_version_8_store_keeps_what_citations_say_only_of_documents_not_stored(tmp_path):
+    from vanban.pipeline.corpus.graph import build_graph
+    path = tmp_path / "v8.db"
+    db = store.open_db(path)
+    store.save_documents(db, "a.txt", "f1", [make_document(TEXT, "a.txt")])
+    build_graph(db)
+    kept = db.execute("select * from cited_values order by node_id, field, value").fetchall()
+    (plan,) = [r[0] for r in db.execute("select node_id from nodes where absent = 0")]
+    db.conn.executescript(f"""  -- as version 8 kept them: the stored plan described too, absent ones by cited_by
+        insert into cited_values values ('{plan}', 'type', 'Kế hoạch', 1);
+        drop index nodes_absent; create index nodes_absent on nodes(cited_by) where absent = 1;
+        update meta set value = '8' where key = 'schema_version';""")
+    db = store.open_db(path)
+    assert db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    assert db.execute("select * from cited_values order by node_id, field, value").fetchall() == kept
+    assert "nodes(absent)" in db.execute("select sql from sqlite_master where name = 'nodes_absent'").fetchone()[0]
+
+
+def test_a_version_8_store_gets_one_scope_token_per_title(tmp_path):
+    from vanban.pipeline.corpus.graph import build_graph
+    from vanban.pipeline.corpus.resolve import title_candidates
+    from tests.citation_store import documents
+    path = tmp_path / "v8.db"
+    db = store.open_db(path)
+    for doc in documents():  # a citation carrying a title, and a header-less plan
+        store.save_documents(db, doc.source, doc.sha256, [doc])
+    build_graph(db)
+    titles = db.execute("select kind, key, type, jurisdiction, title from titles order by id").fetchall()
+    assert titles
+    db.conn.executescript("""  -- scope as three tokens, as version 8 wrote it
+        update titles set scope = 'k' || kind || ' tx jy'; update meta set value = '8' where key = 'schema_version';""")
+    db = store.open_db(path)
+    assert db.execute("select kind, key, type, jurisdiction, title from titles order by id").fetchall() == titles
+    for kind, key, doc_type, jurisdiction, title in titles:  # each found again through the index
+        found = title_candidates(db, kind, {"type": doc_type, "province": jurisdiction, "title": title})
+        assert key in {c["key"] for c in found}

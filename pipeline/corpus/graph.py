@@ -165,8 +165,10 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
             before[node].add(target)
             vote(votes, target, values, -1)
         conn.execute("delete from edges where source = ?", [node])
+    stored = {}  # node → has a rendition after this update
     for node in sorted(touched):
         primary = _choose_primary(db, node)
+        stored[node] = primary is not None
         after: set[str] = set()
         if primary:
             edges += _write_edges(db, node, primary, after, votes)
@@ -190,16 +192,42 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
             cited_by[was] -= not edge_exists(db, source, was)
             targets.update((source, was, new))
             edges += 1
-    apply_votes(db, votes)
+    _describe_only_cited(db, votes, stored, targets)
     # 4. the node rows of everything touched, with their degrees
     nodes = sorted(touched | targets)
     for node in nodes:
         if node in touched:
             _write_node(db, node, cited_by[node])
         else:
-            _recount_node(db, node, cited_by[node])
+            _recount_node(db, node, cited_by[node], stored[node])
     conn.execute("delete from corpus_dirty")
     return GraphSummary(matched, len(nodes), edges, summary)
+
+
+def _describe_only_cited(db: sqlite_utils.Database, votes: Counter, stored: dict, targets: set) -> None:
+    """What citations say of the documents not stored (cited_values), moved by this update's votes.
+
+    A stored document is described by its primary rendition, so its citations' values are not
+    kept (one random page fewer per citation of it); a document that lost its last rendition is
+    counted again from its edges, and an only-cited one that gained a rendition drops its values.
+    stored: touched nodes → have a rendition now; filled in here for the targets.
+    """
+    conn = db.conn
+    absent_before = {}  # node → its row's absent flag before this update (None: no row)
+    for node in sorted(targets | set(stored)):
+        row = conn.execute("select absent from nodes where node_id = ?", [node]).fetchone()
+        absent_before[node] = row[0] if row else None
+        stored.setdefault(node, absent_before[node] == 0)
+    recount = {node for node, now in stored.items() if absent_before[node] == 0 and not now}
+    apply_votes(db, Counter({key: n for key, n in votes.items() if not stored[key[0]] and key[0] not in recount}))
+    for node in sorted(recount | {node for node, now in stored.items() if now and absent_before[node]}):
+        conn.execute("delete from cited_values where node_id = ?", [node])
+    for node in sorted(recount):
+        again: Counter = Counter()
+        for values in conn.execute(f"select {VOTED_COLUMNS} from edges e join refs r "
+                                   "on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.target = ?", [node]):
+            vote(again, node, values, 1)
+        apply_votes(db, again)
 
 
 def _index_cited_titles(db: sqlite_utils.Database, changed: dict) -> None:
@@ -284,12 +312,11 @@ def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set
     return len(rows)
 
 
-def _recount_node(db: sqlite_utils.Database, node: str, cited_by_change: int) -> None:
+def _recount_node(db: sqlite_utils.Database, node: str, cited_by_change: int, stored: bool) -> None:
     """A node only cited by what changed (its own renditions did not): a stored document's
     row changes only by its count of citing documents (one statement, not a rewrite); an
     only-cited one's, by what its citations say too."""
-    row = db.conn.execute("select absent from nodes where node_id = ?", [node]).fetchone()
-    if row is None or row[0]:  # no rendition of its own either before or now
+    if not stored:  # no rendition of its own either before or now
         _write_node(db, node, cited_by_change, only_cited=True)
     elif cited_by_change:
         db.conn.execute("update nodes set cited_by = cited_by + ? where node_id = ?", [cited_by_change, node])
@@ -302,7 +329,7 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0, 
     only_cited: the caller knows it has no rendition (so it cites nothing).
     """
     conn = db.conn
-    old = conn.execute("select cited_by, id_key, id_number from nodes where node_id = ?", [node]).fetchone()
+    old = conn.execute("select cited_by, id_key, id_number, absent from nodes where node_id = ?", [node]).fetchone()
     cited_by = (old[0] if old else 0) + cited_by_change
     cites = 0 if only_cited else \
         conn.execute("select count(distinct target) from edges where source = ?", [node]).fetchone()[0]
@@ -327,9 +354,9 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0, 
         return
     row.update(cited_by=cited_by, cites=cites, id_key=id_key(row["so_hieu"] or ""),
                id_number=id_number(row["so_hieu"] or ""))
-    if old and tuple(old[1:]) == (row["id_key"], row["id_number"]):
-        # the same lookup keys: an update that leaves their indexes alone (two random pages fewer)
-        changed = [c for c in row if c not in ("node_id", "id_key", "id_number")]
+    if old and tuple(old[1:]) == (row["id_key"], row["id_number"], row["absent"]):
+        # the same lookup keys: an update that leaves their indexes alone (random pages fewer)
+        changed = [c for c in row if c not in ("node_id", "id_key", "id_number", "absent")]
         conn.execute(f"update nodes set {', '.join(f'{c} = ?' for c in changed)} where node_id = ?",
                      [*(row[c] for c in changed), node])
     else:

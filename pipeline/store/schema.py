@@ -22,7 +22,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -97,7 +97,8 @@ TABLES = {
         id integer primary key, kind text, key text, type text, jurisdiction text, title text, scope text,
         unique (kind, key, title))""",
     # how many citations of a document give each type, date, title and issuer: a document known only
-    # from citations is described by the most frequent, kept by deltas as edges come and go
+    # from citations is described by the most frequent, kept by deltas as edges come and go (only
+    # while it is only cited: a stored one is described by its primary rendition)
     "cited_values": """create table cited_values (
         node_id text, field text, value text, n integer, primary key (node_id, field, value)) without rowid""",
 }
@@ -135,8 +136,9 @@ INDEXES = [
     "create index if not exists nodes_id_key on nodes(id_key)",
     "create index if not exists nodes_id_number on nodes(id_number)",
     "create index if not exists edges_target on edges(target, source)",
-    # the audit's documents to collect, most cited first, without reading the stored ones
-    "create index if not exists nodes_absent on nodes(cited_by) where absent = 1",
+    # the audit's documents to collect without reading the stored ones; not by cited_by, which
+    # every new citation of one moves (two more random pages per citation)
+    "create index if not exists nodes_absent on nodes(absent) where absent = 1",
     "create index if not exists edges_source on edges(source, target)",
 ]
 
@@ -239,10 +241,7 @@ def _from_v1(db: sqlite_utils.Database) -> None:
     """Version 1 (one `documents` table of every file's documents, graph tables rebuilt
     wholesale, FTS over folded text only) to version 2."""
     conn = db.conn
-    for fts in ("passages_fts",):
-        conn.execute(f"drop table if exists [{fts}]")
-        for trigger in ("ai", "ad", "au"):
-            conn.execute(f"drop trigger if exists [passages_{trigger}]")
+    _drop_fts(db, "passages_fts")
     for table in ("edges", "nodes", "document_matches"):  # derived: rebuilt by the corpus update
         conn.execute(f"drop table if exists [{table}]")
     conn.execute("alter table documents rename to renditions")
@@ -299,24 +298,24 @@ def _from_v3(db: sqlite_utils.Database) -> None:
                  "from renditions r where r.doc_id = passages.doc_id)")
     conn.execute("update titles set scope = scope_tokens(kind, type, jurisdiction)")
     for fts, (table, columns) in FTS.items():
-        conn.execute(f"drop table if exists [{fts}]")
-        for trigger in ("ai", "ad", "au"):
-            conn.execute(f"drop trigger if exists [{table}_{trigger}]")
+        _drop_fts(db, fts)
         _create_fts(db, fts, table, columns)
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
     conn.execute(CITED_VALUES)
     conn.execute(NODE_ISSUERS)
 
 
-# cited_values (store.VOTED) counted from every edge at once: edges read in their stored order with each one's
-# refs row beside it (by target through the index, the refs rows are read in random order: 4× slower)
+# cited_values (store.VOTED) counted from every edge of a document not stored, at once: edges read in their
+# stored order with each one's refs row beside it (by target through the index, the refs rows are read in
+# random order: 4× slower)
 CITED_VALUES = """insert into cited_values (node_id, field, value, n)
     select target, field, value, count(*) from (
         select e.target, f.field, case f.field when 'type' then r.type when 'date' then r.date
                                                when 'title' then r.title else r.issuer end as value
         from edges e not indexed join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq
         cross join (select 'type' as field union all select 'date' union all select 'title'
-                    union all select 'issuer') f)
+                    union all select 'issuer') f
+        where e.target not in (select node_id from nodes where absent = 0))
     where coalesce(value, '') != '' group by target, field, value"""
 
 
@@ -359,5 +358,26 @@ def _from_v7(db: sqlite_utils.Database) -> None:
     _finish(db)
 
 
+def _from_v8(db: sqlite_utils.Database) -> None:
+    """Version 8 to 9: what citations say is kept for documents only cited, the index of those
+    no longer orders them by cited_by, and a title's scope is one token (its FTS index rewritten)."""
+    conn = db.conn
+    conn.execute("drop index if exists nodes_absent")
+    conn.execute("delete from cited_values where node_id in (select node_id from nodes where absent = 0)")
+    _drop_fts(db, "titles_fts")
+    conn.create_function("scope_tokens", 3, scope_tokens, deterministic=True)
+    conn.execute("update titles set scope = scope_tokens(kind, type, jurisdiction)")
+    _finish(db)
+    conn.execute("insert into titles_fts (titles_fts) values ('rebuild')")
+
+
+def _drop_fts(db: sqlite_utils.Database, fts: str) -> None:
+    """An FTS table and the triggers that keep it, for _finish to create again."""
+    table = FTS[fts][0]
+    db.conn.execute(f"drop table if exists [{fts}]")
+    for trigger in ("ai", "ad", "au"):
+        db.conn.execute(f"drop trigger if exists [{table}_{trigger}]")
+
+
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
-              7: _from_v7}  # from version n to n + 1
+              7: _from_v7, 8: _from_v8}  # from version n to n + 1
