@@ -176,6 +176,23 @@ def test_a_header_whose_type_disagrees_with_its_symbol(corpus):
     assert f.documents == ["/corpus/a.txt"] and f.evidence[0].quote == "Số: 12/QĐ-UBND"
 
 
+# -- malformed_number -----------------------------------------------------------------------------
+
+def test_a_doubtful_symbol_is_a_malformed_number_with_every_file_that_writes_it(corpus):
+    cut = lambda: Reference(**{**vars(ref("48-NQ/T", "2020-02-01", type="Nghị quyết")),
+                               "doubtful": "'T' is cut short: NQ/TW?"})
+    db = corpus(doc("a.txt", [cut(), ref("45/2020/NĐ-CP", "2020-04-09", type="Nghị định")]), doc("b.txt", [cut()]))
+    [f] = kinds(db, "malformed_number")
+    assert (f.id, f.year, f.documents) == ("48-NQ/T", 2020, ["/corpus/a.txt", "/corpus/b.txt"])
+    assert "cut short" in f.detail and f.facts["doubt"] == "'T' is cut short: NQ/TW?"
+    assert f.evidence[0].quote.startswith("Nghị quyết số 48-NQ/T")
+
+
+def test_citations_that_check_out_are_not_malformed(corpus):
+    db = corpus(doc("a.txt", [ref("45/2020/NĐ-CP", "2020-04-09", type="Nghị định")]))
+    assert kinds(db, "malformed_number") == []
+
+
 # -- missing_number / missing_date ----------------------------------------------------------------
 
 BLANK_HEADER = "Số: /BC-STTTT\n\nTuyên Quang, ngày tháng 5 năm 2022\n\nBÁO CÁO\n"

@@ -144,58 +144,67 @@ def test_the_store_checkpoints_its_wal_every_few_tens_of_megabytes(tmp_path):
     assert pragma("journal_size_limit") == store.CHECKPOINT_PAGES * pragma("page_size")
 
 
-def test_a_version_7_store_gets_its_nodes_keyed_without_rowid(tmp_path):
+def _graph_store(path, docs=None):
+    """A store of docs (by default a plan citing a decision) with its graph built."""
     from vanban.pipeline.corpus.graph import build_graph
-    path = tmp_path / "v7.db"
     db = store.open_db(path)
-    store.save_documents(db, "a.txt", "f1", [make_document(TEXT, "a.txt")])
+    for doc in docs or [make_document(TEXT, "a.txt")]:
+        store.save_documents(db, doc.source, doc.sha256, [doc])
     build_graph(db)
-    rows = db.execute("select * from nodes order by node_id").fetchall()
-    assert len(rows) == 2  # the plan and the decision it cites
-    db.conn.executescript("""  -- nodes as version 7 kept them: a rowid table
-        create table nodes_rowid as select * from nodes; drop table nodes;
-        alter table nodes_rowid rename to nodes;
-        update meta set value = '7' where key = 'schema_version';""")
+    return db
+
+
+def _upgraded(db, path, version: int, script: str):
+    """The store rewritten as schema `version` kept it (script), opened again: the upgrade runs."""
+    db.conn.executescript(f"{script}; update meta set value = '{version}' where key = 'schema_version';")
     db = store.open_db(path)
     assert db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+    return db
+
+
+def test_a_version_7_store_gets_its_nodes_keyed_without_rowid(tmp_path):
+    db = _graph_store(tmp_path / "v7.db")
+    rows = db.execute("select * from nodes order by node_id").fetchall()
+    assert len(rows) == 2  # the plan and the decision it cites
+    db = _upgraded(db, tmp_path / "v7.db", 7, """  -- nodes as version 7 kept them: a rowid table
+        create table nodes_rowid as select * from nodes; drop table nodes;
+        alter table nodes_rowid rename to nodes""")
     assert db.execute("select * from nodes order by node_id").fetchall() == rows
     assert "without rowid" in db.execute("select sql from sqlite_master where name = 'nodes'").fetchone()[0]
     assert {"nodes_id_key", "nodes_id_number", "nodes_absent"} <= {i.name for i in db["nodes"].indexes}
 
 
 def test_a_version_8_store_keeps_what_citations_say_only_of_documents_not_stored(tmp_path):
-    from vanban.pipeline.corpus.graph import build_graph
-    path = tmp_path / "v8.db"
-    db = store.open_db(path)
-    store.save_documents(db, "a.txt", "f1", [make_document(TEXT, "a.txt")])
-    build_graph(db)
+    db = _graph_store(tmp_path / "v8.db")
     kept = db.execute("select * from cited_values order by node_id, field, value").fetchall()
     (plan,) = [r[0] for r in db.execute("select node_id from nodes where absent = 0")]
-    db.conn.executescript(f"""  -- as version 8 kept them: the stored plan described too, absent ones by cited_by
+    db = _upgraded(db, tmp_path / "v8.db", 8, f"""  -- the stored plan described too, absent ones by cited_by
         insert into cited_values values ('{plan}', 'type', 'Kế hoạch', 1);
-        drop index nodes_absent; create index nodes_absent on nodes(cited_by) where absent = 1;
-        update meta set value = '8' where key = 'schema_version';""")
-    db = store.open_db(path)
-    assert db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+        drop index nodes_absent; create index nodes_absent on nodes(cited_by) where absent = 1""")
     assert db.execute("select * from cited_values order by node_id, field, value").fetchall() == kept
     assert "nodes(absent)" in db.execute("select sql from sqlite_master where name = 'nodes_absent'").fetchone()[0]
 
 
 def test_a_version_8_store_gets_one_scope_token_per_title(tmp_path):
-    from vanban.pipeline.corpus.graph import build_graph
     from vanban.pipeline.corpus.resolve import title_candidates
     from tests.citation_store import documents
-    path = tmp_path / "v8.db"
-    db = store.open_db(path)
-    for doc in documents():  # a citation carrying a title, and a header-less plan
-        store.save_documents(db, doc.source, doc.sha256, [doc])
-    build_graph(db)
+    db = _graph_store(tmp_path / "v8.db", documents())  # a citation carrying a title, and a header-less plan
     titles = db.execute("select kind, key, type, jurisdiction, title from titles order by id").fetchall()
     assert titles
-    db.conn.executescript("""  -- scope as three tokens, as version 8 wrote it
-        update titles set scope = 'k' || kind || ' tx jy'; update meta set value = '8' where key = 'schema_version';""")
-    db = store.open_db(path)
+    db = _upgraded(db, tmp_path / "v8.db", 8, "update titles set scope = 'k' || kind || ' tx jy'")  # three tokens
     assert db.execute("select kind, key, type, jurisdiction, title from titles order by id").fetchall() == titles
     for kind, key, doc_type, jurisdiction, title in titles:  # each found again through the index
         found = title_candidates(db, kind, {"type": doc_type, "province": jurisdiction, "title": title})
         assert key in {c["key"] for c in found}
+
+
+def test_a_citations_doubt_is_stored_and_a_version_9_store_gains_its_column(tmp_path):
+    path = tmp_path / "v9.db"
+    db = store.open_db(path)
+    doc = make_document("Căn cứ Nghị quyết số 48-NQ/T ngày 01/02/2020;", "a.txt")
+    store.save_documents(db, "a.txt", "f1", [doc])
+    assert [r[0] for r in db.execute("select doubtful from refs")] == [doc.references[0].doubtful]
+    assert "cut short" in doc.references[0].doubtful
+    db = _upgraded(db, path, 9, "drop index refs_doubtful; alter table refs drop column doubtful")  # no doubt
+    assert [r[0] for r in db.execute("select doubtful from refs")] == [None]  # filled when ingested again
+    assert "refs_doubtful" in {i.name for i in db["refs"].indexes}

@@ -35,7 +35,8 @@ def audit_command(db_path, kinds, fail_on, bench_docs, out):
 
     Kinds: conflicting_date (17/NQ-CP cited as 09/3/2019 and as 07/3/2019),
     suspected_year_typo (04/KH-UBND of 11/01/2021 and of 11/01/2022, same subject),
-    type_symbol_mismatch (Quyết định số 2323/BTTTT-THH), missing_number / missing_date
+    type_symbol_mismatch (Quyết định số 2323/BTTTT-THH), malformed_number (a ký hiệu
+    that fits no known form: Nghị quyết số 48-NQ/T), missing_number / missing_date
     (Số: /BC-STTTT, ngày  tháng 5 năm 2022), cites_future, unresolved, and
     missing_document: what to go and collect, most cited first, by issuer and type.
     Finding nothing is a clean corpus: exit 0.

@@ -33,8 +33,8 @@ from vanban.pipeline.corpus.graph import ensure_graph
 from vanban.pipeline.corpus.resolve import NATIONAL, document_jurisdiction
 
 
-KINDS = ("conflicting_date", "suspected_year_typo", "type_symbol_mismatch", "missing_number", "missing_date",
-         "cites_future", "unresolved", "missing_document")
+KINDS = ("conflicting_date", "suspected_year_typo", "type_symbol_mismatch", "malformed_number", "missing_number",
+         "missing_date", "cites_future", "unresolved", "missing_document")
 
 # Evidence kept per finding: enough to see the problem, bounded for documents cited a thousand times.
 MAX_EVIDENCE = 6
@@ -454,6 +454,26 @@ def check_type_symbols(corpus: _Corpus) -> list[Finding]:
     return findings
 
 
+def check_malformed_numbers(corpus: _Corpus) -> list[Finding]:
+    """Citations whose ký hiệu fits no form the tables know, kept as read: 'Nghị quyết số 48-NQ/T'
+    (cut short), 'KH-ZQ#X'. One finding per number as read, with every file that writes it so.
+
+    Through the index of doubtful citations: the others are never read."""
+    groups = defaultdict(list)
+    for ref in _refs(corpus, "select r.* from refs r indexed by refs_doubtful join renditions d on d.doc_id = r.doc_id "
+                             "where r.doubtful is not null and (d.is_primary = 1 or d.node_id is null)"):
+        groups[ref["ref_id"]].append(ref)
+    findings = []
+    for ref_id, refs in sorted(groups.items()):
+        years = {r["year"] for r in refs}
+        findings.append(Finding(
+            "malformed_number", ref_id, years.pop() if len(years) == 1 else None,
+            _sources(corpus, {r["doc_id"] for r in refs}),
+            f"{refs[0]['type'] or 'Văn bản'} số {ref_id}: {refs[0]['doubtful']}", _ref_evidence(corpus, refs),
+            {"type": refs[0]["type"], "symbol": refs[0]["symbol"], "doubt": refs[0]["doubtful"]}))
+    return findings
+
+
 def check_header_blanks(corpus: _Corpus) -> list[Finding]:
     """Headers that leave the number or the day blank: 'Số: /BC-STTTT', 'ngày   tháng 5 năm 2022'."""
     findings = []
@@ -622,6 +642,7 @@ def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None, prog
         (("conflicting_date",), lambda: check_conflicting_dates(corpus)),
         (("suspected_year_typo",), lambda: check_year_typos(corpus)),
         (("type_symbol_mismatch",), lambda: check_type_symbols(corpus)),
+        (("malformed_number",), lambda: check_malformed_numbers(corpus)),
         (("missing_number", "missing_date"), lambda: check_header_blanks(corpus)),
         (("cites_future",), lambda: check_future_citations(corpus)),
         (("unresolved",), lambda: check_unresolved(corpus, known)),

@@ -5,7 +5,7 @@ cite ten documents each: three national ones, most of them a few popular decrees
 seven local ones, some stored and some only cited. Some documents lost their header
 (citations elsewhere carry their title), some leave the number or the day blank, a
 few have a scan beside the text file; a few citations give no year, two dates, a year
-one too late, or a type their ký hiệu contradicts.
+one too late, a type their ký hiệu contradicts, or a ký hiệu cut short.
 
 Every document is a pure function of its index, so a million are written without
 keeping them in memory, and the same document comes out either as rows for a bulk
@@ -33,6 +33,7 @@ from typing import Iterable, Iterator, NamedTuple, Optional
 
 from tqdm import tqdm
 
+from vanban.extractors.symbols import check_symbol
 from vanban.models.records import STORED_SPAN, Document, Identity, Measure, Mention, Page, Passage, Reference, Span
 from vanban.models.vietnamese import fold
 from vanban.pipeline import store
@@ -70,7 +71,7 @@ HEADERLESS = 0.02  # the header is lost: no number, no ký hiệu
 BLANK_NUMBER = 0.005  # 'Số:    /KH-UBND'
 BLANK_DAY = 0.01  # 'ngày    tháng 3 năm 2021'
 SCAN = 0.03  # a scan beside the text file: a second rendition of the document
-YEARLESS, TWO_DATES, YEAR_TYPO, TYPE_MISMATCH = 0.003, 0.003, 0.002, 0.002
+YEARLESS, TWO_DATES, YEAR_TYPO, TYPE_MISMATCH, CUT_SHORT = 0.003, 0.003, 0.002, 0.002, 0.002
 
 LEADS = ("Kế hoạch triển khai", "Về việc thực hiện", "Phê duyệt đề án", "Triển khai thực hiện",
          "Về việc tăng cường", "Kết quả thực hiện")
@@ -134,6 +135,15 @@ def _date_in(year: int, position: float) -> str:
     """A date `position` (0..1) of the way through the year; a later position never gives an earlier date."""
     months = 12 * position
     return f"{year}-{1 + int(months):02d}-{1 + int(28 * (months - int(months))):02d}"
+
+
+def _as_written(cited: Cited, how: dict) -> tuple[str, str, Optional[str]]:
+    """(id, ký hiệu, doubt) as a citation writes them: cut short, 'KH-UBND' → 'KH-U', the symbol
+    check's note says why it is doubtful."""
+    if not how.get("cut_short"):
+        return cited.id, cited.symbol, None
+    cut = cited.symbol[:cited.symbol.rindex("-") + 2]
+    return cited.id[:len(cited.id) - len(cited.symbol)] + cut, cut, check_symbol(cut).note
 
 
 def _written(date: str) -> str:
@@ -264,6 +274,8 @@ class SyntheticCorpus:
                 how.update(year=cited.year + 1, dates=[f"{cited.year + 1}{cited.date[4:]}"], title=cited.title)
             elif problem < YEARLESS + TWO_DATES + YEAR_TYPO + TYPE_MISMATCH:
                 how["type"] = "Quyết định" if cited.type == "Kế hoạch" else "Kế hoạch"
+            elif problem < YEARLESS + TWO_DATES + YEAR_TYPO + TYPE_MISMATCH + CUT_SHORT:
+                how["cut_short"] = True  # OCR kept one letter of the ký hiệu's last piece: 'KH-U'
             chosen[key] = (cited, how)
         return list(chosen.values())
 
@@ -292,19 +304,20 @@ class SyntheticCorpus:
         text += heading + "\n"
         references, start = [], len(text)
         for target, how in refs:
+            written, symbol, doubt = _as_written(target, how)
             mentions = []
             for date_given in how["dates"] or [None]:
-                words = f"{how['type']} số {target.id}" + (f" ngày {_written(date_given)}" if date_given else "")
+                words = f"{how['type']} số {written}" + (f" ngày {_written(date_given)}" if date_given else "")
                 words += f" của {target.issuer}" if target.province is None else ""
                 words += f" về việc {how['title']}" if how["title"] and not mentions else ""
                 text += "Căn cứ "
                 mentions.append(Mention(words, _span(len(text), len(words))))
                 text += words + ";\n"
             references.append(Reference(
-                id=target.id, type=how["type"], number=target.number, symbol=target.symbol, year=how["year"],
+                id=written, type=how["type"], number=target.number, symbol=symbol, year=how["year"],
                 date=how["dates"][0] if how["dates"] else None, issuer=target.issuer,
                 jurisdiction=target.jurisdiction, relation=how["relation"], title=how["title"], mentions=mentions,
-                dates=list(how["dates"])))
+                dates=list(how["dates"]), doubtful=doubt))
         if references:
             passages.append(Passage("paragraph", 0, _span(start, len(text) - 1 - start), text[start:len(text) - 1]))
         sentence, unit, kind, metric = rng.choice(FIGURES)
@@ -340,7 +353,8 @@ RENDITION_COLUMNS = ("doc_id", "sha256", "source", "source_name", "pages", "ocr_
                      "identity_notes", "warnings", "clean_text", "ingested_at", "node_id", "is_primary",
                      "identity_spans")
 REF_COLUMNS = ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "date", "dates", "issuer",
-               "jurisdiction", "relation", "title", "mentions", "n_mentions", "resolved_year", "resolved_jurisdiction")
+               "jurisdiction", "relation", "title", "mentions", "n_mentions", "doubtful", "resolved_year",
+               "resolved_jurisdiction")
 PASSAGE_COLUMNS = ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded", "facets")
 COLUMNS = {"renditions": RENDITION_COLUMNS, "pages": ("doc_id", "page", "method", "ocr_confidence", "text"),
            "passages": PASSAGE_COLUMNS, "refs": REF_COLUMNS, "measures": ("doc_id", "seq", *MEASURE_COLUMNS),
@@ -368,7 +382,8 @@ def rows(doc: Document) -> dict[str, list[tuple]]:
         "refs": [(key, i, r.id, r.type, r.number, r.symbol, r.year, r.date, json.dumps(r.dates), r.issuer,
                   r.jurisdiction, r.relation, r.title,
                   json.dumps([{"text": m.text, **m.span.stored()} for m in r.mentions], ensure_ascii=False),
-                  len(r.mentions), r.year if stated(r) else None, r.jurisdiction if stated(r) else None)
+                  len(r.mentions), r.doubtful, r.year if stated(r) else None,
+                  r.jurisdiction if stated(r) else None)
                  for i, r in enumerate(doc.references)],
         "measures": [(key, i, *[{**vars(m), **m.span.stored()}[c] for c in MEASURE_COLUMNS])
                      for i, m in enumerate(doc.measures)],

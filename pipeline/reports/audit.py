@@ -19,6 +19,7 @@ TITLES = {
     "conflicting_date": "One document cited with different dates",
     "suspected_year_typo": "Same number, day and subject, different year: a mistyped year",
     "type_symbol_mismatch": "Written type disagrees with the ký hiệu",
+    "malformed_number": "Ký hiệu that fits no known form: misread or mistyped",
     "missing_number": "Header leaves the number blank",
     "missing_date": "Header leaves the day blank",
     "cites_future": "Citation dated after the citing document",

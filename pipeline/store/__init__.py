@@ -242,11 +242,11 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
                  ((key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text), facets)
                   for i, p in enumerate(doc.passages)))
     _insert_rows(db, "refs", ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "date", "dates",
-                              "issuer", "jurisdiction", "relation", "title", "mentions", "n_mentions"),
+                              "issuer", "jurisdiction", "relation", "title", "mentions", "n_mentions", "doubtful"),
                  ((key, i, r.id, r.type, r.number, r.symbol, r.year, r.date, json.dumps(r.dates), r.issuer,
                    r.jurisdiction, r.relation, r.title,
                    json.dumps([{"text": m.text, **m.span.stored()} for m in r.mentions], ensure_ascii=False),
-                   len(r.mentions))
+                   len(r.mentions), r.doubtful)
                   for i, r in enumerate(doc.references)))
     _insert_rows(db, "measures", ("doc_id", "seq", *MEASURE_COLUMNS),
                  ((key, i, *_values(m, MEASURE_COLUMNS)) for i, m in enumerate(doc.measures)))

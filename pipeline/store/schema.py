@@ -22,7 +22,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -63,6 +63,7 @@ TABLES = {
         symbol text, year integer, date text, dates text, issuer text, jurisdiction text, relation text,
         title text, mentions text, n_mentions integer,
         resolved_year integer, resolved_jurisdiction text, resolution_note text,
+        doubtful text,  -- why the ký hiệu may be misread (extractors/symbols.py), null when it checks out
         primary key (doc_id, seq))""",
     "measures": f"""create table measures (
         doc_id text references renditions(doc_id), seq integer, {_columns(Measure)}, primary key (doc_id, seq))""",
@@ -129,6 +130,8 @@ INDEXES = [
     "create index if not exists refs_ref_id on refs(ref_id, year, jurisdiction)",
     # the citations the corpus update re-resolves: a decree's few without a year, not its 100,000
     "create index if not exists refs_open on refs(ref_id) where year is null or jurisdiction is null",
+    # the audit's malformed numbers: the few doubtful citations, without reading the rest
+    "create index if not exists refs_doubtful on refs(doc_id) where doubtful is not null",
     "create index if not exists measures_kind on measures(kind)",
     "create index if not exists files_sha on files(file_sha256)",
     "create index if not exists file_renditions_doc on file_renditions(doc_id)",
@@ -379,5 +382,12 @@ def _drop_fts(db: sqlite_utils.Database, fts: str) -> None:
         db.conn.execute(f"drop trigger if exists [{table}_{trigger}]")
 
 
+def _from_v9(db: sqlite_utils.Database) -> None:
+    """Version 9 to 10: why a citation's ký hiệu is doubtful (null in rows saved before; a file
+    ingested again fills it)."""
+    _add_missing_columns(db)
+    _finish(db)
+
+
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
-              7: _from_v7, 8: _from_v8}  # from version n to n + 1
+              7: _from_v7, 8: _from_v8, 9: _from_v9}  # from version n to n + 1
