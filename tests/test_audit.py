@@ -259,6 +259,17 @@ def test_two_known_years_leave_the_citation_unresolved(corpus):
     assert len(kinds(db, "missing_document")) == 2
 
 
+
+def test_a_year_only_a_scan_twin_gives_does_not_count(corpus):
+    """A document's scan misreads the year its text copy gives: only the text speaks for it."""
+    text = doc("a.txt", [ref("14/CT-TTg", "2019-06-07", jurisdiction="national")], so_hieu="5/KH-UBND")
+    scan = doc("a_scan.pdf", [ref("14/CT-TTg", "2018-06-07", jurisdiction="national")], so_hieu="5/KH-UBND")
+    scan.pages = [Page(1, scan.pages[0].text, "ocr", 80.0)]
+    db = corpus(text, scan, doc("c.txt", [ref("14/CT-TTg", jurisdiction="national")], date="2021-01-01"))
+    assert kinds(db, "unresolved") == []
+    assert [(f.id, f.year) for f in kinds(db, "missing_document")] == [("14/CT-TTg", 2019)]
+
+
 # -- missing_document -----------------------------------------------------------------------------
 
 def test_missing_documents_ranked_by_citations_and_grouped(corpus):

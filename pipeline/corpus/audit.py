@@ -299,16 +299,30 @@ def same_subject(a: Optional[str], b: Optional[str]) -> bool:
 
 # -- the checks ---------------------------------------------------------------------------------
 
+_PRIMARY = "(d.is_primary = 1 or d.node_id is null)"  # the citations view's rule, written out
+
+
 def _resolved_years(corpus: _Corpus) -> dict:
-    """(id, jurisdiction) → the years the corpus knows for it, for the ids some citation gives no year."""
+    """(id, jurisdiction) → the years the corpus knows for it, for the ids some citation gives no year.
+
+    The few yearless ids come through the index of open citations, and each one's years through
+    the index on ref_id, a citing rendition read only to check it speaks for its document: one
+    pass over every citation took 80 s at 1,000,000 documents."""
+    conn = corpus.db.conn
     years = defaultdict(set)
-    yearless = "(select ref_id from citations where year is null)"
-    for row in corpus.db.query("select distinct ref_id, jurisdiction, year from citations where year is not null"
-                               f" and ref_id in {yearless}"):
-        years[(row["ref_id"], row["jurisdiction"])].add(row["year"])
-    for row in corpus.db.query("select distinct so_hieu, jurisdiction, year from documents where year is not null"
-                               f" and so_hieu in {yearless}"):
-        years[(row["so_hieu"], row["jurisdiction"])].add(row["year"])
+    yearless = [r[0] for r in conn.execute(
+        "select distinct r.ref_id from refs r indexed by refs_open join renditions d on d.doc_id = r.doc_id "
+        f"where r.year is null and {_PRIMARY} order by 1")]
+    for ref_id in yearless:
+        for jurisdiction, year in conn.execute(
+                "select distinct jurisdiction, year from refs where ref_id = ? and year is not null", [ref_id]):
+            if conn.execute("select 1 from refs r join renditions d on d.doc_id = r.doc_id where r.ref_id = ? "
+                            f"and r.year = ? and r.jurisdiction is ? and {_PRIMARY} limit 1",
+                            [ref_id, year, jurisdiction]).fetchone():
+                years[(ref_id, jurisdiction)].add(year)
+        for jurisdiction, year in conn.execute(
+                "select distinct jurisdiction, year from documents where so_hieu = ? and year is not null", [ref_id]):
+            years[(ref_id, jurisdiction)].add(year)
     return years
 
 
