@@ -475,7 +475,7 @@ def check_malformed_numbers(corpus: _Corpus) -> list[Finding]:
     Through the index of doubtful citations: the others are never read."""
     groups = defaultdict(list)
     for ref in _refs(corpus, "select r.* from refs r indexed by refs_doubtful join renditions d on d.doc_id = r.doc_id "
-                             "where r.doubtful is not null and (d.is_primary = 1 or d.node_id is null)"):
+                             f"where r.doubtful is not null and {_PRIMARY}"):
         groups[ref["ref_id"]].append(ref)
     findings = []
     for ref_id, refs in sorted(groups.items()):
