@@ -259,7 +259,6 @@ def test_two_known_years_leave_the_citation_unresolved(corpus):
     assert len(kinds(db, "missing_document")) == 2
 
 
-
 def test_a_year_only_a_scan_twin_gives_does_not_count(corpus):
     """A document's scan misreads the year its text copy gives: only the text speaks for it."""
     text = doc("a.txt", [ref("14/CT-TTg", "2019-06-07", jurisdiction="national")], so_hieu="5/KH-UBND")
