@@ -208,3 +208,37 @@ def test_a_citations_doubt_is_stored_and_a_version_9_store_gains_its_column(tmp_
     db = _upgraded(db, path, 9, "drop index refs_doubtful; alter table refs drop column doubtful")  # no doubt
     assert [r[0] for r in db.execute("select doubtful from refs")] == [None]  # filled when ingested again
     assert "refs_doubtful" in {i.name for i in db["refs"].indexes}
+
+
+def test_rendition_keys_grow_as_files_are_stored_and_are_never_given_twice(tmp_path):
+    db = store.open_db(tmp_path / "v.db")
+    a, b, c = (make_document(TEXT.replace("187", n), f"{n}.txt") for n in ("187", "188", "189"))
+    [key_a] = store.save_documents(db, "a.txt", "fa", [a])
+    [key_b] = store.save_documents(db, "b.txt", "fb", [b])
+    assert key_a < key_b and len(key_a) == 16
+    store.remove_paths(db, ["b.txt"])  # the newest rendition goes: its key is not given again
+    [key_c] = store.save_documents(db, "c.txt", "fc", [c])
+    assert key_c > key_b
+    # the same text from another file is the rendition already stored, under its key
+    assert store.save_documents(db, "copy-of-a.txt", "fa2", [a]) == [key_a]
+    assert db["renditions"].count == 2
+
+
+def test_a_version_10_store_keeps_its_hash_keys_and_new_renditions_sort_after_them(tmp_path):
+    path = tmp_path / "v10.db"
+    db = store.open_db(path)
+    store.save_documents(db, "a.txt", "fa", [make_document(TEXT, "a.txt")])
+    db = _upgraded(db, path, 10, """  -- version 10 keyed a rendition by its content hash
+        pragma foreign_keys = off; drop index renditions_sha; delete from meta where key = 'renditions_made';
+        update renditions set doc_id = substr(sha256, 1, 16);
+        update file_renditions set doc_id = (select doc_id from renditions);
+        update pages set doc_id = (select doc_id from renditions);
+        update passages set doc_id = (select doc_id from renditions);
+        update refs set doc_id = (select doc_id from renditions);
+        update measures set doc_id = (select doc_id from renditions); pragma foreign_keys = on""")
+    [old] = [r[0] for r in db.execute("select doc_id from renditions")]
+    assert "renditions_sha" in {i.name for i in db["renditions"].indexes}
+    new = make_document(TEXT.replace("187", "188"), "b.txt")
+    [key] = store.save_documents(db, "b.txt", "fb", [new])
+    assert key > old  # every hex digit sorts before 'r'
+    assert store.save_documents(db, "a-again.txt", "fa2", [make_document(TEXT, "a.txt")]) == [old]

@@ -217,9 +217,9 @@ class SyntheticCorpus:
 
     # -- renditions ------------------------------------------------------------------------------
 
-    def doc_id(self, name: str) -> str:
-        """A doc_id as the store makes them (16 hex digits of a hash), stable per seed and name."""
-        return hashlib.blake2b(f"{self.seed}:{name}".encode(), digest_size=8).hexdigest()
+    def content_hash(self, name: str) -> str:
+        """The sha256 a document's text would have: stable per seed and name."""
+        return hashlib.blake2b(f"{self.seed}:{name}".encode(), digest_size=32).hexdigest()
 
     def records(self, start: int, stop: int) -> Iterator[Document]:
         """Local documents start..stop-1 as Documents, a document's scan right after it."""
@@ -335,8 +335,7 @@ class SyntheticCorpus:
                             symbol=None if cited.header == "lost" else cited.symbol, date=date, issuer=cited.issuer,
                             province=cited.province, place=place, title=cited.title, notes=notes, spans=spans)
         source = f"/synthetic/{name}.pdf"
-        sha = self.doc_id(name) + hashlib.sha256(source.encode()).hexdigest()[16:]
-        return Document(source=source, sha256=sha, pages=[Page(1, text, "ocr" if scan else "text",
+        return Document(source=source, sha256=self.content_hash(name), pages=[Page(1, text, "ocr" if scan else "text",
                                                                   90.0 if scan else None)],
                         text=text, identity=identity, passages=passages, references=references, measures=measures)
 
@@ -361,10 +360,10 @@ COLUMNS = {"renditions": RENDITION_COLUMNS, "pages": ("doc_id", "page", "method"
            "files": ("path", "file_sha256", "status", "doc_ids", "at"), "file_renditions": ("path", "doc_id")}
 
 
-def rows(doc: Document) -> dict[str, list[tuple]]:
-    """The rows `store.save_documents` writes for doc, the corpus columns left as a new rendition has
-    them, except a citation stating its year and jurisdiction: resolved to them, as the update would."""
-    key = store.doc_key(doc.sha256)
+def rows(doc: Document, key: str) -> dict[str, list[tuple]]:
+    """The rows `store.save_documents` writes for doc under doc_id key, the corpus columns left as a new
+    rendition has them, except a citation stating its year and jurisdiction: resolved to them, as the
+    update would."""
     ident = doc.identity
     rendition = (key, doc.sha256, doc.source, Path(doc.source.split("#")[0]).name, len(doc.pages), doc.ocr_pages,
                  ident.type, ident.id, ident.number, ident.symbol, ident.date,
@@ -393,9 +392,10 @@ def rows(doc: Document) -> dict[str, list[tuple]]:
 
 
 def write_rows(conn, documents: Iterable[Document], bar=None) -> int:
-    """Documents' rows, CHUNK documents per executemany; returns how many were written."""
+    """Documents' rows, CHUNK documents per executemany, keyed in order as the store keys them;
+    returns how many were written."""
     batch: dict[str, list] = {table: [] for table in COLUMNS}
-    written = 0
+    written, first = 0, store.next_ordinal(conn)
 
     def flush():
         with conn:
@@ -403,9 +403,10 @@ def write_rows(conn, documents: Iterable[Document], bar=None) -> int:
                 conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
                                  f"values ({', '.join('?' * len(columns))})", batch[table])
                 batch[table].clear()
+            store.count_keys(conn, first + written - 1)
 
     for doc in documents:
-        for table, new in rows(doc).items():
+        for table, new in rows(doc, store.rendition_key(first + written)).items():
             batch[table] += new
         written += 1
         if written % CHUNK == 0:

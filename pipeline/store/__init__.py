@@ -42,9 +42,29 @@ def path_text(path: str | Path) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def doc_key(sha256: str) -> str:
-    """Stable document key: the first 16 hex digits of the content hash."""
-    return sha256[:16]
+RENDITIONS_MADE = "renditions_made"  # meta: how many rendition keys the store has given out
+
+
+def rendition_key(ordinal: int) -> str:
+    """The doc_id of the ordinal-th rendition a store keeps: 'r' and 15 hex digits.
+
+    Keys grow as files are stored, so the rows a new file adds to every table and index
+    keyed by doc_id go to their right end, a few pages that stay in cache. A content hash
+    (the key before schema 11, which older rows keep and which sorts before every 'r')
+    put them on a random page of each, the larger the store the likelier one on disk.
+    """
+    return f"r{ordinal:015x}"
+
+
+def next_ordinal(conn: sqlite3.Connection) -> int:
+    """The first ordinal no rendition has had (never one a removed rendition had)."""
+    row = conn.execute("select value from meta where key = ?", [RENDITIONS_MADE]).fetchone()
+    return int(row[0]) + 1 if row else 1
+
+
+def count_keys(conn: sqlite3.Connection, last: int) -> None:
+    """Record that ordinals up to last are given out."""
+    conn.execute("insert or replace into meta (key, value) values (?, ?)", [RENDITIONS_MADE, str(last)])
 
 
 def open_db(path: Path | str = DEFAULT_DB, create: bool = True) -> sqlite_utils.Database:
@@ -218,9 +238,14 @@ def files_under(db: sqlite_utils.Database, folder: str) -> list[str]:
 
 
 def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
-    key = doc_key(doc.sha256)
-    if db.conn.execute("select 1 from renditions where doc_id = ?", [key]).fetchone():
-        _delete_rendition(db, key)  # the same text read again (forced): replaced whole
+    same = db.conn.execute("select doc_id from renditions where sha256 = ?", [doc.sha256]).fetchone()
+    if same:  # the same text read again (forced, or from another file): replaced whole, under its key
+        key = same[0]
+        _delete_rendition(db, key)
+    else:
+        ordinal = next_ordinal(db.conn)
+        key = rendition_key(ordinal)
+        count_keys(db.conn, ordinal)
     ident = doc.identity
     year = int(ident.date[:4]) if ident.date else None
     _upsert(db, "renditions", {

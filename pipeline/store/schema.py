@@ -22,7 +22,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -127,6 +127,8 @@ INDEXES = [
     "create index if not exists renditions_province on renditions(province, is_primary, node_id)",
     "create index if not exists renditions_source_name on renditions(source_name)",
     "create index if not exists renditions_pending on renditions(doc_id) where node_id is null",
+    # the same text read again is the rendition already stored (doc_ids are ordinals, not hashes)
+    "create index if not exists renditions_sha on renditions(sha256)",
     "create index if not exists refs_ref_id on refs(ref_id, year, jurisdiction)",
     # the citations the corpus update re-resolves: a decree's few without a year, not its 100,000
     "create index if not exists refs_open on refs(ref_id) where year is null or jurisdiction is null",
@@ -389,5 +391,11 @@ def _from_v9(db: sqlite_utils.Database) -> None:
     _finish(db)
 
 
+def _from_v10(db: sqlite_utils.Database) -> None:
+    """Version 10 to 11: renditions found by their content hash, for the ordered doc_ids new ones
+    get (the stored ones keep theirs: content hashes, which sort before every new one)."""
+    _finish(db)
+
+
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
-              7: _from_v7, 8: _from_v8, 9: _from_v9}  # from version n to n + 1
+              7: _from_v7, 8: _from_v8, 9: _from_v9, 10: _from_v10}  # from version n to n + 1
