@@ -197,7 +197,12 @@ def _create(db: sqlite_utils.Database) -> None:
 
 
 def _finish(db: sqlite_utils.Database) -> None:
-    """Views, indexes and FTS tables (with their triggers), for a new or migrated store."""
+    """Views, indexes and FTS tables (with their triggers), for a new or migrated store.
+
+    Columns a later version added come first: an old store's step runs this with today's
+    indexes, which may need them (a version 7 store and refs_doubtful, version 10's).
+    """
+    _add_missing_columns(db)
     for name, ddl in VIEWS.items():
         db.conn.execute(f"drop view if exists {name}")
         db.conn.execute(ddl)
