@@ -228,10 +228,16 @@ def test_rendition_keys_grow_as_files_are_stored_and_are_never_given_twice(tmp_p
 
 def test_a_version_10_store_keeps_its_hash_keys_and_new_renditions_sort_after_them(tmp_path):
     path = tmp_path / "v10.db"
-    db = store.open_db(path)
-    store.save_documents(db, "a.txt", "fa", [make_document(TEXT, "a.txt")])
-    db = _upgraded(db, path, 10, """  -- version 10 keyed a rendition by its content hash
-        pragma foreign_keys = off; drop index renditions_sha; delete from meta where key = 'renditions_made';
+    db = _graph_store(path)
+    edges = db.execute("select * from edges order by doc_id, ref_seq").fetchall()
+    assert edges
+    db = _upgraded(db, path, 10, """  -- version 10 keyed a rendition by its content hash, edges by rowid
+        create table edges_rowid as select * from edges; drop table edges;
+        alter table edges_rowid rename to edges;
+        create index edges_target on edges(target, source); create index edges_source on edges(source, target);
+        pragma foreign_keys = off; drop index renditions_sha; drop index renditions_source;
+        delete from meta where key = 'renditions_made';
+        update edges set doc_id = (select substr(sha256, 1, 16) from renditions);
         update renditions set doc_id = substr(sha256, 1, 16);
         update file_renditions set doc_id = (select doc_id from renditions);
         update pages set doc_id = (select doc_id from renditions);
@@ -239,7 +245,11 @@ def test_a_version_10_store_keeps_its_hash_keys_and_new_renditions_sort_after_th
         update refs set doc_id = (select doc_id from renditions);
         update measures set doc_id = (select doc_id from renditions); pragma foreign_keys = on""")
     [old] = [r[0] for r in db.execute("select doc_id from renditions")]
-    assert "renditions_sha" in {i.name for i in db["renditions"].indexes}
+    assert {"renditions_sha", "renditions_source"} <= {i.name for i in db["renditions"].indexes}
+    assert db.execute("select * from edges order by doc_id, ref_seq").fetchall() == \
+        [(old, *edge[1:]) for edge in edges]
+    assert "without rowid" in db.execute("select sql from sqlite_master where name = 'edges'").fetchone()[0]
+    assert {"edges_target", "edges_source"} <= {i.name for i in db["edges"].indexes}
     new = make_document(TEXT.replace("187", "188"), "b.txt")
     [key] = store.save_documents(db, "b.txt", "fb", [new])
     assert key > old  # every hex digit sorts before 'r'

@@ -121,13 +121,13 @@ class _Corpus:
         return self.db.query(f"select {columns} from documents where {where} order by source")
 
     def source(self, doc_id: str) -> str:
-        """A rendition's file, read from the start of its row (not past its text, as docs[] does);
+        """A rendition's file, read from the index renditions_source (not from its row, as docs[] does);
         interned, as is docs[]' (a file named by a thousand findings is held once, whatever the caches drop)."""
         if doc_id not in self.sources:
             if len(self.sources) >= CACHED_DOCUMENTS:
                 self.sources.clear()
             self.sources[doc_id] = sys.intern(self.db.conn.execute(
-                "select source from renditions where doc_id = ?", [doc_id]).fetchone()[0])
+                "select source from renditions indexed by renditions_source where doc_id = ?", [doc_id]).fetchone()[0])
         return self.sources[doc_id]
 
     def refs(self, keys: Iterable[tuple]) -> list[dict]:

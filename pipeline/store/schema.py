@@ -86,9 +86,11 @@ TABLES = {
         node_id text primary key, so_hieu text, id_key text, id_number text, year integer, jurisdiction text,
         type text, date text, title text, doc_id text, doc_ids text, absent integer, cited_by integer,
         cites integer, issuer text) without rowid""",
+    # keyed by (doc_id, ref_seq) alone (without rowid): its indexes then hold that key, so the
+    # citations of a document are found, and named, from edges_target without reading the table
     "edges": """create table edges (
         doc_id text, ref_seq integer, source text, target text, relation text, n_mentions integer,
-        primary key (doc_id, ref_seq))""",
+        primary key (doc_id, ref_seq)) without rowid""",
     # what the corpus update still has to look at: 'node' ids whose rows may be stale and
     # document 'id's whose citations may resolve differently (written with the change itself,
     # so a crash between a write and the update loses nothing)
@@ -129,6 +131,8 @@ INDEXES = [
     "create index if not exists renditions_pending on renditions(doc_id) where node_id is null",
     # the same text read again is the rendition already stored (doc_ids are ordinals, not hashes)
     "create index if not exists renditions_sha on renditions(sha256)",
+    # a rendition's file without reading its row: the audit names the files citing each document
+    "create index if not exists renditions_source on renditions(doc_id, source)",
     "create index if not exists refs_ref_id on refs(ref_id, year, jurisdiction)",
     # the citations the corpus update re-resolves: a decree's few without a year, not its 100,000
     "create index if not exists refs_open on refs(ref_id) where year is null or jurisdiction is null",
@@ -356,16 +360,23 @@ def _from_v6(db: sqlite_utils.Database) -> None:
 
 
 def _from_v7(db: sqlite_utils.Database) -> None:
-    """Version 7 to 8: nodes keyed by node_id alone (a table without rowid), its rows copied in key order."""
-    conn = db.conn
-    columns = ", ".join(f"[{row[1]}]" for row in conn.execute("pragma table_info(nodes)"))
-    conn.execute("alter table nodes rename to nodes_v7")
-    for index in ("nodes_id_key", "nodes_id_number", "nodes_absent"):
-        conn.execute(f"drop index if exists {index}")
-    conn.execute(TABLES["nodes"])
-    conn.execute(f"insert into nodes ({columns}) select {columns} from nodes_v7 order by node_id")
-    conn.execute("drop table nodes_v7")
+    """Version 7 to 8: nodes keyed by node_id alone (a table without rowid)."""
+    _without_rowid(db, "nodes", "node_id")
     _finish(db)
+
+
+def _without_rowid(db: sqlite_utils.Database, table: str, key: str) -> None:
+    """table made again as TABLES defines it (without rowid), its rows copied in key order; its
+    indexes dropped, for _finish to build again."""
+    conn = db.conn
+    columns = ", ".join(f"[{row[1]}]" for row in conn.execute(f"pragma table_info([{table}])"))
+    for (index,) in conn.execute("select name from sqlite_master where type = 'index' and tbl_name = ? "
+                                 "and sql is not null", [table]).fetchall():
+        conn.execute(f"drop index [{index}]")
+    conn.execute(f"alter table [{table}] rename to [{table}_old]")
+    conn.execute(TABLES[table])
+    conn.execute(f"insert into [{table}] ({columns}) select {columns} from [{table}_old] order by {key}")
+    conn.execute(f"drop table [{table}_old]")
 
 
 def _from_v8(db: sqlite_utils.Database) -> None:
@@ -398,7 +409,9 @@ def _from_v9(db: sqlite_utils.Database) -> None:
 
 def _from_v10(db: sqlite_utils.Database) -> None:
     """Version 10 to 11: renditions found by their content hash, for the ordered doc_ids new ones
-    get (the stored ones keep theirs: content hashes, which sort before every new one)."""
+    get (the stored ones keep theirs: content hashes, which sort before every new one), and their
+    files by doc_id; edges keyed by (doc_id, ref_seq) alone (a table without rowid)."""
+    _without_rowid(db, "edges", "doc_id, ref_seq")
     _finish(db)
 
 
