@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import mmap
 import os
 import signal
 import sqlite3
@@ -290,6 +291,8 @@ def _task(path: str, progress: bool):
         time.sleep(60)
     if name.startswith("hungry"):
         return bytearray(2 << 30)  # 2 GB, past the 512 MB budget
+    if name.startswith("modest"):
+        return len(bytearray(100 << 20))  # 100 MB, within it
     return name.upper()
 
 
@@ -313,6 +316,18 @@ def test_memory_and_time_budgets_are_reported_and_the_batch_goes_on(tmp_path, mo
     assert isinstance(hungry, OverBudget) and hungry.limit == "memory" and "512 MB" in str(hungry)
     assert isinstance(slow, OverBudget) and slow.limit == "file time"
     assert results[paths[2]] == "E"
+
+
+def test_the_memory_budget_counts_beside_what_a_worker_inherits(tmp_path):
+    big = mmap.mmap(-1, 1 << 30)  # the parent maps 1 GB (as a Ray worker or a test runner may), untouched
+    try:
+        paths = [str(tmp_path / name) for name in ("modest", "hungry")]
+        with WorkerPool(1, Budgets(memory_mb=512), _task) as pool:
+            results = dict(pool.run(paths))
+    finally:
+        big.close()
+    assert results[paths[0]] == 100 << 20  # a worker limited to 512 MB in all would fail this
+    assert isinstance(results[paths[1]], OverBudget) and results[paths[1]].limit == "memory"
 
 
 def test_workers_die_with_their_parent(tmp_path):

@@ -85,7 +85,8 @@ def main() -> None:
 @click.option("--prune", is_flag=True, help="Forget files gone from the given folders (and their documents).")
 @click.option("--follow-symlinks", is_flag=True, help="Also follow symlinks that lead out of the given folders.")
 @click.option("--memory-limit", type=click.IntRange(min=64), default=None, metavar="MB",
-              help="Memory of one worker process [env VANBAN_MEMORY_MB; default: 2048].")
+              help="Memory one file may take to read, beside what its worker process maps when it "
+                   "starts [env VANBAN_MEMORY_MB; default: 2048].")
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help="Seconds to read one file [env VANBAN_FILE_TIMEOUT; default: 600].")
 @click.option("--ocr-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",

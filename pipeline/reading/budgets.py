@@ -26,8 +26,9 @@ MB = 1 << 20
 class Budgets:
     """The limits every file is read under; each field's env variable is VANBAN_ + its name in capitals."""
 
-    # address space of a worker process and the tesseract it starts (RLIMIT_AS): the
-    # worker, its libraries and one 300 dpi page take about 500 MB
+    # address space a file may take in its reader process and the tesseract it starts
+    # (RLIMIT_AS), beside what the reader maps when it starts (its libraries, copied from
+    # the process it was forked from): one 300 dpi page takes about 300 MB
     memory_mb: int = 2048
     # wall time to read one file, OCR included (a 10-page scan takes about 30 s on one core)
     file_timeout: float = 600.0
@@ -93,10 +94,15 @@ def current() -> Budgets:
 
 
 def enter_worker(budgets: Budgets) -> None:
-    """Set this worker's budgets and its memory limit (children such as tesseract inherit it)."""
+    """Set this worker's budgets and its memory limit (children such as tesseract inherit it).
+
+    The limit is counted from the address space the worker already has: a process forked
+    from a large one (a Ray worker maps 1.3 GB, a test runner some 800 MB) would otherwise
+    start over its limit, and fail whichever allocation first needs a new mapping.
+    """
     global _current
     _current = budgets
-    limit = budgets.memory_mb * MB
+    limit = (budgets.memory_mb + mapped_mb()) * MB
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
@@ -104,6 +110,18 @@ def enter_worker(budgets: Budgets) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # a platform without RLIMIT_AS: the wall-time limit still holds
         pass
+
+
+def mapped_mb() -> int:
+    """This process's address space (VmSize) in MB; 0 where /proc does not tell."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
 
 
 def start_file(budgets: Optional[Budgets] = None) -> None:

@@ -277,29 +277,15 @@ _pool_limits: Optional[Budgets] = None
 def _worker_pool(limits: Budgets) -> WorkerPool:
     """This Ray worker's reader process, kept from one task to the next (forking one costs more than a small file).
 
-    RLIMIT_AS counts the address space the reader inherits: a Ray worker maps about 1.3 GB
-    (its libraries, the object store) before reading anything, so the file's budget is
-    added to that.
+    Its memory budget counts from what it inherits: a Ray worker maps about 1.3 GB (its
+    libraries, the object store) before reading anything (budgets.enter_worker).
     """
     global _pool, _pool_limits
     if _pool is None or _pool_limits != limits:
         if _pool is not None:
             _pool.stop()
-        mapped = _mapped_mb()
-        _pool, _pool_limits = WorkerPool(1, replace(limits, memory_mb=limits.memory_mb + mapped), read_unit), limits
+        _pool, _pool_limits = WorkerPool(1, limits, read_unit), limits
     return _pool
-
-
-def _mapped_mb() -> int:
-    """This process's address space (VmSize) in MB; 0 where /proc does not tell."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return 0
 
 
 def _read_task(units: list, limits: Budgets, shipped: Optional[list]) -> list:
@@ -308,19 +294,11 @@ def _read_task(units: list, limits: Budgets, shipped: Optional[list]) -> list:
     try:
         if shipped:
             units = [_unpack(unit, files, Path(folder) / str(i)) for i, (unit, files) in enumerate(zip(units, shipped))]
-        results = {id(unit): _in_budget_terms(result, limits) for unit, result in _worker_pool(limits).run(units)}
+        results = {id(unit): result for unit, result in _worker_pool(limits).run(units)}
         return [results[id(unit)] for unit in units]
     finally:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _in_budget_terms(result, limits: Budgets):
-    """A file over the memory limit, told with the limit the user set (the reader's counts the Ray worker's own)."""
-    if isinstance(result, OverBudget) and result.limit == "memory":
-        return OverBudget("memory", f"reading needed more than {limits.memory_mb} MB beside what the Ray worker "
-                          "maps; raise --memory-limit (VANBAN_MEMORY_MB) if the nodes have it", result.page)
-    return result
 
 
 def _unpack(unit: ReadUnit, files: list, folder: Path) -> ReadUnit:

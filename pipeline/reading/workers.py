@@ -80,8 +80,8 @@ def _serve(conn: Connection, parent: int, limits: Budgets, task: Callable) -> No
                 raise
         except MemoryError:
             conn.send((path, None, OverBudget(
-                "memory", f"reading needed more than {limits.memory_mb} MB; raise --memory-limit "
-                          "(VANBAN_MEMORY_MB) if the machine has it")))
+                "memory", f"reading needed more than {limits.memory_mb} MB beside what its reader process "
+                          "maps; raise --memory-limit (VANBAN_MEMORY_MB) if the machine has it")))
             os._exit(0)  # a process that ran out of memory is not trusted with the next file
         except Exception as exc:  # the file's failure, sent back to be reported
             reply = (path, None, exc)
