@@ -318,6 +318,21 @@ def test_memory_and_time_budgets_are_reported_and_the_batch_goes_on(tmp_path, mo
     assert results[paths[2]] == "E"
 
 
+def test_a_file_sent_ahead_to_a_worker_that_just_ended_is_read_by_another(tmp_path, monkeypatch):
+    give = WorkerPool._give
+
+    def give_then_wait(pool, path, alone=False):
+        give(pool, path, alone)
+        if path.endswith("hungry"):  # its worker ends before the next file is sent ahead to it
+            pool.workers[-1].process.join(10)
+
+    monkeypatch.setattr(WorkerPool, "_give", give_then_wait)
+    paths = [str(tmp_path / name) for name in ("hungry", "e")]
+    with WorkerPool(1, Budgets(memory_mb=512), _task) as pool:
+        results = dict(pool.run(paths))
+    assert isinstance(results[paths[0]], OverBudget) and results[paths[1]] == "E"
+
+
 def test_the_memory_budget_counts_beside_what_a_worker_inherits(tmp_path):
     big = mmap.mmap(-1, 1 << 30)  # the parent maps 1 GB (as a Ray worker or a test runner may), untouched
     try:

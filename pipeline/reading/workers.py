@@ -137,14 +137,23 @@ class WorkerPool:
     def _give(self, path: str, alone: bool = False) -> None:
         worker = self._idle()
         worker.path, worker.started, worker.alone = path, time.monotonic(), alone
-        worker.conn.send((path, self.progress and self.jobs == 1))
+        self._send(worker, path)  # a worker that died meanwhile is found by run(), which reads path again
 
     def _send_ahead(self, queue: deque) -> None:
         """Each busy worker gets its next file now, so it starts as soon as it is done."""
         for worker in self.workers:
             if worker.path and not worker.alone and worker.next is None and queue:
-                worker.next = queue.popleft()
-                worker.conn.send((worker.next, self.progress and self.jobs == 1))
+                if self._send(worker, queue[0]):
+                    worker.next = queue.popleft()
+
+    def _send(self, worker: _Worker, path: str) -> bool:
+        """Hand worker a file; False when its pipe is closed: it has just ended (its last file over
+        the memory budget, or killed), and run() has yet to read why."""
+        try:
+            worker.conn.send((path, self.progress and self.jobs == 1))
+            return True
+        except OSError:  # BrokenPipeError, ConnectionResetError
+            return False
 
     def _advance(self, worker: _Worker) -> None:
         """The worker's file is done: the one sent ahead, if any, is the one it reads now."""
