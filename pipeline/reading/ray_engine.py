@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from vanban.extras import need
-from vanban.pipeline.reading.budgets import MB, Budgets, OverBudget
+from vanban.pipeline.reading.budgets import MB, Budgets
 from vanban.pipeline.reading.readers import EXTENSIONS, TRANSCRIPTION_SUFFIX, page_images
 from vanban.pipeline.reading.work_units import ReadUnit, driver_settings, pdf_page_count, read_unit
 from vanban.pipeline.reading.workers import WorkerCrashed, WorkerPool

@@ -402,8 +402,7 @@ def _drop_fts(db: sqlite_utils.Database, fts: str) -> None:
 
 def _from_v9(db: sqlite_utils.Database) -> None:
     """Version 9 to 10: why a citation's ký hiệu is doubtful (null in rows saved before; a file
-    ingested again fills it)."""
-    _add_missing_columns(db)
+    ingested again fills it: _finish adds the column)."""
     _finish(db)
 
 
