@@ -87,6 +87,17 @@ def test_a_document_is_counted_once_with_its_renditions(tmp_path):
     assert edges_from_a == 3  # A's citations once, not once per rendition
 
 
+def test_a_documents_renditions_are_listed_alike_whatever_order_they_were_stored_in(tmp_path):
+    listed = []
+    for name, order in (("forward", 1), ("backward", -1)):
+        db = store.open_db(tmp_path / f"{name}.db")
+        docs = corpus()
+        save(db, [*docs, rendition(docs[1], "a_fax.pdf", "ocr"), rendition(docs[1], "a_photo.jpg", "ocr")][::order])
+        build_graph(db)
+        listed.append([r["source"] for r in renditions_of(db, find_documents(db, "10/KH-UBND")[0]["doc_id"])])
+    assert listed[0] == listed[1] == ["a.txt", "a_fax.pdf", "a_photo.jpg", "a_scan.pdf"]
+
+
 def test_removing_a_rendition_updates_the_document_and_the_graph(tmp_path):
     db = store.open_db(tmp_path / "v.db")
     save(db, corpus())

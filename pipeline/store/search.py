@@ -148,11 +148,12 @@ def find_document(db: sqlite_utils.Database, key: str) -> Optional[dict]:
 
 
 def renditions_of(db: sqlite_utils.Database, doc_id: str) -> list[dict]:
-    """Every file a document came from, the primary (whose text is used) first, each with
+    """Every file a document came from, the primary (whose text is used) first, then by file
+    (not in the order they were stored: two ingests of one folder list them alike), each with
     how its pages were read ('plain', 'text', 'ocr', …)."""
     select = ("select r.*, (select group_concat(distinct method) from pages p where p.doc_id = r.doc_id) as method "
               "from renditions r where ")
     row = db.conn.execute("select node_id from renditions where doc_id = ?", [doc_id]).fetchone()
     if not row or not row[0]:
         return list(db.query(select + "r.doc_id = ?", [doc_id]))
-    return list(db.query(select + "r.node_id = ? order by r.is_primary desc, r.rowid", [row[0]]))
+    return list(db.query(select + "r.node_id = ? order by r.is_primary desc, r.source", [row[0]]))
