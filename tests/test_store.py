@@ -254,3 +254,25 @@ def test_a_version_10_store_keeps_its_hash_keys_and_new_renditions_sort_after_th
     [key] = store.save_documents(db, "b.txt", "fb", [new])
     assert key > old  # every hex digit sorts before 'r'
     assert store.save_documents(db, "a-again.txt", "fa2", [make_document(TEXT, "a.txt")]) == [old]
+
+
+def test_a_version_11_store_gets_indexes_that_cover_what_is_read_of_citations(tmp_path):
+    path = tmp_path / "v11.db"
+    db = _graph_store(path)
+    views = {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'view'")}
+    db = _upgraded(db, path, 11, """  -- version 11's indexes: the rows had to be read for the rest
+        drop view citations; drop view figures;
+        create view citations as select r.* from refs r join renditions d on d.doc_id = r.doc_id
+            where d.is_primary = 1 or d.node_id is null;
+        create view figures as select m.* from measures m join renditions d on d.doc_id = m.doc_id
+            where d.is_primary = 1 or d.node_id is null;
+        drop index renditions_source; create index renditions_source on renditions(doc_id, source);
+        drop index refs_ref_id; create index refs_ref_id on refs(ref_id, year, jurisdiction);
+        drop index refs_open; create index refs_open on refs(ref_id) where year is null or jurisdiction is null""")
+    columns = {name: [row[2] for row in db.execute(f"pragma index_info([{name}])")]
+               for name in ("renditions_source", "refs_ref_id", "refs_open")}
+    assert columns["renditions_source"] == ["doc_id", "is_primary", "node_id", "source", "source_name", "date"]
+    assert columns["refs_ref_id"] == ["ref_id", "year", "jurisdiction", "doc_id"]
+    assert columns["refs_open"][:3] == ["ref_id", "doc_id", "seq"] and "resolution_note" in columns["refs_open"]
+    assert {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'view'")} == views
+    assert db.execute("select count(*) from citations").fetchone()[0] == 1

@@ -311,12 +311,14 @@ def _resolved_years(corpus: _Corpus) -> dict:
     conn = corpus.db.conn
     years = defaultdict(set)
     yearless = [r[0] for r in conn.execute(
-        "select distinct r.ref_id from refs r indexed by refs_open join renditions d on d.doc_id = r.doc_id "
+        "select distinct r.ref_id from refs r indexed by refs_open "
+        "join renditions d indexed by renditions_source on d.doc_id = r.doc_id "
         f"where r.year is null and {_PRIMARY} order by 1")]
     for ref_id in yearless:
         for jurisdiction, year in conn.execute(
                 "select distinct jurisdiction, year from refs where ref_id = ? and year is not null", [ref_id]):
-            if conn.execute("select 1 from refs r join renditions d on d.doc_id = r.doc_id where r.ref_id = ? "
+            if conn.execute("select 1 from refs r join renditions d indexed by renditions_source "
+                            "on d.doc_id = r.doc_id where r.ref_id = ? "
                             f"and r.year = ? and r.jurisdiction is ? and {_PRIMARY} limit 1",
                             [ref_id, year, jurisdiction]).fetchone():
                 years[(ref_id, jurisdiction)].add(year)
@@ -474,7 +476,8 @@ def check_malformed_numbers(corpus: _Corpus) -> list[Finding]:
 
     Through the index of doubtful citations: the others are never read."""
     groups = defaultdict(list)
-    for ref in _refs(corpus, "select r.* from refs r indexed by refs_doubtful join renditions d on d.doc_id = r.doc_id "
+    for ref in _refs(corpus, "select r.* from refs r indexed by refs_doubtful "
+                             "join renditions d indexed by renditions_source on d.doc_id = r.doc_id "
                              f"where r.doubtful is not null and {_PRIMARY}"):
         groups[ref["ref_id"]].append(ref)
     findings = []

@@ -500,7 +500,8 @@ def cited_by(db: sqlite_utils.Database, node_ids: Iterable[str], doc_type: Optio
                     """select n.node_id, n.so_hieu, n.year, n.type, n.jurisdiction, group_concat(distinct e.relation) as relation,
                               max(e.n_mentions) as n_mentions, n.title, n.absent,
                               group_concat(distinct d.source_name) as source, e.target as via
-                       from edges e join nodes n on n.node_id = e.source left join renditions d on d.doc_id = e.doc_id
+                       from edges e join nodes n on n.node_id = e.source
+                       left join renditions d indexed by renditions_source on d.doc_id = e.doc_id
                        where e.target = ? group by n.node_id order by n.year, n.so_hieu""", [target]):
                 if row["node_id"] in seen:
                     continue

@@ -143,7 +143,8 @@ def resolve_refs(db: sqlite_utils.Database, ids: Iterable[str], summary: Resolve
         else:
             continue
         open_refs = [dict(zip(REF_FIELDS, row)) for row in db.conn.execute(
-            f"select {REF_SELECT} from refs r join renditions d on d.doc_id = r.doc_id "
+            f"select {REF_SELECT} from refs r join renditions d indexed by renditions_source "
+            "on d.doc_id = r.doc_id "
             f"where r.ref_id = ? and (r.year is null or r.jurisdiction is null){where}", [ref_id, *params])]
         if not open_refs:
             continue
@@ -207,7 +208,8 @@ def _stored_files(db: sqlite_utils.Database, so_hieu: str, year: Optional[int], 
 def _citing_files(db: sqlite_utils.Database, ref_id: str, year: Optional[int], jurisdiction: Optional[str]):
     """The files of the first citations of ref_id with this year and jurisdiction, in the order of
     the index on ref_id."""
-    return _files_reader(db, "select d.source_name from refs x join renditions d on d.doc_id = x.doc_id "
+    return _files_reader(db, "select d.source_name from refs x "
+                             "join renditions d indexed by renditions_source on d.doc_id = x.doc_id "
                              "where x.ref_id = ? and x.year is ? and x.jurisdiction is ? limit ?",
                          [ref_id, year, jurisdiction])
 
@@ -375,7 +377,8 @@ def _cited_title_matches(db: sqlite_utils.Database, doc: dict) -> list[tuple]:
             continue  # that document is stored with its header: not this one
         citations = [dict(zip(("type", "date", "title", "citing_source", "doc_id"), r)) for r in db.conn.execute(
             "select r.type, r.date, r.title, d.source_name, r.doc_id from refs r "
-            "join renditions d on d.doc_id = r.doc_id where r.ref_id = ? and r.resolved_year is ? "
+            "join renditions d indexed by renditions_source on d.doc_id = r.doc_id "
+            "where r.ref_id = ? and r.resolved_year is ? "
             "and r.resolved_jurisdiction = ? and r.title is not null", [ref_id, year, jurisdiction])]
         fitting = [c for c in citations if c["doc_id"] != doc["doc_id"] and _compatible(doc, c, year)]
         if fitting:
