@@ -268,10 +268,12 @@ def test_a_version_11_store_gets_indexes_that_cover_what_is_read_of_citations(tm
             where d.is_primary = 1 or d.node_id is null;
         drop index renditions_source; create index renditions_source on renditions(doc_id, source);
         drop index refs_ref_id; create index refs_ref_id on refs(ref_id, year, jurisdiction);
-        drop index refs_open; create index refs_open on refs(ref_id) where year is null or jurisdiction is null""")
+        drop index refs_open; create index refs_open on refs(ref_id) where year is null or jurisdiction is null;
+        drop index renditions_number; create index renditions_number on renditions(so_hieu, year, province)""")
     columns = {name: [row[2] for row in db.execute(f"pragma index_info([{name}])")]
-               for name in ("renditions_source", "refs_ref_id", "refs_open")}
+               for name in ("renditions_source", "renditions_number", "refs_ref_id", "refs_open")}
     assert columns["renditions_source"] == ["doc_id", "is_primary", "node_id", "source", "source_name", "date"]
+    assert columns["renditions_number"] == ["so_hieu", "year", "province", "jurisdiction", "is_primary", "node_id"]
     assert columns["refs_ref_id"] == ["ref_id", "year", "jurisdiction", "doc_id"]
     assert columns["refs_open"][:3] == ["ref_id", "doc_id", "seq"] and "resolution_note" in columns["refs_open"]
     assert {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'view'")} == views

@@ -122,8 +122,10 @@ VIEWS = {
 
 INDEXES = [
     # a rendition's row holds its text, and the columns after it (node_id, is_primary) are read
-    # through its overflow pages: the corpus update's probes by number and year stay in indexes
-    "create index if not exists renditions_number on renditions(so_hieu, year, province)",
+    # through its overflow pages: the corpus update's probes by number and year stay in indexes,
+    # and so do the audit's (the years a number's stored documents have)
+    "create index if not exists renditions_number on renditions(so_hieu, year, province, jurisdiction, "
+    "is_primary, node_id)",
     "create index if not exists renditions_incomplete on renditions(so_hieu) where year is null or province is null",
     "create index if not exists renditions_node on renditions(node_id, is_primary)",
     "create index if not exists renditions_primary on renditions(is_primary, type, year)",
@@ -433,9 +435,10 @@ def _from_v10(db: sqlite_utils.Database) -> None:
 
 def _from_v11(db: sqlite_utils.Database) -> None:
     """Version 11 to 12: the indexes of citations by number (with the citing rendition), of open
-    citations (with what resolving them reads) and of renditions by doc_id (with what is asked of a
-    citing one) cover those reads. Rebuilt from the tables: minutes at 1,000,000 documents, once."""
-    for index in ("renditions_source", "refs_ref_id", "refs_open"):
+    citations (with what resolving them reads) and of renditions by doc_id and by number (with what
+    is asked of a citing or a stored one) cover those reads. Rebuilt from the tables: minutes at
+    1,000,000 documents, once."""
+    for index in ("renditions_source", "renditions_number", "refs_ref_id", "refs_open"):
         db.conn.execute(f"drop index if exists [{index}]")
 
 
