@@ -260,6 +260,7 @@ def test_a_version_11_store_gets_indexes_that_cover_what_is_read_of_citations(tm
     path = tmp_path / "v11.db"
     db = _graph_store(path)
     views = {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'view'")}
+    roots = dict(db.execute("select name, rootpage from sqlite_master where type = 'index'").fetchall())
     db = _upgraded(db, path, 11, """  -- version 11's indexes: the rows had to be read for the rest
         drop view citations; drop view figures;
         create view citations as select r.* from refs r join renditions d on d.doc_id = r.doc_id
@@ -278,3 +279,6 @@ def test_a_version_11_store_gets_indexes_that_cover_what_is_read_of_citations(tm
     assert columns["refs_open"][:3] == ["ref_id", "doc_id", "seq"] and "resolution_note" in columns["refs_open"]
     assert {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'view'")} == views
     assert db.execute("select count(*) from citations").fetchone()[0] == 1
+    # only the redefined indexes are built again (each once): an unchanged one keeps its pages
+    after = dict(db.execute("select name, rootpage from sqlite_master where type = 'index'").fetchall())
+    assert after["edges_target"] == roots["edges_target"] and after["nodes_id_key"] == roots["nodes_id_key"]

@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 def apart(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """function(*args, **kwargs) run in a forked child; its result (or its error) comes back pickled."""
-    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
 
     def child() -> None:
         try:
@@ -27,7 +28,7 @@ def apart(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             send.send((False, f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
 
     # not a daemon: the scaffolding may start processes of its own (the evidence bench ingests)
-    process = multiprocessing.get_context("fork").Process(target=child)
+    process = fork.Process(target=child)
     process.start()
     send.close()
     try:
