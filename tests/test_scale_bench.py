@@ -78,6 +78,8 @@ def test_bench_scale_reports_every_figure(tmp_path):
     assert set(report["lookups"]) == {"find_nodes + cited_by", "cites", "show (find_documents)", "filtered search"}
     assert all(f["p95_ms"] >= f["p50_ms"] > 0 for f in report["lookups"].values())
     assert report["audit"]["findings"] > 0 and report["evidence"]["seconds"] > 0 and report["peak_rss_mb"] > 0
+    assert report["ingest"]["store"]["save_disk_mb"] >= 0 and report["ingest"]["empty"]["graph_disk_mb"] >= 0
+    assert "read from disk" in render(report)
     files = report["ingest_files"]
     assert files["files"] >= 35 and files["empty"]["documents"] == files["files"] and files["ratio"] > 0
     assert "text files end to end" in render(report)
