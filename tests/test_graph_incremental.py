@@ -87,6 +87,17 @@ def test_a_document_is_counted_once_with_its_renditions(tmp_path):
     assert edges_from_a == 3  # A's citations once, not once per rendition
 
 
+def test_a_looked_up_document_comes_without_its_text_which_is_read_when_shown(tmp_path):
+    from vanban.pipeline.store import text_of
+    db = store.open_db(tmp_path / "s.db")
+    save(db, corpus())
+    build_graph(db)
+    (plan_a,) = find_documents(db, "10/KH-UBND")
+    assert "clean_text" not in plan_a and plan_a["so_hieu"] == "10/KH-UBND" and "known_id" in plan_a
+    assert "45/2020/NĐ-CP" in text_of(db, plan_a["doc_id"])
+    assert text_of(db, "no such rendition") == ""
+
+
 def test_a_documents_renditions_are_listed_alike_whatever_order_they_were_stored_in(tmp_path):
     listed = []
     for name, order in (("forward", 1), ("backward", -1)):

@@ -154,8 +154,16 @@ def _graph_store(path, docs=None):
     return db
 
 
+# before version 13 a rendition's text was a column of its row
+TEXT_IN_ROW = """drop view documents; alter table renditions add column clean_text text;
+    update renditions set clean_text = (select clean_text from texts t where t.doc_id = renditions.doc_id);
+    drop table texts"""
+
+
 def _upgraded(db, path, version: int, script: str):
     """The store rewritten as schema `version` kept it (script), opened again: the upgrade runs."""
+    if version < 13:
+        script = f"{TEXT_IN_ROW}; {script}"
     db.conn.executescript(f"{script}; update meta set value = '{version}' where key = 'schema_version';")
     db = store.open_db(path)
     assert db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
@@ -282,3 +290,34 @@ def test_a_version_11_store_gets_indexes_that_cover_what_is_read_of_citations(tm
     # only the redefined indexes are built again (each once): an unchanged one keeps its pages
     after = dict(db.execute("select name, rootpage from sqlite_master where type = 'index'").fetchall())
     assert after["edges_target"] == roots["edges_target"] and after["nodes_id_key"] == roots["nodes_id_key"]
+
+
+def test_a_version_12_store_keeps_each_rendition_text_apart_from_its_row(tmp_path):
+    path = tmp_path / "v12.db"
+    db = _graph_store(path)
+    texts = db.execute("select doc_id, clean_text from documents order by doc_id").fetchall()
+    rows = db.execute("select * from renditions order by doc_id").fetchall()
+    assert texts and all(text for _, text in texts)
+    db = _upgraded(db, path, 12, "select 1")
+    assert "clean_text" not in {c.name for c in db["renditions"].columns}
+    assert db.execute("select * from renditions order by doc_id").fetchall() == rows
+    assert db.execute("select doc_id, clean_text from texts order by doc_id").fetchall() == texts
+    assert db.execute("select doc_id, clean_text from documents order by doc_id").fetchall() == texts
+
+
+def test_a_rendition_text_is_read_only_by_what_asks_for_it(tmp_path):
+    db = _graph_store(tmp_path / "s.db")
+    def tables_read(sql):
+        return {row[3].split()[1] for row in db.execute("explain query plan " + sql) if row[3].startswith(("SCAN", "SEARCH"))}
+    assert "t" not in tables_read("select so_hieu, source, is_primary from documents where doc_id = 'x'")
+    assert "t" in tables_read("select clean_text from documents where doc_id = 'x'")
+
+
+def test_a_text_saved_again_or_removed_leaves_no_row_of_it_behind(tmp_path):
+    db = _graph_store(tmp_path / "s.db")
+    (doc_id,) = db.execute("select doc_id from renditions").fetchone()
+    doc = make_document(TEXT, "a.txt")
+    store.save_documents(db, "copy.txt", doc.sha256, [doc])  # the same text from another file
+    assert db.execute("select doc_id from texts").fetchall() == [(doc_id,)]
+    store.remove_paths(db, ["a.txt", "copy.txt"])
+    assert db.execute("select count(*) from texts").fetchone()[0] == 0

@@ -46,6 +46,7 @@ from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, NewEvidence, Resol
                                             resolve_stated, title_candidates, title_similarity, typed_numbers)
 from vanban.pipeline.store import VOTED_COLUMNS, apply_votes, edge_exists, vote
 from vanban.pipeline.store.facets import scope_tokens
+from vanban.pipeline.store.schema import DOCUMENT_COLUMNS
 from vanban.pipeline.store.search import find_document
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
@@ -455,7 +456,8 @@ def find_documents(db: sqlite_utils.Database, text: str) -> list[dict]:
     found = find_nodes(db, text)
     nodes = [n for n in found if n["doc_id"]]
     if nodes:
-        return [row for n in nodes for row in db.query("select * from documents where doc_id = ?", [n["doc_id"]])]
+        return [row for n in nodes
+                for row in db.query(f"select {DOCUMENT_COLUMNS} from documents where doc_id = ?", [n["doc_id"]])]
     if found:  # only cited: no file to look for by name (that look-up reads every path)
         return []
     doc = find_document(db, text)

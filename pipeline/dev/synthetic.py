@@ -349,13 +349,13 @@ def _span(start: int, length: int) -> Span:
 
 RENDITION_COLUMNS = ("doc_id", "sha256", "source", "source_name", "pages", "ocr_pages", "type", "so_hieu", "number",
                      "symbol", "date", "year", "issuer", "province", "place", "title", "signer", "signer_title",
-                     "identity_notes", "warnings", "clean_text", "ingested_at", "node_id", "is_primary",
+                     "identity_notes", "warnings", "ingested_at", "node_id", "is_primary",
                      "identity_spans")
 REF_COLUMNS = ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "date", "dates", "issuer",
                "jurisdiction", "relation", "title", "mentions", "n_mentions", "doubtful", "resolved_year",
                "resolved_jurisdiction")
 PASSAGE_COLUMNS = ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded", "facets")
-COLUMNS = {"renditions": RENDITION_COLUMNS, "pages": ("doc_id", "page", "method", "ocr_confidence", "text"),
+COLUMNS = {"renditions": RENDITION_COLUMNS, "texts": ("doc_id", "clean_text"), "pages": ("doc_id", "page", "method", "ocr_confidence", "text"),
            "passages": PASSAGE_COLUMNS, "refs": REF_COLUMNS, "measures": ("doc_id", "seq", *MEASURE_COLUMNS),
            "files": ("path", "file_sha256", "status", "doc_ids", "at"), "file_renditions": ("path", "doc_id")}
 
@@ -369,12 +369,13 @@ def rows(doc: Document, key: str) -> dict[str, list[tuple]]:
                  ident.type, ident.id, ident.number, ident.symbol, ident.date,
                  int(ident.date[:4]) if ident.date else None, ident.issuer, ident.province, ident.place, ident.title,
                  ident.signer, ident.signer_title, json.dumps(ident.notes, ensure_ascii=False),
-                 json.dumps(doc.warnings, ensure_ascii=False), doc.text, INGESTED_AT, None, 0,
+                 json.dumps(doc.warnings, ensure_ascii=False), INGESTED_AT, None, 0,
                  json.dumps({name: span.stored() for name, span in ident.spans.items()}))
     stated = lambda r: r.year is not None and r.jurisdiction is not None  # noqa: E731
     facets = facet_tokens(ident.type, ident.province, int(ident.date[:4]) if ident.date else None)
     return {
         "renditions": [rendition],
+        "texts": [(key, doc.text)],
         "pages": [(key, p.number, p.method, p.ocr_confidence, p.text) for p in doc.pages],
         "passages": [(key, i, p.kind, p.level, p.label, *p.span.stored().values(), p.text, fold(p.text), facets)
                      for i, p in enumerate(doc.passages)],

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from vanban.models.records import Measure, Reference, Span
 from vanban.pipeline.corpus.graph import ensure_graph, label
+from vanban.pipeline.store import text_of
 
 # label -> (colour, what it means, in the documents' own words)
 LABELS = {"LEGAL_BASIS": ("#9cc9f5", "căn cứ"), "IMPLEMENTS": ("#a8e6a1", "thực hiện"),
@@ -149,7 +150,7 @@ def _without_overlaps(marks: list[Mark]) -> list[Mark]:
 def render_document_html(db: sqlite_utils.Database, row: dict) -> str:
     """A self-contained HTML page for the stored document row (a documents table row)."""
     marks, references, measures = document_marks(db, row)
-    text = annotate(row["clean_text"] or "", marks)
+    text = annotate(text_of(db, row["doc_id"]), marks)
     title = row["so_hieu"] or row["title"] or row["source_name"]
     return PAGE.format(title=html.escape(title), identity=_identity_table(row), text=text,
                        references=_references_table(references), measures=_measures_table(measures))

@@ -29,7 +29,7 @@ DEFAULT_DB = Path(os.environ.get("VANBAN_DB") or "outputs/vanban.db")
 BUSY_TIMEOUT_MS = 30_000
 CHECKPOINT_PAGES = 10_000  # WAL pages between checkpoints (SQLite's default: 1,000)
 MAX_VARIABLES = 999  # bound parameters per statement, the limit of older SQLite builds
-DERIVED_TABLES = ("pages", "passages", "refs", "measures")  # rows of a rendition
+DERIVED_TABLES = ("texts", "pages", "passages", "refs", "measures")  # rows of a rendition
 
 
 class StoreMissing(FileNotFoundError):
@@ -256,9 +256,10 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
         "year": year, "issuer": ident.issuer, "province": ident.province, "place": ident.place, "title": ident.title,
         "signer": ident.signer, "signer_title": ident.signer_title,
         "identity_notes": json.dumps(ident.notes, ensure_ascii=False), "warnings": json.dumps(doc.warnings, ensure_ascii=False),
-        "clean_text": doc.text, "ingested_at": _now(), "node_id": None, "is_primary": 0,
+        "ingested_at": _now(), "node_id": None, "is_primary": 0,
         "identity_spans": json.dumps({name: span.stored() for name, span in ident.spans.items()}),
     }, pk="doc_id")
+    _insert_rows(db, "texts", ("doc_id", "clean_text"), [(key, doc.text)])
     _insert_rows(db, "pages", ("doc_id", "page", "method", "ocr_confidence", "text"),
                  ((key, p.number, p.method, p.ocr_confidence, p.text) for p in doc.pages))
     facets = facet_tokens(ident.type, ident.province, year)
@@ -276,6 +277,12 @@ def _save_document(db: sqlite_utils.Database, doc: Document) -> str:
     _insert_rows(db, "measures", ("doc_id", "seq", *MEASURE_COLUMNS),
                  ((key, i, *_values(m, MEASURE_COLUMNS)) for i, m in enumerate(doc.measures)))
     return key
+
+
+def text_of(db: sqlite_utils.Database, doc_id: str) -> str:
+    """A rendition's cleaned text ('' when it has none)."""
+    row = db.conn.execute("select clean_text from texts where doc_id = ?", [doc_id]).fetchone()
+    return (row[0] if row else None) or ""
 
 
 def _values(record, columns: tuple) -> list:

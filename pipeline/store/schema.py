@@ -8,7 +8,8 @@ matched by title. `renditions.node_id` names the document a rendition belongs to
 view `documents` shows each real document once (and a rendition not yet placed by the
 corpus update as itself); `citations` and `figures` are the refs
 and measures of those primary renditions. `refs`, `measures`, `passages` and `pages`
-keep what every file gave on its own, as provenance.
+keep what every file gave on its own, as provenance. A rendition's cleaned text is a row of
+`texts`, apart from its `renditions` row (the view `documents` joins it back).
 
 `ensure_schema(db)` creates a new store or upgrades an old one, in one transaction.
 """
@@ -22,7 +23,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -48,9 +49,13 @@ TABLES = {
         doc_id text primary key, sha256 text, source text, source_name text, pages integer, ocr_pages integer,
         type text, so_hieu text, number text, symbol text, date text, year integer, issuer text, province text,
         place text, title text, signer text, signer_title text, identity_notes text, warnings text,
-        clean_text text, ingested_at text,
+        ingested_at text,
         jurisdiction text, node_id text, is_primary integer not null default 0,
         identity_spans text)""",  # where the header states its number and date: {"id": span, "date": span}
+    # a rendition's text (tens of KB for a real document) in a table of its own: in its renditions
+    # row it spilled onto overflow pages, read through to reach any column after it (node_id,
+    # is_primary: every `documents` filter) and written again whole by every corpus update of the row
+    "texts": """create table texts (doc_id text primary key references renditions(doc_id), clean_text text)""",
     "pages": """create table pages (
         doc_id text references renditions(doc_id), page integer, method text, ocr_confidence real, text text,
         primary key (doc_id, page))""",
@@ -109,8 +114,10 @@ TABLES = {
 VIEWS = {
     # a rendition the corpus update has not placed yet (node_id null) stands for itself
     # known_*: the identity the corpus gives a header-less document (the citation carrying its title)
-    "documents": """create view documents as select r.*, m.resolved_id as known_id, m.resolved_year as known_year,
-        m.resolved_date as known_date, m.method as known_by from renditions r
+    # (the text's join is left out of a query that does not read clean_text: its key is unique)
+    "documents": """create view documents as select r.*, t.clean_text, m.resolved_id as known_id,
+        m.resolved_year as known_year, m.resolved_date as known_date, m.method as known_by from renditions r
+        left join texts t on t.doc_id = r.doc_id
         left join document_matches m on m.doc_id = r.doc_id where r.is_primary = 1 or r.node_id is null""",
     "citations": """create view citations as select r.* from refs r
         join renditions d indexed by renditions_source on d.doc_id = r.doc_id
@@ -119,6 +126,17 @@ VIEWS = {
         join renditions d indexed by renditions_source on d.doc_id = m.doc_id
         where d.is_primary = 1 or d.node_id is null""",
 }
+
+
+def _table_columns(ddl: str) -> list[str]:
+    memory = sqlite3.connect(":memory:")
+    memory.execute(ddl)
+    return [row[1] for row in memory.execute("pragma table_info([renditions])")]
+
+
+# the documents view's columns but the text: what a look-up returns (the text is read when shown)
+DOCUMENT_COLUMNS = ", ".join([*_table_columns(TABLES["renditions"]), "known_id", "known_year", "known_date",
+                              "known_by"])
 
 INDEXES = [
     # a rendition's row holds its text, and the columns after it (node_id, is_primary) are read
@@ -452,5 +470,17 @@ def _from_v11(db: sqlite_utils.Database) -> None:
     _finish(db)
 
 
+def _from_v12(db: sqlite_utils.Database) -> None:
+    """Version 12 to 13: each rendition's text moves to `texts`, out of its row (which is
+    written again without it: minutes at 1,000,000 documents, once)."""
+    conn = db.conn
+    _add_missing_columns(db)  # the texts table
+    if "clean_text" in {row[1] for row in conn.execute("pragma table_info(renditions)")}:
+        conn.execute("insert or replace into texts (doc_id, clean_text) select doc_id, clean_text from renditions")
+        conn.execute("alter table renditions drop column clean_text")
+    _finish(db)
+
+
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
-              7: _from_v7, 8: _from_v8, 9: _from_v9, 10: _from_v10, 11: _from_v11}  # from version n to n + 1
+              7: _from_v7, 8: _from_v8, 9: _from_v9, 10: _from_v10, 11: _from_v11,
+              12: _from_v12}  # from version n to n + 1

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from vanban.models.vietnamese import fold
 from vanban.pipeline.store.facets import facet_match
+from vanban.pipeline.store.schema import DOCUMENT_COLUMNS
 
 
 @dataclass
@@ -137,13 +138,15 @@ def find_document(db: sqlite_utils.Database, key: str) -> Optional[dict]:
                ("source_name = ?", [key]),
                ("instr(source, ?) > 0", [key])]
     for where, args in lookups:
-        row = next(db.query(f"select * from documents where {where} order by source limit 1", args), None)
+        row = next(db.query(f"select {DOCUMENT_COLUMNS} from documents where {where} order by source limit 1", args),
+                   None)
         if row:
             return row
         # a secondary rendition's file (a scan beside the signed PDF) names its document too
         row = next(db.query(f"select node_id from renditions where {where} order by source limit 1", args), None)
         if row:
-            return next(db.query("select * from documents where node_id = ?", [row["node_id"]]), None)
+            return next(db.query(f"select {DOCUMENT_COLUMNS} from documents where node_id = ?", [row["node_id"]]),
+                        None)
     return None
 
 

@@ -230,7 +230,7 @@ def _citation(db, row: dict) -> dict:
     quote_text, page = None, mention.get("page")
     if mention.get("clean_start") is not None:
         start = max(0, mention["clean_start"] - QUOTE_CONTEXT)
-        quote_text = db.conn.execute("select substr(clean_text, ?, ?) from renditions where doc_id = ?",
+        quote_text = db.conn.execute("select substr(clean_text, ?, ?) from texts where doc_id = ?",
                                      [start + 1, mention["clean_end"] - start + QUOTE_CONTEXT, doc_id]).fetchone()[0]
     link = "/doc/" + quote(row.get("so_hieu") or doc_id, safe="/") + "#" + citation_anchor(row["via"])
     return {"date": date, "quote": quote_text, "page": page, "link": link, "mention": mention.get("text")}

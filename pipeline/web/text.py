@@ -15,6 +15,7 @@ from dataclasses import replace
 import sqlite_utils
 
 from vanban.pipeline.reports.annotate import Mark, anchor, annotate, document_marks
+from vanban.pipeline.store import text_of
 
 SLOT = "\ufdd0"  # a noncharacter: never text, so it can stand for a marker
 REPLACEMENT = "\ufffd"
@@ -38,7 +39,7 @@ def document_text(db: sqlite_utils.Database, row: dict, page_label) -> tuple[str
     page_label(n) gives the words of a page marker ('Trang 2').
     """
     marks, references, measures = document_marks(db, row)
-    text = (row["clean_text"] or "").replace(SLOT, REPLACEMENT)
+    text = text_of(db, row["doc_id"]).replace(SLOT, REPLACEMENT)
     markers: list[tuple[int, str]] = [
         (offset, f'<span class="page-marker" id="page-{page}">{html.escape(page_label(page))}</span>')
         for page, offset in page_starts(db, row["doc_id"]) if page > 1 and 0 <= offset <= len(text)]
