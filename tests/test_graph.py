@@ -98,6 +98,20 @@ def test_cited_by_direct_typed_and_transitive(tmp_path):
     assert {r["so_hieu"] for r in cited_by(db, [DECREE], doc_type="quyết định", transitive=True)} == {"30/QĐ-UBND"}
 
 
+def test_cited_by_names_each_citing_file_and_reads_only_the_edge_index_and_their_nodes(tmp_path):
+    db = make_store(tmp_path / "v.db")
+    assert {(r["so_hieu"], r["source"]) for r in cited_by(db, [DECREE])} == {("10/KH-UBND", "a.txt"),
+                                                                            ("204/KH-UBND", "d.txt")}
+    read = []
+    db.conn.set_trace_callback(read.append)
+    cited_by(db, [DECREE])
+    db.conn.set_trace_callback(None)
+    (sql,) = [q for q in read if "where e.target = " in q]  # as run, its parameter written in
+    plan = [row[3] for row in db.execute("explain query plan " + sql)]
+    assert any("COVERING INDEX edges_target" in step for step in plan), plan
+    assert not any("renditions" in step for step in plan) and len([s for s in plan if "SEARCH" in s]) == 2
+
+
 def test_type_filter_accepts_abbreviations_and_names():
     assert type_filter("KH") == type_filter("Kế hoạch") == type_filter("ke hoach") == "ke hoach"
     assert type_filter("QĐ") == type_filter("qd") == "quyet dinh"

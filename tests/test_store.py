@@ -321,3 +321,16 @@ def test_a_text_saved_again_or_removed_leaves_no_row_of_it_behind(tmp_path):
     assert db.execute("select doc_id from texts").fetchall() == [(doc_id,)]
     store.remove_paths(db, ["a.txt", "copy.txt"])
     assert db.execute("select count(*) from texts").fetchone()[0] == 0
+
+
+def test_a_version_13_store_names_each_stored_documents_file_in_its_node(tmp_path):
+    path = tmp_path / "v13.db"
+    db = _graph_store(path)
+    nodes = db.execute("select node_id, source_name from nodes order by node_id").fetchall()
+    assert ("a.txt",) in {(name,) for _, name in nodes} and (None,) in {(name,) for _, name in nodes}
+    db = _upgraded(db, path, 13, """  -- version 13's nodes had no file, its index of citations by target no relation
+        alter table nodes drop column source_name;
+        drop index edges_target; create index edges_target on edges(target, source)""")
+    assert db.execute("select node_id, source_name from nodes order by node_id").fetchall() == nodes
+    assert [row[2] for row in db.execute("pragma index_info(edges_target)")] == ["target", "source", "relation",
+                                                                                  "n_mentions"]

@@ -336,20 +336,20 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0, 
         conn.execute("select count(distinct target) from edges where source = ?", [node]).fetchone()[0]
     primary = None if only_cited else conn.execute(
         "select d.doc_id, d.type, d.date, d.title, m.resolved_id, m.resolved_year, m.resolved_date, m.jurisdiction, "
-        "d.issuer "
+        "d.issuer, d.source_name "
         "from renditions d left join document_matches m on m.doc_id = d.doc_id "
         "where d.node_id = ? and d.is_primary = 1", [node]).fetchone()
     if primary:
-        doc_id, type_, date, title, so_hieu, year, resolved_date, jurisdiction, issuer = primary
+        doc_id, type_, date, title, so_hieu, year, resolved_date, jurisdiction, issuer, source_name = primary
         doc_ids = [r[0] for r in conn.execute("select doc_id from renditions where node_id = ? order by rowid", [node])]
         row = {"node_id": node, "so_hieu": so_hieu, "year": year, "jurisdiction": jurisdiction, "type": type_,
                "date": resolved_date or date, "title": title, "doc_id": doc_id, "doc_ids": json.dumps(doc_ids),
-               "absent": 0, "issuer": issuer}
+               "absent": 0, "issuer": issuer, "source_name": source_name}
     elif cited_by:
         said: dict = defaultdict(dict)
         for field, value, n in conn.execute("select field, value, n from cited_values where node_id = ?", [node]):
             said[field][value] = n
-        row = {**_absent_node(node, said), "doc_ids": "[]", "absent": 1}
+        row = {**_absent_node(node, said), "doc_ids": "[]", "absent": 1, "source_name": None}
     else:
         conn.execute("delete from nodes where node_id = ?", [node])
         return
@@ -492,18 +492,17 @@ def cited_by(db: sqlite_utils.Database, node_ids: Iterable[str], doc_type: Optio
     wanted_type = type_filter(doc_type)
     frontier, seen, out = list(node_ids), set(node_ids), []
     depth = 0
-    # an edge's doc_id is its source's primary rendition: joined as a row, not through the
-    # documents view, which a left join would build whole for every target
+    # from edges_target (covering) and each citing node's row: its file is its primary rendition's,
+    # the one whose citations its edges are
     while frontier and (depth == 0 or transitive):
         depth += 1
         next_frontier = []
         for target in frontier:
             for row in db.query(
                     """select n.node_id, n.so_hieu, n.year, n.type, n.jurisdiction, group_concat(distinct e.relation) as relation,
-                              max(e.n_mentions) as n_mentions, n.title, n.absent,
-                              group_concat(distinct d.source_name) as source, e.target as via
+                              max(e.n_mentions) as n_mentions, n.title, n.absent, n.source_name as source,
+                              e.target as via
                        from edges e join nodes n on n.node_id = e.source
-                       left join renditions d indexed by renditions_source on d.doc_id = e.doc_id
                        where e.target = ? group by n.node_id order by n.year, n.so_hieu""", [target]):
                 if row["node_id"] in seen:
                     continue

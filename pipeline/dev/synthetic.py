@@ -627,12 +627,12 @@ def _nodes(conn) -> None:
     """`_write_node`: stored documents from their primary rendition; the only cited from the type, date
     title and issuer most of their citations give (cited_values); degrees counted."""
     conn.execute("""insert into nodes (node_id, so_hieu, id_key, id_number, year, jurisdiction, type, date, title,
-        doc_id, doc_ids, absent, cited_by, cites, issuer)
+        doc_id, doc_ids, absent, cited_by, cites, issuer, source_name)
         select d.node_id, m.resolved_id, id_key(coalesce(m.resolved_id, '')), id_number(coalesce(m.resolved_id, '')),
                m.resolved_year, m.jurisdiction, d.type, coalesce(nullif(m.resolved_date, ''), d.date), d.title,
                d.doc_id, (select '[' || group_concat('"' || x.doc_id || '"', ', ') || ']' from
                           (select doc_id from renditions x where x.node_id = d.node_id order by rowid) x), 0, 0, 0,
-               d.issuer
+               d.issuer, d.source_name
         from renditions d left join document_matches m on m.doc_id = d.doc_id where d.is_primary = 1""")
     conn.execute(CITED_VALUES)
     votes = {}

@@ -23,7 +23,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -90,7 +90,8 @@ TABLES = {
     "nodes": """create table nodes (
         node_id text primary key, so_hieu text, id_key text, id_number text, year integer, jurisdiction text,
         type text, date text, title text, doc_id text, doc_ids text, absent integer, cited_by integer,
-        cites integer, issuer text) without rowid""",
+        cites integer, issuer text,
+        source_name text) without rowid""",  # its primary rendition's file: what cited-by lists of a citing one
     # keyed by (doc_id, ref_seq) alone (without rowid): its indexes then hold that key, so the
     # citations of a document are found, and named, from edges_target without reading the table
     "edges": """create table edges (
@@ -172,7 +173,9 @@ INDEXES = [
     "create index if not exists titles_kind on titles(kind, type, jurisdiction)",
     "create index if not exists nodes_id_key on nodes(id_key)",
     "create index if not exists nodes_id_number on nodes(id_number)",
-    "create index if not exists edges_target on edges(target, source)",
+    # who cites a document, with how, from the index alone: its citing documents' rows are the
+    # only other pages cited-by reads (one random page each, where the edge's row made two)
+    "create index if not exists edges_target on edges(target, source, relation, n_mentions)",
     # the audit's documents to collect without reading the stored ones; not by cited_by, which
     # every new citation of one moves (two more random pages per citation)
     "create index if not exists nodes_absent on nodes(absent) where absent = 1",
@@ -481,6 +484,15 @@ def _from_v12(db: sqlite_utils.Database) -> None:
     _finish(db)
 
 
+def _from_v13(db: sqlite_utils.Database) -> None:
+    """Version 13 to 14: a stored document's node names its primary rendition's file, and the index of
+    citations by cited document holds their relation and mentions (built again by _finish)."""
+    _add_missing_columns(db)
+    db.conn.execute("""update nodes set source_name = (select d.source_name from renditions d indexed by renditions_source
+                       where d.doc_id = nodes.doc_id) where doc_id is not null""")
+    _finish(db)
+
+
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
               7: _from_v7, 8: _from_v8, 9: _from_v9, 10: _from_v10, 11: _from_v11,
-              12: _from_v12}  # from version n to n + 1
+              12: _from_v12, 13: _from_v13}  # from version n to n + 1
