@@ -1,3 +1,4 @@
+import dataclasses
 import sqlite3
 
 import pytest
@@ -334,3 +335,16 @@ def test_a_version_13_store_names_each_stored_documents_file_in_its_node(tmp_pat
     assert db.execute("select node_id, source_name from nodes order by node_id").fetchall() == nodes
     assert [row[2] for row in db.execute("pragma index_info(edges_target)")] == ["target", "source", "relation",
                                                                                   "n_mentions"]
+
+
+def test_the_stored_provinces_are_found_one_index_probe_each(tmp_path):
+    db = store.open_db(tmp_path / "s.db")
+    for name, province in (("a.txt", "Tuyên Quang"), ("b.txt", "Lạng Sơn"), ("c.txt", "Tuyên Quang"), ("d.txt", None)):
+        doc = make_document(TEXT + name, name)
+        doc = dataclasses.replace(doc, identity=dataclasses.replace(doc.identity, province=province))
+        store.save_documents(db, name, doc.sha256, [doc])
+    read = []
+    db.conn.set_trace_callback(read.append)
+    assert store.provinces(db) == ["Lạng Sơn", "Tuyên Quang"]
+    db.conn.set_trace_callback(None)
+    assert len(read) == 3  # a probe per province, and the one finding none after the last

@@ -44,7 +44,7 @@ from tqdm import tqdm
 from vanban.extractors.grammar import LABEL
 from vanban.models.dti import Catalogue, Concept, Indicator, Term, abbreviations, catalogue, has_diacritics, match_key
 from vanban.models.vietnamese import fold
-from vanban.pipeline.store import MAX_VARIABLES
+from vanban.pipeline.store import MAX_VARIABLES, provinces as stored_provinces
 
 # Chosen on the seed corpus (tests/fixtures/evidence_gold.json, checked by
 # tests/test_evidence.py::test_threshold_separates): every gold evidence item scores
@@ -330,7 +330,7 @@ class ProvinceCorpus:
         self.db = db
         self.province = province
         wanted = fold(province)
-        provinces = [p for (p,) in db.execute("select distinct province from documents") if fold(p or "") == wanted]
+        provinces = [p for p in stored_provinces(db) if fold(p) == wanted]
         self.docs = {r["doc_id"]: r for r in self.rows(
             "select doc_id, so_hieu, source_name, type, issuer, province, year, date, title from documents "
             f"where province in ({', '.join('?' * len(provinces))})", provinces)}
