@@ -98,6 +98,23 @@ def test_a_docx_inflating_past_its_budget_is_refused_before_inflating(tmp_path, 
         list(read_documents(path))
 
 
+def test_a_docx_whose_entities_expand_into_gigabytes_is_refused_by_name(tmp_path):
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    path = tmp_path / "laughs.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
+                         'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">{laughs}]>'
+                         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+                         '<w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>')
+    with pytest.raises(UnreadableFile, match="billion laughs"):
+        list(read_documents(path))
+
+
 def test_a_text_over_its_budget_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "big.txt"
     path.write_bytes(PLAN.encode() * 6000)

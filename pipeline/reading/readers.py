@@ -446,6 +446,9 @@ def _read_docx(path: Path) -> list[Page]:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … on broken parts
+        if "amplification" in str(exc):  # libxml2 stopped entities expanding into entities
+            raise UnreadableFile("hostile DOCX: its XML defines entities that expand into gigabytes (a 'billion "
+                                 "laughs' bomb); refused unread; open it in Word and save it again") from exc
         raise UnreadableFile(f"corrupt DOCX: {type(exc).__name__}: {exc}") from exc
     lines = []
     for child in document.element.body.iterchildren():
