@@ -22,7 +22,7 @@ e.g. which plans cite Nghị định 45/2020/NĐ-CP:
     where e.target = '45/2020/NĐ-CP|2020|national' and s.type = 'Kế hoạch';
 
 Lookups (`find_nodes`, `cites`, `cited_by`) go through the indexes on nodes(id_key),
-nodes(id_number) and edges(target, source). `load_graph(db)` gives the whole graph as a
+nodes(id_number) and edges(target, source, …). `load_graph(db)` gives the whole graph as a
 networkx MultiDiGraph for algorithms and export.
 """
 from __future__ import annotations

@@ -355,7 +355,8 @@ REF_COLUMNS = ("doc_id", "seq", "ref_id", "type", "number", "symbol", "year", "d
                "jurisdiction", "relation", "title", "mentions", "n_mentions", "doubtful", "resolved_year",
                "resolved_jurisdiction")
 PASSAGE_COLUMNS = ("doc_id", "seq", "kind", "level", "label", *STORED_SPAN, "text", "text_folded", "facets")
-COLUMNS = {"renditions": RENDITION_COLUMNS, "texts": ("doc_id", "clean_text"), "pages": ("doc_id", "page", "method", "ocr_confidence", "text"),
+COLUMNS = {"renditions": RENDITION_COLUMNS, "texts": ("doc_id", "clean_text"),
+           "pages": ("doc_id", "page", "method", "ocr_confidence", "text"),
            "passages": PASSAGE_COLUMNS, "refs": REF_COLUMNS, "measures": ("doc_id", "seq", *MEASURE_COLUMNS),
            "files": ("path", "file_sha256", "status", "doc_ids", "at"), "file_renditions": ("path", "doc_id")}
 

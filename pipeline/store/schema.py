@@ -488,8 +488,8 @@ def _from_v13(db: sqlite_utils.Database) -> None:
     """Version 13 to 14: a stored document's node names its primary rendition's file, and the index of
     citations by cited document holds their relation and mentions (built again by _finish)."""
     _add_missing_columns(db)
-    db.conn.execute("""update nodes set source_name = (select d.source_name from renditions d indexed by renditions_source
-                       where d.doc_id = nodes.doc_id) where doc_id is not null""")
+    db.conn.execute("""update nodes set source_name = (select d.source_name from renditions d
+                       indexed by renditions_source where d.doc_id = nodes.doc_id) where doc_id is not null""")
     _finish(db)
 
 
