@@ -80,6 +80,8 @@ def test_bench_scale_reports_every_figure(tmp_path):
     assert report["audit"]["findings"] > 0 and report["evidence"]["seconds"] > 0 and report["peak_rss_mb"] > 0
     assert report["ingest"]["store"]["save_disk_mb"] >= 0 and report["ingest"]["empty"]["graph_disk_mb"] >= 0
     assert "read from disk" in render(report)
+    assert report["peak_rss_mb"] >= max(report["rss_mb"].values())  # the audit and evidence ran apart
+    assert set(report["rss_mb"]) == {"build", "ingest", "lookups", "audit", "evidence"}
     files = report["ingest_files"]
     assert files["files"] >= 35 and files["empty"]["documents"] == files["files"] and files["ratio"] > 0
     assert "text files end to end" in render(report)

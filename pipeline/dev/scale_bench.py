@@ -13,8 +13,10 @@ written in bulk; then it measures what a user waits for:
   store and into an empty store;
 - lookups, in-process over LOOKUPS ids a user may type: find_nodes + cited_by, cites,
   find_documents (show) and a search filtered by type, province and year (goal p95 < 50 ms);
-- audit and DTI evidence (evidence_bench: one province of up to 100,000 documents);
-- peak RSS (goal < 1.5 GB at 1,000,000 documents).
+- audit and DTI evidence (evidence_bench: one province of up to 100,000 documents), each in
+  a process of its own, as `vanban audit` and `vanban evidence` run;
+- peak RSS (goal < 1.5 GB at 1,000,000 documents): the largest of the bench's process (ingest,
+  lookups) and the audit's and evidence's own.
 
     >>> report = bench_scale(10_000)
     >>> report["ingest"]["ratio"] <= 1.5
@@ -202,17 +204,29 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         db = store.open_db(base)
         report["lookups"] = measure_lookups(db, lookup_texts(corpus, lookups, seed), progress)
         report["rss_mb"]["lookups"] = peak_rss_mb()
-        if audit_store:
-            start = time.perf_counter()
-            findings = audit(db)
-            report["audit"] = {"seconds": round(time.perf_counter() - start, 1), "findings": len(findings)}
-            report["rss_mb"]["audit"] = peak_rss_mb()
         db.conn.close()
+        # one heap under another would count what no user's process holds (one command, one process)
+        if audit_store:
+            report["audit"], report["rss_mb"]["audit"] = apart(with_peak_rss, audit_seconds, base)
         if evidence:
-            report["evidence"] = evidence_seconds(n)
-            report["rss_mb"]["evidence"] = peak_rss_mb()
-    report["peak_rss_mb"] = peak_rss_mb()
+            report["evidence"], report["rss_mb"]["evidence"] = apart(with_peak_rss, evidence_seconds, n)
+    report["peak_rss_mb"] = max(peak_rss_mb(), *report["rss_mb"].values())
     return report
+
+
+def with_peak_rss(function: Callable, *args) -> tuple:
+    """(function(*args), the peak RSS in MB of the process it ran in)."""
+    return function(*args), peak_rss_mb()
+
+
+def audit_seconds(path: Path) -> dict:
+    """Seconds for every audit check on the store at path, and how many findings."""
+    db = store.open_db(path)
+    start = time.perf_counter()
+    findings = audit(db)
+    seconds = time.perf_counter() - start
+    db.conn.close()
+    return {"seconds": round(seconds, 1), "findings": len(findings)}
 
 
 def render(report: dict) -> str:
@@ -245,7 +259,8 @@ def render(report: dict) -> str:
         lines.append(f"evidence: {report['evidence']['seconds']} s for one province of "
                      f"{report['evidence']['documents']} documents   [goal < 10 s: "
                      f"{mark(report['evidence']['seconds'] < 10)}]")
-    lines.append(f"peak RSS: {report['peak_rss_mb']} MB (after " + ", ".join(
-        f"{k} {v}" for k, v in report["rss_mb"].items()) + f")   [goal < {GOALS['peak_rss_mb']} MB at 1M: "
+    lines.append(f"peak RSS: {report['peak_rss_mb']} MB (" + ", ".join(
+        f"{k} {v}" for k, v in report["rss_mb"].items()) + "; audit and evidence each in a process of its own)"
+        f"   [goal < {GOALS['peak_rss_mb']} MB at 1M: "
         f"{mark(report['peak_rss_mb'] < GOALS['peak_rss_mb'])}]")
     return "\n".join(lines)
