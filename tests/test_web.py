@@ -211,3 +211,19 @@ def test_upload_needs_the_token_then_ingests_in_the_background(upload_client):
     assert "đã nạp: 1 văn bản" in page
     assert (inbox / "ke hoach.txt").is_file()
     assert client.get("/doc/98/KH-UBND").status_code == 200
+
+
+def test_the_overview_counts_from_indexes_without_reading_a_row(web_store):
+    from vanban.pipeline import store
+    from vanban.pipeline.web.pages import corpus_overview
+    db = store.open_db(web_store)
+    read = []
+    db.conn.set_trace_callback(read.append)
+    stats = corpus_overview(db)
+    db.conn.set_trace_callback(None)
+    assert stats["documents"] == db.execute("select count(*) from documents").fetchone()[0] > 0
+    assert (stats["renditions"], stats["pages"], stats["ocr_pages"]) == db.execute(
+        "select count(*), total(pages), total(ocr_pages) from renditions").fetchone()
+    scans = [step for sql in read if "from renditions" in sql
+             for (_, _, _, step) in db.execute("explain query plan " + sql) if step.startswith("SCAN")]
+    assert scans and all("COVERING INDEX" in step for step in scans), scans

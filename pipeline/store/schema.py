@@ -23,7 +23,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -147,7 +147,8 @@ INDEXES = [
     "is_primary, node_id)",
     "create index if not exists renditions_incomplete on renditions(so_hieu) where year is null or province is null",
     "create index if not exists renditions_node on renditions(node_id, is_primary)",
-    "create index if not exists renditions_primary on renditions(is_primary, type, year)",
+    # the overview's counts (documents by type and year, renditions, pages, OCR pages) from the index alone
+    "create index if not exists renditions_primary on renditions(is_primary, type, year, pages, ocr_pages)",
     # a province's documents without reading the rows (their clean_text spills onto overflow pages)
     "create index if not exists renditions_province on renditions(province, is_primary, node_id)",
     "create index if not exists renditions_source_name on renditions(source_name)",
@@ -493,6 +494,11 @@ def _from_v13(db: sqlite_utils.Database) -> None:
     _finish(db)
 
 
+def _from_v14(db: sqlite_utils.Database) -> None:
+    """Version 14 to 15: the index of renditions by type and year holds their pages (built again by _finish)."""
+    _finish(db)
+
+
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
               7: _from_v7, 8: _from_v8, 9: _from_v9, 10: _from_v10, 11: _from_v11,
-              12: _from_v12, 13: _from_v13}  # from version n to n + 1
+              12: _from_v12, 13: _from_v13, 14: _from_v14}  # from version n to n + 1

@@ -77,15 +77,16 @@ def corpus_overview(db) -> dict:
         counts = Counter(dict(rows)) + pending
         return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
 
-    documents = db.conn.execute("select count(*) from documents").fetchone()[0]
+    by_type = grouped("type", "renditions_primary")
+    documents = sum(n for _, n in by_type)  # primary renditions, and those not placed yet: the documents view's
     renditions, pages, ocr_pages = db.conn.execute(
-        "select count(*), total(pages), total(ocr_pages) from renditions").fetchone()
+        "select count(*), total(pages), total(ocr_pages) from renditions indexed by renditions_primary").fetchone()
     failures = db.conn.execute("select count(*) from ingest_log").fetchone()[0]
     latest = [dict(zip(("path", "page", "reason", "at"), r)) for r in db.conn.execute(
         "select path, page, reason, at from ingest_log order by at desc limit ?", [FAILURES_SHOWN])]
     return {"documents": documents, "renditions": renditions, "pages": int(pages), "ocr_pages": int(ocr_pages),
             "failures": failures, "latest_failures": latest, "graph": graph.graph_totals(db),
-            "by_type": grouped("type", "renditions_primary"),
+            "by_type": by_type,
             "by_year": sorted(grouped("year", "renditions_primary"), key=lambda kv: -(kv[0] or 0)),
             "by_province": grouped("province", "renditions_province")}
 
