@@ -1,10 +1,10 @@
-"""Run a benchmark's scaffolding (building a synthetic store) in a child process.
+"""Run a piece of a benchmark in a child process of its own.
 
-A bench reports its own process's peak RSS as what vanban needs for the work it times
-(ingest, lookups, audit, evidence). Building a store of a million documents in that
-process would leave its heap behind (about 670 MB at 1,000,000 documents) under
-everything measured after it; in a forked child it is the child's, and gone when the
-child ends.
+A bench reports peak RSS as what vanban needs for the work it times. Building a store of a
+million documents in the bench's process would leave its heap behind (about 670 MB at
+1,000,000 documents) under everything measured after it; in a forked child it is the
+child's, and gone when the child ends. The scale bench runs the audit and evidence apart too,
+each in a process as the CLI would, so one's heap is not counted under the other's.
 
     >>> apart(sum, [1, 2, 3])
     6

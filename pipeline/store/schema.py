@@ -129,27 +129,27 @@ VIEWS = {
 }
 
 
-def _table_columns(ddl: str) -> list[str]:
+def _declared(table: str) -> list[tuple]:
+    """table's columns as TABLES defines it today (pragma table_info rows), from an in-memory copy."""
     memory = sqlite3.connect(":memory:")
-    memory.execute(ddl)
-    return [row[1] for row in memory.execute("pragma table_info([renditions])")]
+    memory.execute(TABLES[table])
+    return memory.execute(f"pragma table_info([{table}])").fetchall()
 
 
 # the documents view's columns but the text: what a look-up returns (the text is read when shown)
-DOCUMENT_COLUMNS = ", ".join([*_table_columns(TABLES["renditions"]), "known_id", "known_year", "known_date",
+DOCUMENT_COLUMNS = ", ".join([*(row[1] for row in _declared("renditions")), "known_id", "known_year", "known_date",
                               "known_by"])
 
 INDEXES = [
-    # a rendition's row holds its text, and the columns after it (node_id, is_primary) are read
-    # through its overflow pages: the corpus update's probes by number and year stay in indexes,
-    # and so do the audit's (the years a number's stored documents have)
+    # the corpus update's probes by number and year stay in indexes, and so do the audit's (the
+    # years a number's stored documents have): a random page of the renditions table each, else
     "create index if not exists renditions_number on renditions(so_hieu, year, province, jurisdiction, "
     "is_primary, node_id)",
     "create index if not exists renditions_incomplete on renditions(so_hieu) where year is null or province is null",
     "create index if not exists renditions_node on renditions(node_id, is_primary)",
     # the overview's counts (documents by type and year, renditions, pages, OCR pages) from the index alone
     "create index if not exists renditions_primary on renditions(is_primary, type, year, pages, ocr_pages)",
-    # a province's documents without reading the rows (their clean_text spills onto overflow pages)
+    # a province's documents without reading the rows; and the provinces stored, one probe each
     "create index if not exists renditions_province on renditions(province, is_primary, node_id)",
     "create index if not exists renditions_source_name on renditions(source_name)",
     "create index if not exists renditions_pending on renditions(doc_id) where node_id is null",
@@ -289,15 +289,12 @@ def _create_fts(db: sqlite_utils.Database, fts: str, table: str, columns: list[s
 
 def _add_missing_columns(db: sqlite_utils.Database) -> None:
     """Tables that exist but lack columns the current definition has get them (ALTER TABLE ADD)."""
-    memory = sqlite3.connect(":memory:")
     for table, ddl in TABLES.items():
         if table not in db.table_names():
             db.conn.execute(ddl)
             continue
-        memory.execute(ddl)
-        wanted = memory.execute(f"pragma table_info([{table}])").fetchall()
         have = {row[1] for row in db.conn.execute(f"pragma table_info([{table}])")}
-        for _, name, kind, notnull, default, _ in wanted:
+        for _, name, kind, notnull, default, _ in _declared(table):
             if name not in have:
                 extra = f" not null default {default}" if notnull else ""
                 db.conn.execute(f"alter table [{table}] add column [{name}] {kind}{extra}")
