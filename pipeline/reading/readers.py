@@ -184,6 +184,19 @@ def _open_kind(path: Path) -> tuple[str, list[str]]:
 
 # --- PDF -------------------------------------------------------------------------------
 
+def _has_no_pages(path: Path) -> bool:
+    """Whether pdfminer reads the PDF as well formed with an empty page tree (False if it cannot read it)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as handle:
+            return next(PDFPage.create_pages(PDFDocument(PDFParser(handle))), None) is None
+    except Exception:  # pdfminer's own errors on a broken file: it is corrupt, not empty
+        return False
+
+
 def _open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path))
@@ -194,6 +207,9 @@ def _open_pdf(path: Path) -> pdfium.PdfDocument:
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise UnreadableFile("PDF uses an unsupported security handler; decrypt it (qpdf --decrypt) and ingest again"
                                  ) from exc
+        if code == pdfium_c.FPDF_ERR_SUCCESS and _has_no_pages(path):  # pdfium fails without an error
+            raise UnreadableFile("PDF with no pages: its page tree is empty, so there is nothing to read; "
+                                 "export it again from its source") from exc
         raise UnreadableFile(f"corrupt PDF: pdfium cannot open it ({exc}); re-export or repair it (qpdf in.pdf out.pdf)"
                              ) from exc
 
