@@ -19,6 +19,7 @@ from vanban.pipeline.reading.ingest import ingest
 from vanban.pipeline.reading.ocr import render_scale
 from vanban.pipeline.reading.readers import read_documents
 from tests.test_ingest import PLAN
+from tests.test_readers import minimal_pdf
 
 
 def reasons(found) -> dict:
@@ -115,21 +116,8 @@ def test_a_docx_whose_entities_expand_into_gigabytes_is_refused_by_name(tmp_path
         list(read_documents(path))
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A well-formed PDF of these objects (1 0 obj the catalog), with its cross-reference table."""
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def test_a_well_formed_pdf_without_pages_is_named_so_and_a_cut_one_stays_corrupt(tmp_path):
-    empty = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    empty = minimal_pdf([b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"])
     (tmp_path / "empty.pdf").write_bytes(empty)
     (tmp_path / "cut.pdf").write_bytes(empty[:40])
     with pytest.raises(UnreadableFile, match="PDF with no pages"):
