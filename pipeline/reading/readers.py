@@ -207,7 +207,7 @@ def _open_pdf(path: Path) -> pdfium.PdfDocument:
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise UnreadableFile("PDF uses an unsupported security handler; decrypt it (qpdf --decrypt) and ingest again"
                                  ) from exc
-        if code == pdfium_c.FPDF_ERR_SUCCESS and _has_no_pages(path):  # pdfium fails without an error
+        if _has_no_pages(path):  # pdfium refuses these with no error code of their own (its last one stays)
             raise UnreadableFile("PDF with no pages: its page tree is empty, so there is nothing to read; "
                                  "export it again from its source") from exc
         raise UnreadableFile(f"corrupt PDF: pdfium cannot open it ({exc}); re-export or repair it (qpdf in.pdf out.pdf)"
