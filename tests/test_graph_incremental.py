@@ -8,6 +8,7 @@ import sqlite3
 from vanban.models.records import Identity, Page
 from vanban.pipeline import store
 from vanban.pipeline.corpus.graph import build_graph, find_documents, find_nodes
+from vanban.pipeline.store.schema import GRAPH_COUNTS
 from vanban.pipeline.store.search import renditions_of
 from tests.citation_store import PLAN_TITLE, TQ, cite, document, documents, plan
 
@@ -18,6 +19,7 @@ DERIVED = {
     "renditions": "select doc_id, node_id, is_primary, jurisdiction from renditions order by doc_id",
     "refs": "select doc_id, seq, resolved_year, resolved_jurisdiction, resolution_note from refs order by doc_id, seq",
     "cited_values": "select * from cited_values order by node_id, field, value",
+    "graph_counts": "select * from graph_counts order by name",
 }
 
 
@@ -26,7 +28,10 @@ def tables(db) -> dict:
 
 
 def degrees_are_counts(db) -> bool:
-    """cited_by and cites, kept by deltas, equal what counting the edges gives."""
+    """cited_by and cites, kept by deltas, equal what counting the edges gives; so do graph_counts'."""
+    counted = dict(db.execute("select name, n from graph_counts").fetchall())
+    if counted != {name: db.execute(sql).fetchone()[0] for name, sql in GRAPH_COUNTS.items()}:
+        return False
     return not list(db.query(
         "select node_id from nodes n where cited_by != (select count(distinct source) from edges where target = node_id)"
         " or cites != (select count(distinct target) from edges where source = node_id)"))

@@ -5,7 +5,7 @@ import pytest
 
 from vanban.models.records import Mention, Reference, Span
 from vanban.pipeline import store
-from vanban.pipeline.store.schema import SCHEMA_VERSION
+from vanban.pipeline.store.schema import GRAPH_COUNTS, SCHEMA_VERSION
 from tests.conftest import make_document
 
 TEXT = ("Số: 187 /KH-UBND\nTuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
@@ -348,3 +348,30 @@ def test_the_stored_provinces_are_found_one_index_probe_each(tmp_path):
     assert store.provinces(db) == ["Lạng Sơn", "Tuyên Quang"]
     db.conn.set_trace_callback(None)
     assert len(read) == 3  # a probe per province, and the one finding none after the last
+
+
+def _counted(db) -> dict:
+    return dict(db.execute("select name, n from graph_counts").fetchall())
+
+
+def _counts(db) -> dict:
+    return {name: db.execute(sql).fetchone()[0] for name, sql in GRAPH_COUNTS.items()}
+
+
+def test_a_version_15_store_counts_its_graph_once_and_then_keeps_the_counts(tmp_path):
+    from vanban.pipeline.corpus.graph import build_graph, graph_totals
+    path = tmp_path / "v15.db"
+    db = _graph_store(path)
+    db = _upgraded(db, path, 15, "drop table graph_counts")  # version 15 counted the graph's tables when asked
+    assert _counted(db) == _counts(db) == {"nodes": 2, "absent": 1, "edges": 1}
+    # kept through what changes the graph: a second plan citing the same decision, a full rebuild, removals
+    second = make_document(TEXT.replace("187", "188"), "b.txt")
+    store.save_documents(db, "b.txt", second.sha256, [second])
+    build_graph(db)
+    assert _counted(db) == _counts(db) == {"nodes": 3, "absent": 1, "edges": 2}
+    build_graph(db, full=True)
+    assert _counted(db) == _counts(db) == {"nodes": 3, "absent": 1, "edges": 2}
+    store.remove_paths(db, ["a.txt", "b.txt"])
+    build_graph(db)
+    assert _counted(db) == _counts(db) == {"nodes": 0, "absent": 0, "edges": 0}
+    assert graph_totals(db) == {"nodes": 0, "stored": 0, "absent": 0, "edges": 0}

@@ -16,6 +16,9 @@ looking only at what changed since the last update (new renditions, and what
     edges(doc_id, ref_seq, source, target, relation, n_mentions)   -- one row per citation of a
                                                                     -- document's primary rendition
 
+and `graph_counts(name, n)` says how many nodes, only-cited nodes ('absent') and edges there
+are, moved by each write (store.count_graph), not counted again.
+
 e.g. which plans cite Nghị định 45/2020/NĐ-CP:
 
     select s.so_hieu, s.title from edges e join nodes s on s.node_id = e.source
@@ -44,7 +47,7 @@ from vanban.models.vietnamese import fold
 from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, NewEvidence, ResolveSummary, folded_title, id_key,
                                             id_number, match_id, match_rendition, node_key, resolve_refs,
                                             resolve_stated, title_candidates, title_similarity, typed_numbers)
-from vanban.pipeline.store import VOTED_COLUMNS, apply_votes, edge_exists, vote
+from vanban.pipeline.store import VOTED_COLUMNS, apply_votes, count_graph, edge_exists, vote
 from vanban.pipeline.store.facets import scope_tokens
 from vanban.pipeline.store.schema import DOCUMENT_COLUMNS
 from vanban.pipeline.store.search import find_document
@@ -67,10 +70,10 @@ class GraphSummary:
 
 
 def graph_totals(db: sqlite_utils.Database) -> dict:
-    """How big the graph is: stored and only-cited nodes, edges (counts whole tables)."""
-    nodes, absent = db.conn.execute("select count(*), total(absent) from nodes").fetchone()
-    return {"nodes": nodes, "stored": nodes - int(absent), "absent": int(absent),
-            "edges": db.conn.execute("select count(*) from edges").fetchone()[0]}
+    """How big the graph is: stored and only-cited nodes, edges (as graph_counts keeps them)."""
+    counts = dict(db.conn.execute("select name, n from graph_counts"))
+    return {"nodes": counts["nodes"], "stored": counts["nodes"] - counts["absent"], "absent": counts["absent"],
+            "edges": counts["edges"]}
 
 
 def build_graph(db: sqlite_utils.Database, full: bool = False, progress: bool = False) -> GraphSummary:
@@ -98,6 +101,7 @@ def ensure_graph(db: sqlite_utils.Database) -> None:
 def _reset(db: sqlite_utils.Database) -> None:
     for table in ("edges", "nodes", "document_matches", "titles", "cited_values", "corpus_dirty"):
         db.conn.execute(f"delete from [{table}]")
+    db.conn.execute("update graph_counts set n = 0")
     db.conn.execute("update renditions set node_id = null, is_primary = 0")
     db.conn.execute("update refs set resolved_year = null, resolved_jurisdiction = null, resolution_note = null")
 
@@ -165,7 +169,7 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
                 "left join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq where e.source = ?", [node]):
             before[node].add(target)
             vote(votes, target, values, -1)
-        conn.execute("delete from edges where source = ?", [node])
+        count_graph(db, edges=-conn.execute("delete from edges where source = ?", [node]).rowcount)
     stored = {}  # node → has a rendition after this update
     for node in sorted(touched):
         primary = _choose_primary(db, node)
@@ -184,7 +188,8 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
             source, was, *values = row
             vote(votes, was, values, -1)
             if new == source:
-                conn.execute("delete from edges where doc_id = ? and ref_seq = ?", [doc_id, seq])
+                count_graph(db, edges=-conn.execute("delete from edges where doc_id = ? and ref_seq = ?",
+                                                    [doc_id, seq]).rowcount)
             else:
                 had_new = edge_exists(db, source, new)
                 conn.execute("update edges set target = ? where doc_id = ? and ref_seq = ?", [new, doc_id, seq])
@@ -308,8 +313,12 @@ def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set
             rows.append((doc_id, seq, node, target, relation, n_mentions))
             targets.add(target)
             vote(votes, target, values, 1)
-    db.conn.executemany("insert or replace into edges (doc_id, ref_seq, source, target, relation, n_mentions) "
+    # the rendition's edges went with its document's (every touched one's go first): any left would be
+    # replaced uncounted
+    gone = db.conn.execute("delete from edges where doc_id = ?", [doc_id]).rowcount
+    db.conn.executemany("insert into edges (doc_id, ref_seq, source, target, relation, n_mentions) "
                         "values (?, ?, ?, ?, ?, ?)", rows)
+    count_graph(db, edges=len(rows) - gone)
     return len(rows)
 
 
@@ -352,6 +361,8 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0, 
         row = {**_absent_node(node, said), "doc_ids": "[]", "absent": 1, "source_name": None}
     else:
         conn.execute("delete from nodes where node_id = ?", [node])
+        if old:
+            count_graph(db, nodes=-1, absent=-(old[3] == 1))
         return
     row.update(cited_by=cited_by, cites=cites, id_key=id_key(row["so_hieu"] or ""),
                id_number=id_number(row["so_hieu"] or ""))
@@ -363,6 +374,7 @@ def _write_node(db: sqlite_utils.Database, node: str, cited_by_change: int = 0, 
     else:
         conn.execute(f"insert or replace into nodes ({', '.join(row)}) values ({', '.join('?' * len(row))})",
                      list(row.values()))
+        count_graph(db, nodes=not old, absent=(row["absent"] == 1) - bool(old and old[3] == 1))
 
 
 def _absent_node(key: str, said: dict) -> dict:

@@ -201,12 +201,19 @@ def drop_edges(db: sqlite_utils.Database, doc_id: str) -> set[str]:
     votes: Counter = Counter()
     for _, target, *values in rows:
         vote(votes, target, values, -1)
-    conn.execute("delete from edges where doc_id = ?", [doc_id])
+    count_graph(db, edges=-conn.execute("delete from edges where doc_id = ?", [doc_id]).rowcount)
     apply_votes(db, votes)
     for source, target in {(r[0], r[1]) for r in rows}:
         if not edge_exists(db, source, target):
             conn.execute("update nodes set cited_by = cited_by - 1 where node_id = ?", [target])
     return {r[1] for r in rows}
+
+
+def count_graph(db: sqlite_utils.Database, **deltas: int) -> None:
+    """Move graph_counts by what a write added or removed: count_graph(db, edges=-3, nodes=1, absent=1)."""
+    for name, n in deltas.items():
+        if n:
+            db.conn.execute("update graph_counts set n = n + ? where name = ?", [n, name])
 
 
 def edge_exists(db: sqlite_utils.Database, source: str, target: str) -> bool:
