@@ -116,6 +116,19 @@ def test_a_docx_whose_entities_expand_into_gigabytes_is_refused_by_name(tmp_path
         list(read_documents(path))
 
 
+def test_an_image_declaring_more_pixels_than_pillow_decodes_is_named_a_bomb_and_a_broken_one_stays_corrupt(
+        tmp_path, monkeypatch):
+    from PIL import Image
+    Image.new("L", (120, 100), 255).save(tmp_path / "bomb.png")  # a bomb once the limit is 5,000 pixels
+    (tmp_path / "cut.png").write_bytes((tmp_path / "bomb.png").read_bytes()[:20])
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 2_500)
+    with pytest.raises(UnreadableFile, match=r"hostile image: its header declares 12,000 pixels, over 5,000 "
+                                             r"\(a decompression bomb"):
+        list(read_documents(tmp_path / "bomb.png"))
+    with pytest.raises(UnreadableFile, match="corrupt or unsupported image"):
+        list(read_documents(tmp_path / "cut.png"))
+
+
 def test_a_well_formed_pdf_without_pages_is_named_so_and_a_cut_one_stays_corrupt(tmp_path):
     empty = minimal_pdf([b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"])
     (tmp_path / "empty.pdf").write_bytes(empty)

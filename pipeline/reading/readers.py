@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -364,7 +365,13 @@ def _read_image(path: Path, max_pages: int, first: int = 1) -> list[Page]:
     try:
         image = Image.open(path)
         frames = getattr(image, "n_frames", 1)
-    except (OSError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # its header asks for more pixels than Pillow will decode
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(pixels[1]):,} pixels" if pixels else "more pixels than a page can have"
+        raise UnreadableFile(f"hostile image: its header declares {size}, over {2 * Image.MAX_IMAGE_PIXELS:,} "
+                             "(a decompression bomb: a small file that decodes into gigabytes); refused unread; "
+                             "scan the page again at 300 dpi") from exc
+    except OSError as exc:
         raise UnreadableFile(f"corrupt or unsupported image ({exc})") from exc
     if frames > max_pages:
         raise UnreadableFile(f"image has {frames} frames, more than the limit of {max_pages}")
