@@ -49,7 +49,7 @@ from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, NewEvidence, Resol
                                             resolve_stated, title_candidates, title_similarity, typed_numbers)
 from vanban.pipeline.store import VOTED_COLUMNS, apply_votes, count_graph, edge_exists, vote
 from vanban.pipeline.store.facets import scope_tokens
-from vanban.pipeline.store.schema import DOCUMENT_COLUMNS
+from vanban.pipeline.store.schema import DOCUMENT_COLUMNS, GRAPH_COUNTS
 from vanban.pipeline.store.search import find_document
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
@@ -70,8 +70,11 @@ class GraphSummary:
 
 
 def graph_totals(db: sqlite_utils.Database) -> dict:
-    """How big the graph is: stored and only-cited nodes, edges (as graph_counts keeps them)."""
+    """How big the graph is: stored and only-cited nodes, edges (as graph_counts keeps them; counted
+    over the tables if a row of it was deleted by hand)."""
     counts = dict(db.conn.execute("select name, n from graph_counts"))
+    if set(counts) != set(GRAPH_COUNTS):
+        counts = {name: db.conn.execute(sql).fetchone()[0] for name, sql in GRAPH_COUNTS.items()}
     return {"nodes": counts["nodes"], "stored": counts["nodes"] - counts["absent"], "absent": counts["absent"],
             "edges": counts["edges"]}
 
@@ -101,7 +104,8 @@ def ensure_graph(db: sqlite_utils.Database) -> None:
 def _reset(db: sqlite_utils.Database) -> None:
     for table in ("edges", "nodes", "document_matches", "titles", "cited_values", "corpus_dirty"):
         db.conn.execute(f"delete from [{table}]")
-    db.conn.execute("update graph_counts set n = 0")
+    db.conn.executemany("insert or replace into graph_counts (name, n) values (?, 0)",
+                        [[name] for name in GRAPH_COUNTS])
     db.conn.execute("update renditions set node_id = null, is_primary = 0")
     db.conn.execute("update refs set resolved_year = null, resolved_jurisdiction = null, resolution_note = null")
 
@@ -313,8 +317,7 @@ def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set
             rows.append((doc_id, seq, node, target, relation, n_mentions))
             targets.add(target)
             vote(votes, target, values, 1)
-    # the rendition's edges went with its document's (every touched one's go first): any left would be
-    # replaced uncounted
+    # its edges went with its document's (every touched document's go first); any left go here, counted
     gone = db.conn.execute("delete from edges where doc_id = ?", [doc_id]).rowcount
     db.conn.executemany("insert into edges (doc_id, ref_seq, source, target, relation, n_mentions) "
                         "values (?, ?, ?, ?, ?, ?)", rows)
