@@ -68,18 +68,33 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
     match = _match(query, doc_type, province, year)
     if not match:
         return []
-    where, params = _filters(doc_type, province, year)
+    # the candidates, with what ranking reads: each passage and whether its rendition speaks for its
+    # document, from the index by doc_id (no rendition row: cold, each was two random pages more)
     rows = db.query(
-        f"""select p.doc_id, coalesce(d.so_hieu, d.known_id) as so_hieu, d.source, p.page, p.kind, p.text,
-                   p.text_folded
+        """select p.doc_id, p.page, p.kind, p.text, p.text_folded
             from passages_fts join passages p on p.rowid = passages_fts.rowid
-            join documents d on d.doc_id = p.doc_id
-            where passages_fts match ? {where} order by passages_fts.rowid desc limit ?""",
-        [match, *params, -1 if limit < 0 else max(limit, CANDIDATES)])
+            join renditions d indexed by renditions_source on d.doc_id = p.doc_id
+            where passages_fts match ? and (d.is_primary = 1 or d.node_id is null)
+            order by passages_fts.rowid desc limit ?""",
+        [match, -1 if limit < 0 else max(limit, CANDIDATES)])
     scorer = _Scorer(query_words(query))
-    hits = [scorer.hit(r) for r in rows]
-    hits.sort(key=lambda h: -h.score)  # stable: the latest first among equals
-    return hits if limit < 0 else hits[:limit]
+    ranked = sorted((scorer.hit(r) for r in rows), key=lambda h: -h.score)  # stable: the latest first among equals
+    # then the documents of the best, each read once, kept if their values are the filters' exactly (the
+    # index's filter tokens are folded): usually as many documents as the hits shown
+    where, params = _filters(doc_type, province, year)
+    documents: dict = {}
+    hits = []
+    for hit in ranked:
+        if hit.doc_id not in documents:
+            documents[hit.doc_id] = db.conn.execute(
+                f"select coalesce(d.so_hieu, d.known_id), d.source from documents d where d.doc_id = ?{where}",
+                [hit.doc_id, *params]).fetchone()
+        if documents[hit.doc_id]:
+            hit.so_hieu, hit.source = documents[hit.doc_id]
+            hits.append(hit)
+            if len(hits) == limit:
+                break
+    return hits
 
 
 class _Scorer:
@@ -104,7 +119,7 @@ class _Scorer:
         score = sum(tf / (tf + norm) for tf in counts.values())
         if self.phrase is not None and self.phrase.search(folded):
             score *= PHRASE_BONUS
-        return Hit(row["doc_id"], row["so_hieu"], row["source"], row["page"], row["kind"], row["text"], spans,
+        return Hit(row["doc_id"], row.get("so_hieu"), row.get("source"), row["page"], row["kind"], row["text"], spans,
                    round(score, 4))
 
 
