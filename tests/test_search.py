@@ -45,3 +45,20 @@ def test_filters_by_type_province_and_year_and_counts(tmp_path):
     assert not search(db, "ho so cong viec", doc_type="Quyết định")
     assert not search(db, "ho so cong viec", year=2021)
     assert count_matches(db, "chuyen doi so") == len(search(db, "chuyen doi so", -1)) >= 1
+
+
+def test_only_the_hits_returned_read_their_documents_and_the_filters_stay_exact(tmp_path):
+    db = build(tmp_path)
+    for n in range(188, 193):  # five more plans of the same province and year
+        doc = make_document(f"Số: {n} /KH-UBND\nTuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
+                            f"Kế hoạch chuyển đổi số số {n}\n", f"corpus/kh{n}.txt")
+        store.save_documents(db, f"corpus/kh{n}.txt", f"f{n}", [doc])
+    read = []
+    db.conn.set_trace_callback(read.append)
+    hits = search(db, "chuyen doi so", 2, doc_type="Kế hoạch", province="Tuyên Quang", year=2022)
+    db.conn.set_trace_callback(None)
+    assert len(hits) == 2 and all(h.so_hieu and h.source for h in hits)
+    assert sum("from documents" in sql for sql in read) == 2  # of six matching documents
+    assert search(db, "chuyen doi so", 0) == []
+    # the index's filter tokens are folded; the filter itself is not
+    assert search(db, "chuyen doi so", province="Tuyen Quang") == []

@@ -85,6 +85,8 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
     documents: dict = {}
     hits = []
     for hit in ranked:
+        if 0 <= limit <= len(hits):
+            break
         if hit.doc_id not in documents:
             documents[hit.doc_id] = db.conn.execute(
                 f"select coalesce(d.so_hieu, d.known_id), d.source from documents d where d.doc_id = ?{where}",
@@ -92,8 +94,6 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
         if documents[hit.doc_id]:
             hit.so_hieu, hit.source = documents[hit.doc_id]
             hits.append(hit)
-            if len(hits) == limit:
-                break
     return hits
 
 
