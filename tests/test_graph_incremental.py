@@ -8,7 +8,7 @@ import sqlite3
 from vanban.models.records import Identity, Page
 from vanban.pipeline import store
 from vanban.pipeline.corpus.graph import build_graph, find_documents, find_nodes
-from vanban.pipeline.store.schema import GRAPH_COUNTS
+from vanban.pipeline.store.schema import graph_counted
 from vanban.pipeline.store.search import renditions_of
 from tests.citation_store import PLAN_TITLE, TQ, cite, document, documents, plan
 
@@ -30,7 +30,7 @@ def tables(db) -> dict:
 def degrees_are_counts(db) -> bool:
     """cited_by and cites, kept by deltas, equal what counting the edges gives; so do graph_counts'."""
     counted = dict(db.execute("select name, n from graph_counts").fetchall())
-    if counted != {name: db.execute(sql).fetchone()[0] for name, sql in GRAPH_COUNTS.items()}:
+    if counted != graph_counted(db.conn):
         return False
     return not list(db.query(
         "select node_id from nodes n where cited_by != (select count(distinct source) from edges where target = node_id)"

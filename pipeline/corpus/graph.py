@@ -49,7 +49,7 @@ from vanban.pipeline.corpus.resolve import (TITLE_SIMILARITY, NewEvidence, Resol
                                             resolve_stated, title_candidates, title_similarity, typed_numbers)
 from vanban.pipeline.store import VOTED_COLUMNS, apply_votes, count_graph, edge_exists, vote
 from vanban.pipeline.store.facets import scope_tokens
-from vanban.pipeline.store.schema import DOCUMENT_COLUMNS, GRAPH_COUNTS
+from vanban.pipeline.store.schema import DOCUMENT_COLUMNS, GRAPH_COUNTS, graph_counted
 from vanban.pipeline.store.search import find_document
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
@@ -74,7 +74,7 @@ def graph_totals(db: sqlite_utils.Database) -> dict:
     over the tables if a row of it was deleted by hand)."""
     counts = dict(db.conn.execute("select name, n from graph_counts"))
     if set(counts) != set(GRAPH_COUNTS):
-        counts = {name: db.conn.execute(sql).fetchone()[0] for name, sql in GRAPH_COUNTS.items()}
+        counts = graph_counted(db.conn)
     return {"nodes": counts["nodes"], "stored": counts["nodes"] - counts["absent"], "absent": counts["absent"],
             "edges": counts["edges"]}
 

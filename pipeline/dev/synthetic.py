@@ -41,7 +41,7 @@ from vanban.pipeline.corpus.graph import FORMAT_RANK
 from vanban.pipeline.corpus.resolve import NOTE_SOURCES, document_jurisdiction, folded_title, id_key, id_number
 from vanban.pipeline.store import VOTED
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
-from vanban.pipeline.store.schema import CITED_VALUES, GRAPH_COUNTS, INDEXES, MEASURE_COLUMNS
+from vanban.pipeline.store.schema import CITED_VALUES, INDEXES, MEASURE_COLUMNS, graph_counted
 
 PROVINCES = ("Tuyên Quang", "Lạng Sơn", "Hà Giang", "Yên Bái", "Cao Bằng")
 # stored local documents: (type, ký hiệu); each province's Ủy ban numbers each kind per year
@@ -654,8 +654,8 @@ def _nodes(conn) -> None:
                     group by target) c where c.target = nodes.node_id""")
     conn.execute("""update nodes set cites = c.n from (select source, count(distinct target) as n from edges
                     group by source) c where c.source = nodes.node_id""")
-    for name, count in GRAPH_COUNTS.items():
-        conn.execute(f"update graph_counts set n = ({count}) where name = ?", [name])
+    conn.executemany("update graph_counts set n = ? where name = ?",
+                     [(n, name) for name, n in graph_counted(conn).items()])
 
 
 def _headerless_titles(conn) -> None:

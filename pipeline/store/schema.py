@@ -120,6 +120,11 @@ TABLES = {
 GRAPH_COUNTS = {"nodes": "select count(*) from nodes", "absent": "select count(*) from nodes where absent = 1",
                 "edges": "select count(*) from edges"}
 
+
+def graph_counted(conn: sqlite3.Connection) -> dict[str, int]:
+    """graph_counts' values counted over the whole tables (what the kept rows must equal)."""
+    return {name: conn.execute(sql).fetchone()[0] for name, sql in GRAPH_COUNTS.items()}
+
 VIEWS = {
     # a rendition the corpus update has not placed yet (node_id null) stands for itself
     # known_*: the identity the corpus gives a header-less document (the citation carrying its title)
@@ -264,10 +269,8 @@ def _finish(db: sqlite_utils.Database) -> None:
 def _count_graph(db: sqlite_utils.Database) -> None:
     """graph_counts' missing rows counted (a new store's: 0)."""
     conn = db.conn
-    have = {row[0] for row in conn.execute("select name from graph_counts")}
-    for name, sql in GRAPH_COUNTS.items():
-        if name not in have:
-            conn.execute("insert into graph_counts (name, n) values (?, ?)", [name, conn.execute(sql).fetchone()[0]])
+    if {row[0] for row in conn.execute("select name from graph_counts")} != set(GRAPH_COUNTS):
+        conn.executemany("insert or ignore into graph_counts (name, n) values (?, ?)", graph_counted(conn).items())
 
 
 def _drop_if_redefined(db: sqlite_utils.Database, ddl: str) -> None:

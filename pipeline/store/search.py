@@ -119,8 +119,8 @@ class _Scorer:
         score = sum(tf / (tf + norm) for tf in counts.values())
         if self.phrase is not None and self.phrase.search(folded):
             score *= PHRASE_BONUS
-        return Hit(row["doc_id"], row.get("so_hieu"), row.get("source"), row["page"], row["kind"], row["text"], spans,
-                   round(score, 4))
+        # its document's number and file are filled in by search, for the hits it returns
+        return Hit(row["doc_id"], None, None, row["page"], row["kind"], row["text"], spans, round(score, 4))
 
 
 def count_matches(db: sqlite_utils.Database, query: str, doc_type: Optional[str] = None,
