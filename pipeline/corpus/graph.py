@@ -175,15 +175,17 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
             vote(votes, target, values, -1)
         count_graph(db, edges=-conn.execute("delete from edges where source = ?", [node]).rowcount)
     stored = {}  # node → has a rendition after this update
+    new_edges: list[tuple] = []
     for node in sorted(touched):
         primary = _choose_primary(db, node)
         stored[node] = primary is not None
         after: set[str] = set()
         if primary:
-            edges += _write_edges(db, node, primary, after, votes)
+            new_edges += _edges_of(db, node, primary, after, votes)
         cited_by.update(dict.fromkeys(after - before[node], 1))
         cited_by.subtract(dict.fromkeys(before[node] - after, 1))
         targets |= before[node] | after
+    edges += _write_edges(db, new_edges)
     for (doc_id, seq), (old, new) in changed.items():  # citations retargeted in untouched documents
         row = conn.execute(f"select e.source, e.target, {VOTED_COLUMNS} from edges e "
                            "join refs r on r.doc_id = e.doc_id and r.seq = e.ref_seq "
@@ -307,7 +309,9 @@ def _choose_primary(db: sqlite_utils.Database, node: str) -> Optional[str]:
 FORMAT_RANK = {".pdf": 0, ".docx": 1, ".doc": 1, ".odt": 1}  # then images, text and the rest
 
 
-def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set, votes: Counter) -> int:
+def _edges_of(db: sqlite_utils.Database, node: str, doc_id: str, targets: set, votes: Counter) -> list[tuple]:
+    """The edge rows of a document's primary rendition (but the citations of itself); what they
+    cite goes into targets, what they say of it into votes. Any edges the rendition had go."""
     rows = []
     for seq, ref_id, year, jurisdiction, relation, n_mentions, *values in db.conn.execute(
             "select r.seq, r.ref_id, r.resolved_year, r.resolved_jurisdiction, r.relation, r.n_mentions, "
@@ -318,10 +322,17 @@ def _write_edges(db: sqlite_utils.Database, node: str, doc_id: str, targets: set
             targets.add(target)
             vote(votes, target, values, 1)
     # its edges went with its document's (every touched document's go first); any left go here, counted
-    gone = db.conn.execute("delete from edges where doc_id = ?", [doc_id]).rowcount
+    count_graph(db, edges=-db.conn.execute("delete from edges where doc_id = ?", [doc_id]).rowcount)
+    return rows
+
+
+def _write_edges(db: sqlite_utils.Database, rows: list[tuple]) -> int:
+    """Insert an update's edges in the order of the index by target: the leaves of edges_target
+    they go to (a random one per citation) are then visited once each, in the order they lie
+    on disk after a bulk build, where the order of the citing documents jumps between them."""
     db.conn.executemany("insert into edges (doc_id, ref_seq, source, target, relation, n_mentions) "
-                        "values (?, ?, ?, ?, ?, ?)", rows)
-    count_graph(db, edges=len(rows) - gone)
+                        "values (?, ?, ?, ?, ?, ?)", sorted(rows, key=lambda row: (row[3], row[2])))
+    count_graph(db, edges=len(rows))
     return len(rows)
 
 

@@ -617,7 +617,7 @@ def _placed(conn) -> None:
 
 
 def _edges(conn) -> None:
-    """`_write_edges`: each primary rendition's citations, but the ones of itself."""
+    """`_edges_of`: each primary rendition's citations, but the ones of itself."""
     conn.execute(f"""insert into edges (doc_id, ref_seq, source, target, relation, n_mentions)
         select r.doc_id, r.seq, d.node_id, {NODE_KEY.format('r.')}, r.relation, r.n_mentions
         from renditions d join refs r on r.doc_id = d.doc_id
