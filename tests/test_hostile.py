@@ -293,7 +293,14 @@ def _task(path: str, progress: bool):
         return bytearray(2 << 30)  # 2 GB, past the 512 MB budget
     if name.startswith("modest"):
         return len(bytearray(100 << 20))  # 100 MB, within it
+    if name.startswith("locking"):  # a lock another thread of the pool's process holds
+        if not _HELD.acquire(timeout=2):
+            return "stuck"
+        _HELD.release()
     return name.upper()
+
+
+_HELD = threading.Lock()
 
 
 def test_a_dead_worker_blames_only_the_file_that_kills_it_alone(tmp_path):
@@ -345,6 +352,14 @@ def test_the_memory_budget_counts_beside_what_a_worker_inherits(tmp_path):
     assert isinstance(results[paths[1]], OverBudget) and results[paths[1]].limit == "memory"
 
 
+def test_a_worker_does_not_inherit_what_other_threads_hold(tmp_path):
+    # a worker forked from this process would copy the lock held, with no thread left to free it
+    # (a server's threads, a Ray client's: such a copy crashed reading healthy files)
+    with _HELD, WorkerPool(1, Budgets(), _task) as pool:
+        results = dict(pool.run([str(tmp_path / "locking-1")]))
+    assert results == {str(tmp_path / "locking-1"): "LOCKING-1"}
+
+
 def test_workers_die_with_their_parent(tmp_path):
     script = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
               "from tests.test_hostile import _task\n"
@@ -354,15 +369,29 @@ def test_workers_die_with_their_parent(tmp_path):
               f"list(pool.run([{str(tmp_path / 'slow-1')!r}, {str(tmp_path / 'slow-2')!r}]))\n")
     parent = subprocess.Popen([sys.executable, "-c", script])
     deadline = time.monotonic() + 30
-    children = []
-    while time.monotonic() < deadline and len(children) < 2:
+    family: dict = {}
+    # the workers are forked from a fork server, the parent's child: its grandchildren
+    while time.monotonic() < deadline and sum(1 for depth in family.values() if depth == 2) < 2:
         time.sleep(0.2)
-        children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == parent.pid]
-    assert len(children) == 2
+        family = _descendants(parent.pid)
+    assert sum(1 for depth in family.values() if depth == 2) == 2
     parent.kill()
     parent.wait()
-    time.sleep(1.0)
-    assert not [c for c in children if _alive(c)]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and [c for c in family if _alive(c)]:
+        time.sleep(0.2)
+    assert not [c for c in family if _alive(c)]
+
+
+def _descendants(root: int) -> dict:
+    """pid -> depth (1 for a child) of every living process descending from root."""
+    parents = {int(p): _parent(int(p)) for p in os.listdir("/proc") if p.isdigit()}
+    found, frontier, depth = {}, {root}, 0
+    while frontier:
+        depth += 1
+        frontier = {pid for pid, parent in parents.items() if parent in frontier}
+        found.update(dict.fromkeys(frontier, depth))
+    return found
 
 
 def _parent(pid: int) -> int | None:

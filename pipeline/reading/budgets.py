@@ -112,6 +112,15 @@ def enter_worker(budgets: Budgets) -> None:
         pass
 
 
+def lift_memory_limit() -> None:
+    """Give this worker its address space back, up to the hard limit: it ran out and ends."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    except (ValueError, OSError):
+        pass
+
+
 def mapped_mb() -> int:
     """This process's address space (VmSize) in MB; 0 where /proc does not tell."""
     try:

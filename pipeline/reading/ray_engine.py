@@ -284,7 +284,9 @@ def _worker_pool(limits: Budgets) -> WorkerPool:
     if _pool is None or _pool_limits != limits:
         if _pool is not None:
             _pool.stop()
-        _pool, _pool_limits = WorkerPool(1, limits, read_unit), limits
+        # forked from this Ray worker, as Ray's own fork support allows: under a fork server here
+        # a reader over a tight memory budget died of SIGABRT instead of reporting it
+        _pool, _pool_limits = WorkerPool(1, limits, read_unit, start="fork"), limits
     return _pool
 
 

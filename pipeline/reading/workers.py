@@ -5,17 +5,17 @@ failing every pending file with it, and its workers outlive a killed parent. Her
 worker reads one file at a time under `budgets` (a memory limit set in the worker, the
 file's wall time watched by this process); a worker that dies is replaced, and the file
 it held is read once more, alone, so that the file, not a neighbour, is blamed when it
-dies again. Workers die with their parent (PR_SET_PDEATHSIG) and are stopped when the
-batch ends or is interrupted.
+dies again. Workers are forked from a fork server (a clean process, not this one with its
+threads), die with the pool's process and are stopped when the batch ends or is interrupted.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import multiprocessing
 import os
+import select
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -29,7 +29,6 @@ from vanban.pipeline.reading.budgets import Budgets, OverBudget
 # seconds past a file's time limit before its worker is killed: the worker checks its own
 # clock between pages and reports the page; this catches a file stuck inside one call
 KILL_GRACE = 15.0
-PR_SET_PDEATHSIG = 1
 
 
 class WorkerCrashed(UnreadableFile):
@@ -46,21 +45,27 @@ class _Worker:
     next: Optional[str] = None  # sent ahead, read when path is done: the worker never waits for this process
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent dies; elsewhere the parent's stop() must do."""
+def _die_with(pool: int) -> None:
+    """End this worker, and its process group (its tesseract children), when the pool's process
+    ends. Its parent is the fork server, which outlives the pool while a worker holds its pipe:
+    the worker watches the pool's process itself (a pidfd, readable once that process is gone)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before the request took effect
+        pidfd = os.pidfd_open(pool)
+    except ProcessLookupError:  # the pool ended before this worker began
         os._exit(1)
+    except (OSError, AttributeError):  # no pidfd here (not Linux ≥ 5.3): the pool's stop() must do
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+    threading.Thread(target=watch, daemon=True, name="vanban-pool-watch").start()
 
 
-def _serve(conn: Connection, parent: int, limits: Budgets, task: Callable) -> None:
+def _serve(conn: Connection, pool: int, limits: Budgets, task: Callable) -> None:
     """A worker's life: read the files it is sent, one at a time, until told to stop."""
-    _die_with_parent(parent)
     os.setpgrp()  # its tesseract children can be killed with it; Ctrl-C goes to the parent only
+    _die_with(pool)
     budget.enter_worker(limits)
     while True:
         try:
@@ -79,6 +84,7 @@ def _serve(conn: Connection, parent: int, limits: Budgets, task: Callable) -> No
                     raise MemoryError(str(exc)) from exc
                 raise
         except MemoryError:
+            budget.lift_memory_limit()  # saying so takes memory too; the process ends next
             conn.send((path, None, OverBudget(
                 "memory", f"reading needed more than {limits.memory_mb} MB beside what its reader process "
                           "maps; raise --memory-limit (VANBAN_MEMORY_MB) if the machine has it")))
@@ -107,9 +113,15 @@ class WorkerPool:
     ...         print(path, result)
     """
 
-    def __init__(self, jobs: int, limits: Budgets, task: Callable, progress: bool = False):
+    def __init__(self, jobs: int, limits: Budgets, task: Callable, progress: bool = False,
+                 start: str = "forkserver"):
         self.jobs, self.limits, self.task, self.progress = max(1, jobs), limits, task, progress
-        self.context = multiprocessing.get_context("fork")
+        # a fork server: a clean single-threaded process the workers are forked from. Forking this
+        # process instead copies whatever threads it has mid-state (a server's, a Ray client's), and
+        # a worker forked so crashed on healthy files, which were then blamed for it
+        self.context = multiprocessing.get_context(start)
+        if start == "forkserver":
+            self.context.set_forkserver_preload(["vanban.pipeline.reading.preload"])
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "WorkerPool":
