@@ -195,3 +195,32 @@ def test_what_citations_say_is_kept_only_for_documents_not_stored(tmp_path):
     step = tables(db)
     build_graph(db, full=True)
     assert tables(db) == step and degrees_are_counts(db)
+
+
+def test_citations_elsewhere_of_a_local_number_leave_its_open_citations_unread(tmp_path):
+    """A local number restarts in every province: new dated citations of 5/KH-UBND in Hà Giang
+    cannot give a year to a yearless one of Tuyên Quang's, so that one is not looked at again;
+    a dated one of Tuyên Quang's still resolves it, and the tables equal a full rebuild."""
+    def citing(name: str, number: str, year, jurisdiction: str):
+        return document(name, plan(number, "2023-03-01", f"Kế hoạch {name}"), [
+            cite("5/KH-UBND", "Kế hoạch", year, f"{year}-02-02" if year else None, jurisdiction,
+                 "Kế hoạch số 5/KH-UBND")])
+    batches = [[citing("open.txt", "70", None, TQ)], [citing("hg1.txt", "71", 2021, "Hà Giang"),
+                                                      citing("hg2.txt", "72", 2022, "Hà Giang")],
+               [citing("tq.txt", "73", 2022, TQ)]]
+    step = store.open_db(tmp_path / "step.db")
+    probes, notes = [], []
+    for batch in batches:
+        save(step, batch)
+        asked: list = []
+        step.conn.set_trace_callback(asked.append)
+        build_graph(step)
+        step.conn.set_trace_callback(None)
+        probes.append(sum("rowid <" in sql for sql in asked))  # may_change's count of a group's older rows
+        notes.append(step.conn.execute("select resolution_note from refs where year is null").fetchone()[0])
+    assert probes[1] == 0 and notes[1] == notes[0]
+    assert notes[2].startswith("year 2022 from other citations of 5/KH-UBND")
+    full = store.open_db(tmp_path / "full.db")
+    save(full, [doc for batch in batches for doc in batch])
+    build_graph(full, full=True)
+    assert tables(step) == tables(full) and degrees_are_counts(step)

@@ -102,11 +102,15 @@ class NewEvidence:
         self.groups[so_hieu].add(("stored", year, province))
         self.first_rendition = rowid if self.first_rendition is None else min(self.first_rendition, rowid)
 
-    def may_change(self, db: sqlite_utils.Database, ref_id: str) -> bool:
+    def may_change(self, db: sqlite_utils.Database, ref_id: str, places: set) -> bool:
         """Can the new rows change how the number's older open citations resolve? Only a group
         that is new, or that had too few rows to name files from in a note (NOTE_SOURCES and one
-        more, the first by rowid: the new rows come after them), can; counted in the indexes."""
+        more, the first by rowid: the new rows come after them), can; counted in the indexes.
+        places: the jurisdictions of its open citations. One of jurisdiction J takes its year
+        from groups of J (or none) only; one without a jurisdiction looks at every group."""
         for kind, year, place in sorted(self.groups.get(ref_id, ()), key=str):
+            if None not in places and place is not None and place not in places:
+                continue
             if kind == "cited":
                 before = db.conn.execute(
                     "select count(*) from (select 1 from refs where ref_id = ? and year is ? and jurisdiction is ? "
@@ -135,12 +139,15 @@ def resolve_refs(db: sqlite_utils.Database, ids: Iterable[str], summary: Resolve
     changed = {}
     forced = set(forced)
     for ref_id in ids:
-        # most numbers have no open citation at all: the small index of open ones says so, where
-        # may_change would read the number's leaf of the index of all citations, cold at 1M
-        if not db.conn.execute("select 1 from refs indexed by refs_open where ref_id = ? "
-                               "and (year is null or jurisdiction is null) limit 1", [ref_id]).fetchone():
+        # the jurisdictions of the number's open citations, from their small index: most numbers
+        # have none, and new evidence from elsewhere changes none of them (may_change would
+        # read the number's leaves of the index of all citations, cold at 1,000,000 documents)
+        places = {j for (j,) in db.conn.execute("select distinct jurisdiction from refs indexed by refs_open "
+                                                "where ref_id = ? and (year is null or jurisdiction is null)",
+                                                [ref_id])}
+        if not places:
             continue
-        if evidence is None or ref_id in forced or evidence.may_change(db, ref_id):
+        if evidence is None or ref_id in forced or evidence.may_change(db, ref_id, places):
             where, params = "", []
         elif evidence.open_in.get(ref_id):
             new = sorted(evidence.open_in[ref_id])
