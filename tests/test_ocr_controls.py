@@ -127,3 +127,15 @@ def test_a_page_image_group_goes_through_extraction(tmp_path):
     documents, _ = process_file(str(tmp_path / "cv_1.png"))  # the signature column of page 2 is in cv_2.png
     assert len(documents) == 1 and len(documents[0].pages) == 2
     assert process_file(str(tmp_path / "cv_2.png"))[0] == []
+
+
+def test_an_ingest_reads_with_the_settings_in_force_when_it_runs(tmp_path, monkeypatch):
+    # its workers come from a fork server started by an earlier ingest, under other settings
+    from vanban.pipeline.reading.ingest import ingest
+
+    (tmp_path / "plan.txt").write_text("KẾ HOẠCH\nChuyển đổi số năm 2024\n", encoding="utf-8")
+    monkeypatch.delenv("VANBAN_OCR", raising=False)
+    assert not ingest([tmp_path / "plan.txt"], tmp_path / "first.db", progress=False).failures
+    monkeypatch.setenv("VANBAN_OCR", "never")
+    [failure] = ingest([_page_image(tmp_path / "a.png", "Kinh gui")], tmp_path / "second.db", progress=False).failures
+    assert "--ocr never" in failure.reason

@@ -29,6 +29,7 @@ from vanban.pipeline.reading.discovery import discover as walk
 from vanban.pipeline.corpus.graph import ensure_graph
 from vanban.pipeline.reading.readers import read_documents
 from vanban.pipeline.reading.signature_ocr import rescue_signer
+from vanban.pipeline.reading.work_units import driver_settings, use_driver_settings
 from vanban.pipeline.reading.workers import WorkerPool
 
 
@@ -92,8 +93,10 @@ def process_file(path: str, ocr_jobs: int = 1, progress: bool = False) -> tuple[
     return documents, warnings
 
 
-def _read(path: str, progress: bool, ocr_jobs: int = 1) -> tuple[list[Document], list[str]]:
-    """A worker's task: one file (its OCR pages get a bar when it is the only worker)."""
+def _read(path: str, progress: bool, ocr_jobs: int = 1, env: tuple = ()) -> tuple[list[Document], list[str]]:
+    """A worker's task: one file (its OCR pages get a bar when it is the only worker), read with
+    the batch's VANBAN_* settings (env: the fork server's may be older)."""
+    use_driver_settings(env)
     return process_file(path, ocr_jobs=ocr_jobs, progress=progress)
 
 
@@ -104,7 +107,7 @@ def _results(paths: list[str], jobs: int, limits: Budgets, progress: bool = Fals
     process's memory or time; a single file gets every core for its OCR pages.
     """
     workers = max(1, min(jobs, len(paths)))
-    task = partial(_read, ocr_jobs=jobs if len(paths) == 1 else 1)
+    task = partial(_read, ocr_jobs=jobs if len(paths) == 1 else 1, env=driver_settings())
     with WorkerPool(workers, limits, task, progress=progress) as pool:
         yield from pool.run(paths)
 

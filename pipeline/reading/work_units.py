@@ -44,9 +44,17 @@ def driver_settings() -> tuple:
     return tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith("VANBAN_")))
 
 
+def use_driver_settings(env: tuple) -> None:
+    """Make this worker's VANBAN_* variables the driver's (driver_settings()): a worker's own
+    are those of the process it was forked from, set at another time or on another machine."""
+    for name in [name for name in os.environ if name.startswith("VANBAN_")]:
+        del os.environ[name]
+    os.environ.update(dict(env))
+
+
 def read_unit(unit: ReadUnit, progress: bool = False):
     """A WorkerPool task: (documents, warnings) of a file, or the OCRed Pages of a page range."""
-    os.environ.update(dict(unit.env))
+    use_driver_settings(unit.env)
     if unit.pages:
         return ocr_range(Path(unit.path), *unit.pages)
     from vanban.pipeline.reading.ingest import process_file  # ingest imports the engines, not they it
