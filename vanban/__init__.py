@@ -116,12 +116,15 @@ def ingest(paths: Union[str, Path, Iterable], db: Union[str, Path] = "outputs/va
     files already ingested with the same content are skipped. Returns an `IngestSummary`.
 
     >>> import tempfile
-    >>> folder, db = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()) / "vanban.db"
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder, db = Path(tmp.name) / "in", Path(tmp.name) / "vanban.db"
+    >>> folder.mkdir()
     >>> _ = (folder / "187.txt").write_text("Số: 187/KH-UBND\\nKẾ HOẠCH\\nNâng cao chỉ số chuyển đổi số năm 2022\\n",
     ...                                     encoding="utf-8")
     >>> summary = ingest(folder, db, jobs=1)
     >>> summary.documents, summary.failures
     (1, [])
+    >>> tmp.cleanup()
     """
     from vanban.pipeline.reading import ingest as reading
 
@@ -134,12 +137,15 @@ def open_store(path: Union[str, Path] = "outputs/vanban.db"):
     `documents`, `pages`, `passages` (with full-text search), `refs`, `measures`, ….
 
     >>> import tempfile
-    >>> folder, path = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp()) / "vanban.db"
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder, path = Path(tmp.name) / "in", Path(tmp.name) / "vanban.db"
+    >>> folder.mkdir()
     >>> _ = (folder / "55.txt").write_text("Số: 55/KH-UBND\\nKẾ HOẠCH\\nThực hiện chuyển đổi số năm 2022\\n",
     ...                                    encoding="utf-8")
     >>> _ = ingest(folder, path, jobs=1)
     >>> [(r["so_hieu"], r["title"]) for r in open_store(path).query("select so_hieu, title from documents")]
     [('55/KH-UBND', 'Thực hiện chuyển đổi số năm 2022')]
+    >>> tmp.cleanup()
     """
     from vanban.pipeline import store
 
