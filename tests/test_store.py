@@ -350,12 +350,9 @@ def test_the_stored_provinces_are_found_one_index_probe_each(tmp_path):
     assert len(read) == 3  # a probe per province, and the one finding none after the last
 
 
-def _counted(db) -> dict:
+def _kept(db) -> dict:
+    """graph_counts' rows as the store keeps them (graph_counted counts them over the tables)."""
     return dict(db.execute("select name, n from graph_counts").fetchall())
-
-
-def _counts(db) -> dict:
-    return graph_counted(db.conn)
 
 
 def test_a_version_15_store_counts_its_graph_once_and_then_keeps_the_counts(tmp_path):
@@ -363,17 +360,17 @@ def test_a_version_15_store_counts_its_graph_once_and_then_keeps_the_counts(tmp_
     path = tmp_path / "v15.db"
     db = _graph_store(path)
     db = _upgraded(db, path, 15, "drop table graph_counts")  # version 15 counted the graph's tables when asked
-    assert _counted(db) == _counts(db) == {"nodes": 2, "absent": 1, "edges": 1}
+    assert _kept(db) == graph_counted(db.conn) == {"nodes": 2, "absent": 1, "edges": 1}
     # kept through what changes the graph: a second plan citing the same decision, a full rebuild, removals
     second = make_document(TEXT.replace("187", "188"), "b.txt")
     store.save_documents(db, "b.txt", second.sha256, [second])
     build_graph(db)
-    assert _counted(db) == _counts(db) == {"nodes": 3, "absent": 1, "edges": 2}
+    assert _kept(db) == graph_counted(db.conn) == {"nodes": 3, "absent": 1, "edges": 2}
     db.execute("delete from graph_counts where name = 'edges'")  # by hand: the totals are counted instead
     assert graph_totals(db) == {"nodes": 3, "stored": 2, "absent": 1, "edges": 2}
     build_graph(db, full=True)  # and counted again
-    assert _counted(db) == _counts(db) == {"nodes": 3, "absent": 1, "edges": 2}
+    assert _kept(db) == graph_counted(db.conn) == {"nodes": 3, "absent": 1, "edges": 2}
     store.remove_paths(db, ["a.txt", "b.txt"])
     build_graph(db)
-    assert _counted(db) == _counts(db) == {"nodes": 0, "absent": 0, "edges": 0}
+    assert _kept(db) == graph_counted(db.conn) == {"nodes": 0, "absent": 0, "edges": 0}
     assert graph_totals(db) == {"nodes": 0, "stored": 0, "absent": 0, "edges": 0}
