@@ -51,6 +51,7 @@ from vanban.pipeline.store import VOTED_COLUMNS, apply_votes, count_graph, edge_
 from vanban.pipeline.store.facets import scope_tokens
 from vanban.pipeline.store.schema import DOCUMENT_COLUMNS, GRAPH_COUNTS, graph_counted
 from vanban.pipeline.store.search import find_document
+from vanban.pipeline.store.warm import read_ahead
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 RELATION_COLORS = {"legal_basis": "#1f77b4", "implements": "#2ca02c", "guides": "#9467bd", "amends": "#d62728",
@@ -120,16 +121,22 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
     recount = {key for kind, key in dirty if kind == "row"}  # cited by a removed rendition
     forced = set(ids)  # numbers whose citations or documents went: everything of them resolves again
     evidence = NewEvidence()
+    stated = set()  # (document cited, citing rendition) of the new citations naming it in full
+    own = {}  # rendition → its document, as its header names it (a local one's)
     for doc_id in pending:
         for ref_id, year, jurisdiction, rowid in conn.execute(
                 "select ref_id, year, jurisdiction, rowid from refs where doc_id = ?", [doc_id]):
             ids.add(ref_id)
             evidence.cited(ref_id, year, jurisdiction, doc_id, rowid)
+            if year is not None and jurisdiction is not None:
+                stated.add((node_key(ref_id, year, jurisdiction), doc_id))
         for so_hieu, year, province, rowid in conn.execute(
                 "select so_hieu, year, province, rowid from renditions where doc_id = ? and so_hieu is not null",
                 [doc_id]):
             ids.add(so_hieu)
             evidence.stored(so_hieu, year, province, rowid)
+            own[doc_id] = node_key(so_hieu, year, province)
+    _read_ahead_update(db, stated, own, ids)
     # 1. citations: stated values, then the ids whose open citations may now resolve differently
     changed = resolve_stated(db, pending)
     changed.update(resolve_refs(db, sorted(ids), summary, evidence, forced))
@@ -214,6 +221,18 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
             _recount_node(db, node, cited_by[node], stored[node])
     conn.execute("delete from corpus_dirty")
     return GraphSummary(matched, len(nodes), edges, summary)
+
+
+def _read_ahead_update(db: sqlite_utils.Database, stated: set[tuple], own: dict, ids: set[str]) -> None:
+    """Start fetching what the update reads of the documents the new renditions cite (their rows,
+    where their new edges go, what citations say of them, their titles), of the new renditions'
+    own documents and of the numbers they name, while it resolves and matches (warm.py; a large
+    store only)."""
+    targets = {target for target, _ in stated}
+    read_ahead(db.conn, {"edges_target": {(target, own.get(doc_id, "")) for target, doc_id in stated},
+                         "cited_values": targets, "cited_titles": targets, "nodes": targets | set(own.values()),
+                         "edges_source": set(own.values()), "renditions_node": set(own.values()),
+                         "renditions_number": ids})
 
 
 def _describe_only_cited(db: sqlite_utils.Database, votes: Counter, stored: dict, targets: set) -> None:
