@@ -15,6 +15,7 @@ from vanban.pipeline.reading import budgets
 from vanban.pipeline.reading.budgets import Budgets, OverBudget
 from vanban.pipeline.reading.decoding import decode_text
 from vanban.pipeline.reading.discovery import discover
+from vanban.pipeline.reading import ingest as ingest_module
 from vanban.pipeline.reading.ingest import ingest
 from vanban.pipeline.reading.ocr import render_scale
 from vanban.pipeline.reading.readers import read_documents
@@ -145,6 +146,26 @@ def test_a_text_over_its_budget_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(budgets, "_current", Budgets(text_mb=1))
     with pytest.raises(OverBudget, match="text size limit"):
         list(read_documents(path))
+
+
+def test_a_huge_text_is_refused_before_it_is_read_whole_even_to_hash_it(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(folder / "huge.txt", "wb") as fh:  # sparse: 64 GB declared, nothing on the disk
+        fh.truncate(64 << 30)
+    (folder / "plan.txt").write_text(PLAN, encoding="utf-8")
+    (folder / "fake.txt").write_bytes(b"%PDF-1.4 not text" + b"\0" * (2 << 20))  # a PDF named .txt: its reader's
+    hashed = []
+    monkeypatch.setattr(ingest_module, "file_hash", lambda path: hashed.append(path.name) or "h" + path.name)
+    summary = ingest([folder], tmp_path / "v.db", progress=False, budgets=Budgets(text_mb=1))
+    assert summary.documents == 1 and "huge.txt" not in hashed and "fake.txt" in hashed
+    assert [f.reason for f in summary.failures if f.path.endswith("huge.txt")] == [
+        "over the text size limit: a text file of 65,536.0 MB, more than 1 MB; split it, "
+        "or raise --text-limit (VANBAN_TEXT_MB)"]
+    again = ingest([folder], tmp_path / "v.db", progress=False, budgets=Budgets(text_mb=1))
+    assert again.documents == 0 and again.skipped == 1
+    with sqlite3.connect(tmp_path / "v.db") as conn:
+        assert conn.execute("select count from ingest_log where path like '%huge.txt'").fetchall() == [(2,)]
 
 
 def test_jobs_are_bounded_by_the_cores(tmp_path):

@@ -27,7 +27,7 @@ from vanban.pipeline.reading.analyse import build_document
 from vanban.pipeline.reading.budgets import Budgets
 from vanban.pipeline.reading.discovery import discover as walk
 from vanban.pipeline.corpus.graph import ensure_graph
-from vanban.pipeline.reading.readers import read_documents
+from vanban.pipeline.reading.readers import read_documents, refused_unread
 from vanban.pipeline.reading.signature_ocr import rescue_signer
 from vanban.pipeline.reading.work_units import driver_settings, use_driver_settings
 from vanban.pipeline.reading.workers import WorkerPool
@@ -148,6 +148,9 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     for path in found.files:
         summary.files += 1
         keys[str(path)] = key = store.path_text(path.resolve())
+        if refusal := refused_unread(path, limits.text_mb):  # not hashed either: it would be read whole
+            _fail(db, summary, key, IngestFailure(str(path), describe(refusal)), None)
+            continue
         hashes[str(path)] = digest = file_hash(path)
         if not force and digest and store.is_done(db, key, digest):
             summary.skipped += 1
@@ -172,9 +175,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
         ocr_seen.pop(path, None)
         if isinstance(result, Exception):
             failure = IngestFailure(path, describe(result), getattr(result, "page", None))
-            summary.failures.append(failure)
-            store.log_failure(db, keys[path], failure.reason, failure.page, hashes.get(path))
-            bar.write(f"skipped {failure}", file=sys.stderr)
+            _fail(db, summary, keys[path], failure, hashes.get(path), bar.write)
             continue
         documents, _ = result
         store.save_documents(db, keys[path], hashes[path] or "", documents)
@@ -188,6 +189,14 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     # corpus-wide, for what changed only: citation years, header-less documents, renditions, the graph
     ensure_graph(db)
     return summary
+
+
+def _fail(db, summary: IngestSummary, key: str, failure: IngestFailure, digest: Optional[str],
+          say=tqdm.write) -> None:
+    """Count, log and tell a file that gave nothing (key: its path in the store)."""
+    summary.failures.append(failure)
+    store.log_failure(db, key, failure.reason, failure.page, digest)
+    say(f"skipped {failure}", file=sys.stderr)
 
 
 def _gone(db, paths: Iterable[Path], present: set[str]) -> list[str]:

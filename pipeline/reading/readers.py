@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -524,11 +524,30 @@ def _read_legacy(path: Path, notes: list[str]) -> list[Page]:
     return pages
 
 
-def _check_text_size(size: int, what: str) -> None:
-    limit = budgets.current().text_mb
+def _check_text_size(size: int, what: str, limit: Optional[int] = None) -> None:
+    limit = limit or budgets.current().text_mb
     if size > limit * MB:
         raise OverBudget("text size", f"{what} of {size / MB:,.1f} MB, more than {limit} MB; split it, "
                          "or raise --text-limit (VANBAN_TEXT_MB)")
+
+
+def refused_unread(path: Path, text_mb: int) -> Optional[OverBudget]:
+    """The refusal of a text file over the text budget, told from its name, size and first bytes
+    before anything reads it whole: hashing a 20 GB text file for the store's resume key took
+    75 s only to refuse it after. None for any other file (its reader checks it)."""
+    try:
+        if path.suffix.lower() not in EXTENSIONS["text"] or path.stat().st_size <= text_mb * MB:
+            return None
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+        if head.startswith(b"PK") or sniff(path, head) != "text":  # a ZIP is opened to be named: not here
+            return None
+        _check_text_size(path.stat().st_size, "a text file", text_mb)
+    except OverBudget as refusal:
+        return refusal
+    except (OSError, UnreadableFile):
+        return None  # its reader says why
+    return None
 
 
 # formats whose files always start with the same bytes: named so but not read as text either, a
