@@ -228,11 +228,10 @@ def _read_ahead_update(db: sqlite_utils.Database, stated: set[tuple], own: dict,
     where their new edges go, what citations say of them, their titles), of the new renditions'
     own documents and of the numbers they name, while it resolves and matches (warm.py; a large
     store only)."""
-    targets = {target for target, _ in stated}
+    targets, theirs = {target for target, _ in stated}, set(own.values())
     read_ahead(db.conn, {"edges_target": {(target, own.get(doc_id, "")) for target, doc_id in stated},
-                         "cited_values": targets, "cited_titles": targets, "nodes": targets | set(own.values()),
-                         "edges_source": set(own.values()), "renditions_node": set(own.values()),
-                         "renditions_number": ids})
+                         "cited_values": targets, "cited_titles": targets, "nodes": targets | theirs,
+                         "edges_source": theirs, "renditions_node": theirs, "renditions_number": ids})
 
 
 def _describe_only_cited(db: sqlite_utils.Database, votes: Counter, stored: dict, targets: set) -> None:

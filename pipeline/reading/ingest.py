@@ -175,7 +175,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
         ocr_seen.pop(path, None)
         if isinstance(result, Exception):
             failure = IngestFailure(path, describe(result), getattr(result, "page", None))
-            _fail(db, summary, keys[path], failure, hashes.get(path), bar.write)
+            _fail(db, summary, keys[path], failure, hashes.get(path))
             continue
         documents, _ = result
         store.save_documents(db, keys[path], hashes[path] or "", documents)
@@ -191,12 +191,12 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     return summary
 
 
-def _fail(db, summary: IngestSummary, key: str, failure: IngestFailure, digest: Optional[str],
-          say=tqdm.write) -> None:
-    """Count, log and tell a file that gave nothing (key: its path in the store)."""
+def _fail(db, summary: IngestSummary, key: str, failure: IngestFailure, digest: Optional[str]) -> None:
+    """Count, log and tell a file that gave nothing (key: its path in the store); tqdm.write
+    prints above a progress bar, if one is running."""
     summary.failures.append(failure)
     store.log_failure(db, key, failure.reason, failure.page, digest)
-    say(f"skipped {failure}", file=sys.stderr)
+    tqdm.write(f"skipped {failure}", file=sys.stderr)
 
 
 def _gone(db, paths: Iterable[Path], present: set[str]) -> list[str]:

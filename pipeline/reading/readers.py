@@ -536,13 +536,14 @@ def refused_unread(path: Path, text_mb: int) -> Optional[OverBudget]:
     before anything reads it whole: hashing a 20 GB text file for the store's resume key took
     75 s only to refuse it after. None for any other file (its reader checks it)."""
     try:
-        if path.suffix.lower() not in EXTENSIONS["text"] or path.stat().st_size <= text_mb * MB:
+        size = path.stat().st_size
+        if path.suffix.lower() not in EXTENSIONS["text"] or size <= text_mb * MB:
             return None
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
         if head.startswith(b"PK") or sniff(path, head) != "text":  # a ZIP is opened to be named: not here
             return None
-        _check_text_size(path.stat().st_size, "a text file", text_mb)
+        _check_text_size(size, "a text file", text_mb)
     except OverBudget as refusal:
         return refusal
     except (OSError, UnreadableFile):
