@@ -350,6 +350,30 @@ def test_the_stored_provinces_are_found_one_index_probe_each(tmp_path):
     assert len(read) == 3  # a probe per province, and the one finding none after the last
 
 
+def test_the_jurisdictions_citations_name_are_found_one_index_probe_each(tmp_path):
+    db = store.open_db(tmp_path / "j.db")
+    for name, places in (("a.txt", ["Tuyên Quang", "national"]), ("b.txt", ["Tuyen Quang", None])):
+        doc = make_document(TEXT + name, name)
+        refs = [dataclasses.replace(doc.references[0], jurisdiction=place) for place in places]
+        store.save_documents(db, name, doc.sha256, [dataclasses.replace(doc, references=refs)])
+    read = []
+    db.conn.set_trace_callback(read.append)
+    assert store.jurisdictions_cited(db) == ["Tuyen Quang", "Tuyên Quang", "national"]
+    db.conn.set_trace_callback(None)
+    assert len(read) == 4
+    plan = db.execute("explain query plan select jurisdiction from refs indexed by refs_jurisdiction "
+                      "where jurisdiction > ? order by jurisdiction limit 1", [""]).fetchall()
+    assert "COVERING INDEX refs_jurisdiction" in plan[0][-1]
+
+
+def test_a_version_16_store_gets_its_citations_indexed_by_jurisdiction(tmp_path):
+    db = _graph_store(tmp_path / "v16.db")
+    db = _upgraded(db, tmp_path / "v16.db", 16, "drop index refs_jurisdiction")
+    assert "refs_jurisdiction" in {i.name for i in db["refs"].indexes}
+    assert store.jurisdictions_cited(db) == [j for (j,) in db.execute(
+        "select distinct jurisdiction from refs where jurisdiction is not null order by jurisdiction")]
+
+
 def _kept(db) -> dict:
     """graph_counts' rows as the store keeps them (graph_counted counts them over the tables)."""
     return dict(db.execute("select name, n from graph_counts").fetchall())

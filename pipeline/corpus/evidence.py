@@ -44,7 +44,7 @@ from tqdm import tqdm
 from vanban.extractors.grammar import LABEL
 from vanban.models.dti import Catalogue, Concept, Indicator, Term, abbreviations, catalogue, has_diacritics, match_key
 from vanban.models.vietnamese import fold
-from vanban.pipeline.store import MAX_VARIABLES, provinces as stored_provinces
+from vanban.pipeline.store import MAX_VARIABLES, jurisdictions_cited, provinces as stored_provinces
 
 # Chosen on the seed corpus (tests/fixtures/evidence_gold.json, checked by
 # tests/test_evidence.py::test_threshold_separates): every gold evidence item scores
@@ -519,7 +519,7 @@ class ProvinceCorpus:
                         year=d["year"], doc_id=doc_id, source=d["source_name"], page=1,
                         quote=f"{d['type'] or ''} {d['so_hieu'] or ''} {d['title'] or ''}".strip(), ingested=True)
             wanted = fold(self.province)
-            places = [j for (j,) in self.db.execute("select distinct jurisdiction from refs") if fold(j or "") == wanted]
+            places = [j for j in jurisdictions_cited(self.db) if fold(j) == wanted]
             # per ref_id the row with the longest title, the first stored of those (max() gives the
             # other columns of its row), as below for one number spelt two ways
             for r in self.rows(

@@ -293,11 +293,22 @@ def text_of(db: sqlite_utils.Database, doc_id: str) -> str:
 
 
 def provinces(db: sqlite_utils.Database) -> list[str]:
-    """Every province a rendition names, in order, one probe of renditions_province each (a
-    skip scan): 63 probes for a national store, not a pass over its million rows."""
+    """Every province a rendition names, in order: 63 probes for a national store, not a pass
+    over its million rows."""
+    return _distinct(db, "renditions", "renditions_province", "province")
+
+
+def jurisdictions_cited(db: sqlite_utils.Database) -> list[str]:
+    """Every jurisdiction a citation names, in order, a probe each (not a pass over every citation)."""
+    return _distinct(db, "refs", "refs_jurisdiction", "jurisdiction")
+
+
+def _distinct(db: sqlite_utils.Database, table: str, index: str, column: str) -> list[str]:
+    """column's distinct values but null, in order, by a skip scan of an index led by it: one
+    probe per value."""
     found, last = [], ""
-    while row := db.conn.execute("select province from renditions indexed by renditions_province "
-                                 "where province > ? order by province limit 1", [last]).fetchone():
+    while row := db.conn.execute(f"select {column} from {table} indexed by {index} "
+                                 f"where {column} > ? order by {column} limit 1", [last]).fetchone():
         found.append(last := row[0])
     return found
 
