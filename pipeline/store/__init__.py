@@ -76,7 +76,8 @@ def open_db(path: Path | str = DEFAULT_DB, create: bool = True) -> sqlite_utils.
     if not create and not path.is_file():
         raise StoreMissing(f"no store at {path}: run `vanban ingest FOLDER --db {path}` first")
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    # a Saver (store/saver.py) writes from a thread of its own, one thread at a time
+    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
     # another process (a second ingest, Datasette) may hold the lock for a while: wait for it
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     _use_wal(db)
@@ -304,11 +305,12 @@ def jurisdictions_cited(db: sqlite_utils.Database) -> list[str]:
 
 
 def _distinct(db: sqlite_utils.Database, table: str, index: str, column: str) -> list[str]:
-    """column's distinct values but null, in order, by a skip scan of an index led by it: one
-    probe per value."""
+    """column's distinct values but null and '', in order, by a skip scan of an index led by it: one
+    probe per value. The index may be partial on `column > ''` (no other query may then take it)."""
     found, last = [], ""
     while row := db.conn.execute(f"select {column} from {table} indexed by {index} "
-                                 f"where {column} > ? order by {column} limit 1", [last]).fetchone():
+                                 f"where {column} > ? and {column} > '' order by {column} limit 1",
+                                 [last]).fetchone():
         found.append(last := row[0])
     return found
 
