@@ -41,7 +41,6 @@ from vanban.pipeline.corpus.graph import build_graph, cited_by, cites, find_docu
 from vanban.pipeline.dev.apart import apart
 from vanban.pipeline.dev.synthetic import TOPICS, SyntheticCorpus, build_store
 from vanban.pipeline.reading.ingest import ingest
-from vanban.pipeline.store.saver import Saver
 from vanban.pipeline.store.search import search
 
 NEW_DOCUMENTS = 1_000
@@ -65,15 +64,14 @@ def disk_read_mb() -> Optional[float]:
 
 
 def time_ingest(path: Path, documents: list) -> dict:
-    """Seconds to save documents one file per transaction, as ingest saves them (a Saver), then to
-    update the corpus tables once; with the megabytes each step read from the disk (a page cache
-    miss each 4 KB): at 1,000,000 documents they, not the statements run, are what the time grows with."""
+    """Seconds to save documents one file per transaction, then to update the corpus tables once;
+    with the megabytes each step read from the disk (a page cache miss each 4 KB): at 1,000,000
+    documents they, not the statements run, are what the time grows with."""
     db = store.open_db(path)
     read = [disk_read_mb()]
     start = time.perf_counter()
-    with Saver(db) as saver:
-        for doc in documents:
-            saver.save(doc.source, doc.sha256, [doc])
+    for doc in documents:
+        store.save_documents(db, doc.source, doc.sha256, [doc])
     saved = time.perf_counter()
     read.append(disk_read_mb())
     build_graph(db)

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from tqdm import tqdm
 
@@ -31,7 +31,6 @@ from vanban.pipeline.reading.readers import read_documents, refused_unread
 from vanban.pipeline.reading.signature_ocr import rescue_signer
 from vanban.pipeline.reading.work_units import driver_settings, use_driver_settings
 from vanban.pipeline.reading.workers import WorkerPool
-from vanban.pipeline.store.saver import Saver
 
 
 @dataclass
@@ -150,7 +149,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
         summary.files += 1
         keys[str(path)] = key = store.path_text(path.resolve())
         if refusal := refused_unread(path, limits.text_mb):  # not hashed either: it would be read whole
-            _fail(partial(_on_store, db), summary, key, IngestFailure(str(path), describe(refusal)), None)
+            _fail(db, summary, key, IngestFailure(str(path), describe(refusal)), None)
             continue
         hashes[str(path)] = digest = file_hash(path)
         if not force and digest and store.is_done(db, key, digest):
@@ -171,18 +170,20 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
 
     results = engine.results(todo, jobs, limits, progress, on_pages=ocr_progress) if engine \
         else _results(todo, jobs, limits, progress)
-    # saved from a thread of its own, so the workers get their next files while a large store waits on the disk
-    with Saver(db) as saver:
-        for path, result in results:
-            bar.update(1)
-            ocr_seen.pop(path, None)
-            if isinstance(result, Exception):
-                failure = IngestFailure(path, describe(result), getattr(result, "page", None))
-                _fail(saver.call, summary, keys[path], failure, hashes.get(path))
-                continue
-            documents, _ = result
-            saver.save(keys[path], hashes[path] or "", documents)
-            _count(summary, documents, bar, ocr_seen)
+    for path, result in results:
+        bar.update(1)
+        ocr_seen.pop(path, None)
+        if isinstance(result, Exception):
+            failure = IngestFailure(path, describe(result), getattr(result, "page", None))
+            _fail(db, summary, keys[path], failure, hashes.get(path))
+            continue
+        documents, _ = result
+        store.save_documents(db, keys[path], hashes[path] or "", documents)
+        summary.documents += len(documents)
+        summary.pages += sum(len(d.pages) for d in documents)
+        summary.ocr_pages += sum(d.ocr_pages for d in documents)
+        if summary.ocr_pages:
+            bar.set_postfix_str(f"OCR pages: {summary.ocr_pages + sum(ocr_seen.values())}")
     bar.close()
     summary.notes += getattr(engine, "notes", [])
     # corpus-wide, for what changed only: citation years, header-less documents, renditions, the graph
@@ -190,27 +191,12 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
     return summary
 
 
-def _fail(write: Callable[..., None], summary: IngestSummary, key: str, failure: IngestFailure,
-          digest: Optional[str]) -> None:
-    """Count, log and tell a file that gave nothing (key: its path in the store). write(function,
-    *args) runs function(db, *args): at once, or in the saver's turn. tqdm.write prints above a
-    progress bar, if one is running."""
+def _fail(db, summary: IngestSummary, key: str, failure: IngestFailure, digest: Optional[str]) -> None:
+    """Count, log and tell a file that gave nothing (key: its path in the store); tqdm.write
+    prints above a progress bar, if one is running."""
     summary.failures.append(failure)
-    write(store.log_failure, key, failure.reason, failure.page, digest)
+    store.log_failure(db, key, failure.reason, failure.page, digest)
     tqdm.write(f"skipped {failure}", file=sys.stderr)
-
-
-def _on_store(db, function: Callable[..., None], *args) -> None:
-    function(db, *args)
-
-
-def _count(summary: IngestSummary, documents: list, bar: tqdm, ocr_seen: dict) -> None:
-    """A file's documents, pages and OCR pages added to the summary (and the bar's OCR count)."""
-    summary.documents += len(documents)
-    summary.pages += sum(len(d.pages) for d in documents)
-    summary.ocr_pages += sum(d.ocr_pages for d in documents)
-    if summary.ocr_pages:
-        bar.set_postfix_str(f"OCR pages: {summary.ocr_pages + sum(ocr_seen.values())}")
 
 
 def _gone(db, paths: Iterable[Path], present: set[str]) -> list[str]:

@@ -76,8 +76,7 @@ def open_db(path: Path | str = DEFAULT_DB, create: bool = True) -> sqlite_utils.
     if not create and not path.is_file():
         raise StoreMissing(f"no store at {path}: run `vanban ingest FOLDER --db {path}` first")
     path.parent.mkdir(parents=True, exist_ok=True)
-    # a Saver (store/saver.py) writes from a thread of its own, one thread at a time
-    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
+    db = sqlite_utils.Database(path)
     # another process (a second ingest, Datasette) may hold the lock for a while: wait for it
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     _use_wal(db)
