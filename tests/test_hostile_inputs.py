@@ -228,3 +228,22 @@ def test_plain_text_misnamed_as_pdf_is_still_read(tmp_path):
     path.write_text(PLAN.format(n=188), encoding="utf-8")
     (_, pages, _), = list(read_documents(path))
     assert "188" in pages[0].text
+
+
+def test_a_pdf_over_the_page_limit_is_refused_by_name_and_the_cli_can_raise_the_limit(tmp_path):
+    """A 1 MB PDF can list one page object 200,000 times: its page count is a budget of its own."""
+    from click.testing import CliRunner
+    from vanban.pipeline.cli.main import main
+    from vanban.pipeline.dev.make_corpus import write_text_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_text_pdf([["Trang một"], ["Trang hai"], ["Trang ba"]], folder / "three.pdf")
+    (folder / "plan.txt").write_text("Số: 12/KH-UBND\nKẾ HOẠCH\nChuyển đổi số năm 2024\n", encoding="utf-8")
+    summary = ingest([folder], tmp_path / "v.db", jobs=1, progress=False, budgets=Budgets(pages=2))
+    (failure,) = summary.failures
+    assert failure.path.endswith("three.pdf") and summary.documents == 1
+    assert "over the pages limit: the PDF has 3 pages, more than 2" in failure.reason and "--page-limit" in failure.reason
+    out = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "w.db"), "--page-limit", "3", "-q"])
+    assert out.exit_code == 0, out.output
+    assert sqlite3.connect(tmp_path / "w.db").execute("select count(*) from renditions").fetchone()[0] == 2

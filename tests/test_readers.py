@@ -71,7 +71,7 @@ def test_five_hundred_page_pdf_reads_fast(tmp_path):
 def test_page_limit(tmp_path):
     pdf = tmp_path / "three.pdf"
     write_text_pdf([["a"], ["b"], ["c"]], pdf)
-    with pytest.raises(UnreadableFile, match="3 pages, more than the limit of 2"):
+    with pytest.raises(UnreadableFile, match=r"over the pages limit: the PDF has 3 pages, more than 2; .*--page-limit"):
         read_file(pdf, max_pages=2)
 
 

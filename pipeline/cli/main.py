@@ -98,6 +98,9 @@ def main() -> None:
               help="What a DOCX may inflate to [env VANBAN_UNZIPPED_MB; default: 256].")
 @click.option("--text-limit", type=click.IntRange(min=1), default=None, metavar="MB",
               help="Size of a text file or JSONL line [env VANBAN_TEXT_MB; default: 20].")
+@click.option("--page-limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Pages of one document: a PDF, a multi-page TIFF, a group of page images [env VANBAN_PAGES; "
+                   "default: 2000].")
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "force", "never"]), default=None,
               help="OCR pages without a usable text layer (auto), every page (force) or none (never) "
                    "[env VANBAN_OCR; default: auto].")
@@ -117,7 +120,7 @@ def main() -> None:
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="summary")
 def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlinks, memory_limit, file_timeout,
-           ocr_timeout, page_pixels, unzipped_limit, text_limit, ocr_mode, ocr_lang, dpi, engine, address,
+           ocr_timeout, page_pixels, unzipped_limit, text_limit, page_limit, ocr_mode, ocr_lang, dpi, engine, address,
            ship_files, quiet, out):
     """Ingest files and folders into the store (created if missing).
 
@@ -159,7 +162,8 @@ def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlin
 
     try:
         limits = Budgets.from_env(memory_mb=memory_limit, file_timeout=file_timeout, ocr_timeout=ocr_timeout,
-                                  page_pixels=page_pixels, unzipped_mb=unzipped_limit, text_mb=text_limit)
+                                  page_pixels=page_pixels, unzipped_mb=unzipped_limit, text_mb=text_limit,
+                                  pages=page_limit)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     reader = None

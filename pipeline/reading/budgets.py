@@ -41,6 +41,9 @@ class Budgets:
     unzipped_mb: int = 256
     # a text file (or one JSONL line) read at once; analysis takes about 12 s a MB
     text_mb: int = 20
+    # pages of one document: a PDF's, a multi-page TIFF's, a group of page images' (a 200,000-page
+    # PDF can be 1 MB: the same page listed again and again)
+    pages: int = 2000
 
     @classmethod
     def from_env(cls, **overrides) -> "Budgets":

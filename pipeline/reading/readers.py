@@ -39,7 +39,6 @@ from vanban.pipeline.reading.ocr import ocr_image, ocr_pdf_pages
 from vanban.pipeline.reading.ocr import settings as ocr_settings
 from vanban.extractors.cleaning.text_quality import quality
 
-MAX_PAGES = 2000
 HEAD_BYTES = 8192
 # A text layer is trusted when its words read as Vietnamese (see text_quality.Quality.score):
 # the seeds and born-digital PDFs score 0.97-0.99, OmniPage's broken layer 0.55-0.65.
@@ -122,7 +121,7 @@ def check_unzipped_size(archive: zipfile.ZipFile) -> None:
                          "(VANBAN_UNZIPPED_MB) if it is genuine")
 
 
-def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES, progress: bool = False
+def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = None, progress: bool = False
                    ) -> Iterator[tuple[str, list[Page], list[str]]]:
     """(source label, pages, warnings) for every document in a file.
 
@@ -132,6 +131,7 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES, pr
     progress: a bar over the pages a scan sends to OCR.
     """
     path = Path(path)
+    max_pages = max_pages or budgets.current().pages
     kind, notes = _open_kind(path)
     if kind == "image":
         group = page_images(path)
@@ -151,7 +151,7 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES, pr
     yield str(path), readers[kind](), notes
 
 
-def read_file(path: Path, ocr_jobs: int = 1, max_pages: int = MAX_PAGES) -> list[Page]:
+def read_file(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = None) -> list[Page]:
     """The pages of a single-document file: read_file(Path('kh187.pdf'))[0].text starts 'ỦY BAN NHÂN DÂN'."""
     documents = list(read_documents(path, ocr_jobs=ocr_jobs, max_pages=max_pages))
     if len(documents) != 1:
@@ -277,8 +277,7 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progr
     try:
         count = len(pdf)
         if count > max_pages:
-            raise UnreadableFile(f"PDF has {count} pages, more than the limit of {max_pages}; "
-                                 f"split it (qpdf --split-pages) or raise max_pages")
+            raise _too_many_pages(f"the PDF has {count} pages", max_pages, "split it (qpdf --split-pages) or ")
         if count == 0:
             raise UnreadableFile("PDF has no pages")
         pages, reasons = [], {}
@@ -356,6 +355,11 @@ def _fill_stamped_blanks(path: Path, page: Page, notes: list[str]) -> Page:
     return Page(page.number, esign.fill_blanks(page.text, stamps), page.method, page.ocr_confidence)
 
 
+def _too_many_pages(what: str, limit: int, advice: str = "") -> OverBudget:
+    return OverBudget("pages", f"{what}, more than {limit:,}; {advice}raise --page-limit (VANBAN_PAGES) "
+                               "if it is genuine")
+
+
 # --- other types ----------------------------------------------------------------------
 
 def _read_image(path: Path, max_pages: int, first: int = 1) -> list[Page]:
@@ -374,7 +378,8 @@ def _read_image(path: Path, max_pages: int, first: int = 1) -> list[Page]:
     except OSError as exc:
         raise UnreadableFile(f"corrupt or unsupported image ({exc})") from exc
     if frames > max_pages:
-        raise UnreadableFile(f"image has {frames} frames, more than the limit of {max_pages}")
+        raise _too_many_pages(f"the image has {frames} pages (frames)" if first == 1 else
+                              f"its page images have {first - 1 + frames} pages", max_pages + first - 1)
     pages = []
     for index in range(frames):
         budgets.check_time(index + 1)
