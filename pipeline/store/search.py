@@ -1,6 +1,7 @@
 """Full-text search over passages, with or without diacritics, and document look-up."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
@@ -8,6 +9,7 @@ import regex
 import sqlite_utils
 
 from vanban.models.vietnamese import fold
+from vanban.pipeline.store import fanout
 from vanban.pipeline.store.facets import facet_match
 from vanban.pipeline.store.schema import DOCUMENT_COLUMNS
 
@@ -33,6 +35,9 @@ CANDIDATES = 100
 # no inverse document frequency: every query word must match anyway. AVERAGE_WORDS: a passage's
 # typical length in words; PHRASE_BONUS multiplies the score of a passage holding the words in
 # the order typed, side by side.
+# the index is asked for 1/SPARE + SPARE more candidates than wanted: about 3 in 100 of the latest
+# passages at 1,000,000 documents are a second file's, whose document another rendition speaks for
+SPARE = 8
 K1, B, AVERAGE_WORDS, PHRASE_BONUS = 1.2, 0.75, 40, 2.0
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 
@@ -68,33 +73,56 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
     match = _match(query, doc_type, province, year)
     if not match:
         return []
-    # the candidates, with what ranking reads: each passage and whether its rendition speaks for its
-    # document, from the index by doc_id (no rendition row: cold, each was two random pages more)
-    rows = db.query(
-        """select p.doc_id, p.page, p.kind, p.text, p.text_folded
-            from passages_fts join passages p on p.rowid = passages_fts.rowid
-            join renditions d indexed by renditions_source on d.doc_id = p.doc_id
-            where passages_fts match ? and (d.is_primary = 1 or d.node_id is null)
-            order by passages_fts.rowid desc limit ?""",
-        [match, -1 if limit < 0 else max(limit, CANDIDATES)])
+    rows = _candidates(db, match, -1 if limit < 0 else max(limit, CANDIDATES))
     scorer = _Scorer(query_words(query))
-    ranked = sorted((scorer.hit(r) for r in rows), key=lambda h: -h.score)  # stable: the latest first among equals
-    # then the documents of the best, each read once, kept if their values are the filters' exactly (the
-    # index's filter tokens are folded): usually as many documents as the hits shown
+    scored = [(scorer.hit(row), row["text_folded"]) for row in rows]
+    folded = {id(hit): text for hit, text in scored}  # for the highlights of the hits shown
+    ranked = sorted((hit for hit, _ in scored), key=lambda h: -h.score)  # stable: the latest first among equals
+    # then the documents of the best, kept if their values are the filters' exactly (the index's
+    # filter tokens are folded): read for as many hits as are shown, more only if some are not kept
     where, params = _filters(doc_type, province, year)
     documents: dict = {}
     hits = []
-    for hit in ranked:
+    for i, hit in enumerate(ranked):
         if 0 <= limit <= len(hits):
             break
         if hit.doc_id not in documents:
-            documents[hit.doc_id] = db.conn.execute(
-                f"select coalesce(d.so_hieu, d.known_id), d.source from documents d where d.doc_id = ?{where}",
-                [hit.doc_id, *params]).fetchone()
+            wanted = list(dict.fromkeys(h.doc_id for h in ranked[i:] if h.doc_id not in documents))
+            wanted = wanted[:max(limit - len(hits), 1)] if limit >= 0 else wanted
+            found = {doc_id: rest for doc_id, *rest in fanout.rows(
+                db.conn, f"select d.doc_id, coalesce(d.so_hieu, d.known_id), d.source from documents d "
+                         f"where d.doc_id in ({{keys}}){where}", wanted, params)}
+            documents.update({doc_id: found.get(doc_id) for doc_id in wanted})
         if documents[hit.doc_id]:
             hit.so_hieu, hit.source = documents[hit.doc_id]
+            hit.highlights = scorer.highlights(folded[id(hit)])
             hits.append(hit)
     return hits
+
+
+def _candidates(db: sqlite_utils.Database, match: str, wanted: int) -> list[dict]:
+    """The latest `wanted` passages matching (every one for wanted < 0) whose rendition speaks for
+    its document, with what ranking reads: their numbers from the index, then their rows, the
+    rendition's part from the index by doc_id (no rendition row: cold, each was two random pages
+    more), read several at a time (fanout.py). The index is asked for a few more than wanted (some
+    renditions do not speak, and a second question costs as much as the first), again if still short."""
+    found: list[tuple] = []
+    before = None
+    while True:
+        short = wanted - len(found)
+        want = -1 if wanted < 0 else short + short // SPARE + SPARE
+        ids = [rowid for (rowid,) in db.conn.execute(
+            "select rowid from passages_fts where passages_fts match ?" + (" and rowid < ?" if before is not None else "")
+            + " order by rowid desc limit ?", [match, *([before] if before is not None else []), want])]
+        found += fanout.rows(db.conn, """select p.rowid, p.doc_id, p.page, p.kind, p.text, p.text_folded
+            from passages p join renditions d indexed by renditions_source on d.doc_id = p.doc_id
+            where p.rowid in ({keys}) and (d.is_primary = 1 or d.node_id is null)""", ids)
+        if want < 0 or len(ids) < want or len(found) >= wanted:
+            break
+        before = ids[-1]
+    found.sort(key=lambda row: -row[0])
+    columns = ("doc_id", "page", "kind", "text", "text_folded")
+    return [dict(zip(columns, row[1:])) for row in (found if wanted < 0 else found[:wanted])]
 
 
 class _Scorer:
@@ -109,18 +137,21 @@ class _Scorer:
             if len(words) > 1 else None
 
     def hit(self, row: dict) -> Hit:
+        """The passage as a hit, scored; its highlights, number and file are filled in by search
+        for the hits it returns (a common word is in a passage a dozen times: its places are
+        found for the twenty shown, not for every candidate)."""
         folded = row["text_folded"]
-        spans, counts = [], dict.fromkeys(self.words, 0)
-        for m in self.any_word.finditer(folded):
-            spans.append(m.span())
-            counts[m.group(1)] += 1
+        counts = Counter(self.any_word.findall(folded))
         # words in the passage, near enough: its spaces
         norm = K1 * (1 - B + B * (folded.count(" ") + 1) / AVERAGE_WORDS)
         score = sum(tf / (tf + norm) for tf in counts.values())
         if self.phrase is not None and self.phrase.search(folded):
             score *= PHRASE_BONUS
-        # its document's number and file are filled in by search, for the hits it returns
-        return Hit(row["doc_id"], None, None, row["page"], row["kind"], row["text"], spans, round(score, 4))
+        return Hit(row["doc_id"], None, None, row["page"], row["kind"], row["text"], [], round(score, 4))
+
+    def highlights(self, folded: str) -> list[tuple[int, int]]:
+        """(start, end) of every query word in the passage's folded text (the same places in its text)."""
+        return [m.span() for m in self.any_word.finditer(folded)]
 
 
 def count_matches(db: sqlite_utils.Database, query: str, doc_type: Optional[str] = None,
@@ -139,7 +170,9 @@ def count_matches(db: sqlite_utils.Database, query: str, doc_type: Optional[str]
 def _filters(doc_type: Optional[str], province: Optional[str], year: Optional[int]) -> tuple[str, list]:
     wanted = [(column, value) for column, value in (("type", doc_type), ("province", province), ("year", year))
               if value is not None]
-    return "".join(f" and d.{column} = ?" for column, _ in wanted), [value for _, value in wanted]
+    # unary +: a check of each document found by doc_id, never an index to find them by (the
+    # province's index would read a whole province's renditions)
+    return "".join(f" and +d.{column} = ?" for column, _ in wanted), [value for _, value in wanted]
 
 
 def find_document(db: sqlite_utils.Database, key: str) -> Optional[dict]:
