@@ -20,13 +20,13 @@ SAMPLE_EVERY looks again.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
+
+from vanban.pipeline.store.fanout import ReadingPool, store_file
 
 THREADS = 16  # reads in flight: 5× one at a time on this disk
 SHARE = 64  # keys per task at most: enough to pay for a task, small enough to spread a batch
@@ -52,11 +52,6 @@ PROBES = {
 }
 
 
-def store_file(conn: sqlite3.Connection) -> str:
-    """The file of conn's main database ('' in memory)."""
-    return next((row[2] for row in conn.execute("pragma database_list") if row[1] == "main"), "")
-
-
 def _disk_bytes() -> Optional[int]:
     """Bytes this thread has read from the disk (not the page cache); None where Linux does not say."""
     try:
@@ -66,7 +61,7 @@ def _disk_bytes() -> Optional[int]:
         return None
 
 
-class Warmer:
+class Warmer(ReadingPool):
     """A pool of read-only connections to one store that fetch index pages ahead of its writer.
 
     >>> import tempfile
@@ -80,22 +75,16 @@ class Warmer:
     >>> warmer.close(); tmp.cleanup()
     """
 
+    name = "vanban-warm"
+
     def __init__(self, path: str, threads: int = THREADS, min_bytes: Optional[int] = None):
-        self.path, self.threads, self.min_bytes = path, threads, min_bytes
-        self._pool: Optional[ThreadPoolExecutor] = None
+        super().__init__(path, threads, min_bytes)
         self._pending: list[Future] = []
-        self._local = threading.local()
-        self._lock = threading.Lock()  # a server's threads may save into one store
         self._on_disk = True  # did the latest read ahead find pages on the disk?
         self._calls = 0
 
-    def active(self) -> bool:
-        """Is the store large enough to be read ahead (checked at each call: stores grow)?"""
-        least = WARM_FROM_BYTES if self.min_bytes is None else self.min_bytes
-        try:
-            return bool(self.path) and os.path.getsize(self.path) >= least
-        except OSError:
-            return False
+    def least_bytes(self) -> int:
+        return WARM_FROM_BYTES
 
     def warm(self, wanted: dict[str, Iterable]) -> None:
         """Start reading the leaves each probe of PROBES descends to for its keys (scalars, or
@@ -109,11 +98,10 @@ class Warmer:
         if not jobs:
             return
         share = min(SHARE, -(-len(jobs) // self.threads))
+        pool = self.executor()
         with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="vanban-warm")
             self._pending = [f for f in self._pending if not f.done()]
-            self._pending += [self._pool.submit(self._read, jobs[i:i + share]) for i in range(0, len(jobs), share)]
+            self._pending += [pool.submit(self._read, jobs[i:i + share]) for i in range(0, len(jobs), share)]
 
     def wait(self) -> int:
         """Wait for every read started; how many keys they looked up (a failed read, such as an
@@ -123,9 +111,7 @@ class Warmer:
         return sum(f.result() if not f.exception() else 0 for f in pending)
 
     def _read(self, jobs: list[tuple[str, str]]) -> int:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:  # one connection per thread, read-only: it cannot write or create the store
-            conn = self._local.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        conn = self.connection()
         before = _disk_bytes()
         by_probe: dict[str, list[str]] = {}
         for probe, key in jobs:
@@ -136,12 +122,6 @@ class Warmer:
         after = _disk_bytes()
         self._on_disk = before is None or after is None or after > before
         return len(jobs)
-
-    def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool:
-            pool.shutdown(wait=True)
 
 
 @lru_cache(maxsize=None)
