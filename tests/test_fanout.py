@@ -82,3 +82,26 @@ def test_candidates_are_the_latest_passages_whose_rendition_speaks(tmp_path, mon
     hits = search(db, "chuyen doi so", 5, doc_type="Kế hoạch", province="Tuyên Quang", year=2022)
     assert len(hits) == 5 and all(h.so_hieu and "ban-sao" not in h.source for h in hits)
     fanout.fanout_for.cache_clear()
+
+
+def test_threads_that_find_every_page_in_memory_rest_and_look_again_now_and_then(tmp_path, always_fanned,
+                                                                                   monkeypatch):
+    db = plans(tmp_path, 3)
+    monkeypatch.setattr(fanout, "disk_bytes", lambda: 0)  # nothing read from the disk, ever
+    pool = fanout.fanout_for(store_file(db.conn))
+    used = []
+    real = fanout.Fanout.rows
+    monkeypatch.setattr(fanout.Fanout, "rows", lambda self, *a: used.append(1) or real(self, *a))
+    sql = "select kind from passages where rowid in ({keys})"
+    for _ in range(2 * fanout.SAMPLE_EVERY):
+        assert fanout.rows(db.conn, sql, [1]) == [("header",)]
+    # the first call, then one in SAMPLE_EVERY; the rest on the connection itself
+    assert len(used) == 3 and pool._calls == 2 * fanout.SAMPLE_EVERY
+    monkeypatch.setattr(fanout, "disk_bytes", iter(range(0, 10 ** 6, 4096)).__next__)  # now every call reads
+    fanout.rows(db.conn, sql, [1])
+    assert len(used) == 3  # this one still rested: it could not know
+    for _ in range(fanout.SAMPLE_EVERY - 1):  # up to the next sample
+        fanout.rows(db.conn, sql, [1])
+    assert len(used) == 4 and pool._on_disk  # the sample found the disk: the threads are back
+    fanout.rows(db.conn, sql, [1])
+    assert len(used) == 5

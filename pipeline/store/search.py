@@ -35,9 +35,9 @@ CANDIDATES = 100
 # no inverse document frequency: every query word must match anyway. AVERAGE_WORDS: a passage's
 # typical length in words; PHRASE_BONUS multiplies the score of a passage holding the words in
 # the order typed, side by side.
-# the index is asked for 1/SPARE + SPARE more candidates than wanted: about 3 in 100 of the latest
+# the index is asked for 1/SPARE + 2 more candidates than wanted: about 3 in 100 of the latest
 # passages at 1,000,000 documents are a second file's, whose document another rendition speaks for
-SPARE = 8
+SPARE = 16
 K1, B, AVERAGE_WORDS, PHRASE_BONUS = 1.2, 0.75, 40, 2.0
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 
@@ -110,7 +110,7 @@ def _candidates(db: sqlite_utils.Database, match: str, wanted: int) -> list[dict
     before = None
     while True:
         short = wanted - len(found)
-        want = -1 if wanted < 0 else short + short // SPARE + SPARE
+        want = -1 if wanted < 0 else short + short // SPARE + 2
         ids = [rowid for (rowid,) in db.conn.execute(
             "select rowid from passages_fts where passages_fts match ?" + (" and rowid < ?" if before is not None else "")
             + " order by rowid desc limit ?", [match, *([before] if before is not None else []), want])]

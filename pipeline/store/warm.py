@@ -23,7 +23,6 @@ import json
 import sqlite3
 from concurrent.futures import Future
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Optional
 
 from vanban.pipeline.store.fanout import ReadingPool, store_file
@@ -32,7 +31,6 @@ THREADS = 16  # reads in flight: 5× one at a time on this disk
 SHARE = 64  # keys per task at most: enough to pay for a task, small enough to spread a batch
 WARM_FROM_BYTES = 1 << 30  # a smaller store stays in the page cache: nothing to read ahead
 SAMPLE_EVERY = 20  # calls, while the reads ahead find everything in memory
-THREAD_IO = Path("/proc/thread-self/io")  # Linux: what this thread read from the disk
 
 # what a probe descends to, for keys given as a JSON array (a key with several columns is an
 # array too, read by position): one leaf per key, never a whole range (a decree cited
@@ -50,15 +48,6 @@ PROBES = {
     "renditions_node": "renditions indexed by renditions_node where node_id = k.value",
     "renditions_number": "renditions indexed by renditions_number where so_hieu = k.value",
 }
-
-
-def _disk_bytes() -> Optional[int]:
-    """Bytes this thread has read from the disk (not the page cache); None where Linux does not say."""
-    try:
-        return int(next(line for line in THREAD_IO.read_text().splitlines()
-                        if line.startswith("read_bytes:")).split()[1])
-    except (OSError, StopIteration, ValueError):
-        return None
 
 
 class Warmer(ReadingPool):
@@ -80,17 +69,17 @@ class Warmer(ReadingPool):
     def __init__(self, path: str, threads: int = THREADS, min_bytes: Optional[int] = None):
         super().__init__(path, threads, min_bytes)
         self._pending: list[Future] = []
-        self._on_disk = True  # did the latest read ahead find pages on the disk?
-        self._calls = 0
 
     def least_bytes(self) -> int:
         return WARM_FROM_BYTES
 
+    def sample_every(self) -> int:
+        return SAMPLE_EVERY
+
     def warm(self, wanted: dict[str, Iterable]) -> None:
         """Start reading the leaves each probe of PROBES descends to for its keys (scalars, or
         tuples for a key of several columns), without waiting for them."""
-        self._calls += 1
-        if not self.active() or not (self._on_disk or self._calls % SAMPLE_EVERY == 0):
+        if not self.worth_using():
             return
         jobs = [(probe, key) for probe, keys in wanted.items()
                 for key in sorted({json.dumps(list(k) if isinstance(k, tuple) else k, ensure_ascii=False)
@@ -111,17 +100,17 @@ class Warmer(ReadingPool):
         return sum(f.result() if not f.exception() else 0 for f in pending)
 
     def _read(self, jobs: list[tuple[str, str]]) -> int:
-        conn = self.connection()
-        before = _disk_bytes()
-        by_probe: dict[str, list[str]] = {}
-        for probe, key in jobs:
-            by_probe.setdefault(probe, []).append(key)
-        for probe, keys in by_probe.items():  # one row back: the GIL is taken once, not once a key
-            conn.execute(f"select count((select 1 from {PROBES[probe]} limit 1)) from json_each(?) k",
-                         ["[" + ",".join(keys) + "]"]).fetchone()
-        after = _disk_bytes()
-        self._on_disk = before is None or after is None or after > before
+        _, self._on_disk = self.counted(_probe, jobs)
         return len(jobs)
+
+
+def _probe(conn: sqlite3.Connection, jobs: list[tuple[str, str]]) -> None:
+    by_probe: dict[str, list[str]] = {}
+    for probe, key in jobs:
+        by_probe.setdefault(probe, []).append(key)
+    for probe, keys in by_probe.items():  # one row back: the GIL is taken once, not once a key
+        conn.execute(f"select count((select 1 from {PROBES[probe]} limit 1)) from json_each(?) k",
+                     ["[" + ",".join(keys) + "]"]).fetchone()
 
 
 @lru_cache(maxsize=None)
