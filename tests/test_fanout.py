@@ -13,9 +13,10 @@ from tests.conftest import make_document
 
 @pytest.fixture
 def always_fanned(monkeypatch):
-    """Every store read over several connections, however small (the threshold keeps such stores
-    on one)."""
+    """Every store read over several connections at every call, however small and cached (the
+    threshold and the sampling keep such stores on one)."""
     monkeypatch.setattr(fanout, "FROM_BYTES", 0)
+    monkeypatch.setattr(fanout, "SAMPLE_EVERY", 1)
     fanout.fanout_for.cache_clear()
     yield
     fanout.fanout_for.cache_clear()
@@ -66,6 +67,7 @@ def test_a_small_store_or_an_open_transaction_reads_on_its_own_connection(tmp_pa
 def test_candidates_are_the_latest_passages_whose_rendition_speaks(tmp_path, monkeypatch, fanned):
     if fanned:
         monkeypatch.setattr(fanout, "FROM_BYTES", 0)
+        monkeypatch.setattr(fanout, "SAMPLE_EVERY", 1)
     fanout.fanout_for.cache_clear()
     db = plans(tmp_path)
     assert db.conn.execute("select count(*) from renditions where is_primary = 0").fetchone()[0] == 4
@@ -81,11 +83,13 @@ def test_candidates_are_the_latest_passages_whose_rendition_speaks(tmp_path, mon
         assert got == (every if wanted < 0 else every[:wanted]), wanted
     hits = search(db, "chuyen doi so", 5, doc_type="Kế hoạch", province="Tuyên Quang", year=2022)
     assert len(hits) == 5 and all(h.so_hieu and "ban-sao" not in h.source for h in hits)
+    assert (fanout.fanout_for(store_file(db.conn))._pool is not None) == fanned  # the path meant was taken
     fanout.fanout_for.cache_clear()
 
 
 def test_threads_that_find_every_page_in_memory_rest_and_look_again_now_and_then(tmp_path, always_fanned,
                                                                                    monkeypatch):
+    monkeypatch.setattr(fanout, "SAMPLE_EVERY", 20)
     db = plans(tmp_path, 3)
     monkeypatch.setattr(fanout, "disk_bytes", lambda: 0)  # nothing read from the disk, ever
     pool = fanout.fanout_for(store_file(db.conn))

@@ -136,14 +136,21 @@ def fanout_for(path: str) -> Fanout:
     return Fanout(path)
 
 
+def pool(conn: sqlite3.Connection) -> Optional[Fanout]:
+    """The pool to read for conn with now (counted as a call), or None to read on conn itself:
+    its store is small, or its pages lately in memory, or conn is inside a transaction."""
+    fanout = fanout_for(store_file(conn))
+    return fanout if not conn.in_transaction and fanout.worth_using() else None
+
+
 def rows(conn: sqlite3.Connection, sql: str, keys: Sequence, params: Sequence = ()) -> list[tuple]:
-    """sql's rows for keys (see Fanout.rows), over several connections when conn's store is on
-    the disk and conn is outside a transaction, else on conn itself, as the same statements."""
+    """sql's rows for keys (see Fanout.rows), over several connections when pool(conn) says so,
+    else on conn itself, as the same statements."""
     keys = list(keys)
     if not keys:
         return []
-    fanout = fanout_for(store_file(conn))
-    if not conn.in_transaction and fanout.worth_using():
+    fanout = pool(conn)
+    if fanout:
         return fanout.rows(sql, keys, params)
     return [row for i in range(0, len(keys), MOST_KEYS) for row in _run(conn, sql, keys[i:i + MOST_KEYS], params)]
 

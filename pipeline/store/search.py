@@ -89,9 +89,7 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
         if hit.doc_id not in documents:
             wanted = list(dict.fromkeys(h.doc_id for h in ranked[i:] if h.doc_id not in documents))
             wanted = wanted[:max(limit - len(hits), 1)] if limit >= 0 else wanted
-            found = {doc_id: rest for doc_id, *rest in fanout.rows(
-                db.conn, f"select d.doc_id, coalesce(d.so_hieu, d.known_id), d.source from documents d "
-                         f"where d.doc_id in ({{keys}}){where}", wanted, params)}
+            found = {doc_id: rest for doc_id, *rest in fanout.rows(db.conn, _DOCUMENTS + where, wanted, params)}
             documents.update({doc_id: found.get(doc_id) for doc_id in wanted})
         if documents[hit.doc_id]:
             hit.so_hieu, hit.source = documents[hit.doc_id]
@@ -102,27 +100,37 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
 
 def _candidates(db: sqlite_utils.Database, match: str, wanted: int) -> list[dict]:
     """The latest `wanted` passages matching (every one for wanted < 0) whose rendition speaks for
-    its document, with what ranking reads: their numbers from the index, then their rows, the
-    rendition's part from the index by doc_id (no rendition row: cold, each was two random pages
-    more), read several at a time (fanout.py). The index is asked for a few more than wanted (some
-    renditions do not speak, and a second question costs as much as the first), again if still short."""
-    found: list[tuple] = []
-    before = None
+    its document, with what ranking reads: their rows, and the rendition's part from the index by
+    doc_id (no rendition row: cold, each was two random pages more).
+
+    In one statement while the store's pages are in memory; from the disk, their numbers from the
+    index first, then their rows several at a time (fanout.py). The index is then asked for a few
+    more than wanted (some renditions do not speak, and a second question costs as much as the
+    first), and again if still short."""
+    columns = ("doc_id", "page", "kind", "text", "text_folded")
+    select = f"select {', '.join(f'p.{c}' for c in columns)}, p.rowid from passages p "
+    speaks = "join renditions d indexed by renditions_source on d.doc_id = p.doc_id " \
+             "where (d.is_primary = 1 or d.node_id is null) "
+    readers = fanout.pool(db.conn)
+    if readers is None:
+        found = db.conn.execute(select.replace("from passages p", "from passages_fts join passages p "
+                                               "on p.rowid = passages_fts.rowid") + speaks +
+                                "and passages_fts match ? order by passages_fts.rowid desc limit ?",
+                                [match, wanted]).fetchall()
+        return [dict(zip(columns, row)) for row in found]
+    found, before = [], None
     while True:
         short = wanted - len(found)
         want = -1 if wanted < 0 else short + short // SPARE + 2
         ids = [rowid for (rowid,) in db.conn.execute(
             "select rowid from passages_fts where passages_fts match ?" + (" and rowid < ?" if before is not None else "")
             + " order by rowid desc limit ?", [match, *([before] if before is not None else []), want])]
-        found += fanout.rows(db.conn, """select p.rowid, p.doc_id, p.page, p.kind, p.text, p.text_folded
-            from passages p join renditions d indexed by renditions_source on d.doc_id = p.doc_id
-            where p.rowid in ({keys}) and (d.is_primary = 1 or d.node_id is null)""", ids)
+        found += readers.rows(select + speaks + "and p.rowid in ({keys})", ids) if ids else []
         if want < 0 or len(ids) < want or len(found) >= wanted:
             break
         before = ids[-1]
-    found.sort(key=lambda row: -row[0])
-    columns = ("doc_id", "page", "kind", "text", "text_folded")
-    return [dict(zip(columns, row[1:])) for row in (found if wanted < 0 else found[:wanted])]
+    found.sort(key=lambda row: -row[-1])
+    return [dict(zip(columns, row)) for row in (found if wanted < 0 else found[:wanted])]
 
 
 class _Scorer:
@@ -165,6 +173,13 @@ def count_matches(db: sqlite_utils.Database, query: str, doc_type: Optional[str]
         f"""select count(*) from passages_fts join passages p on p.rowid = passages_fts.rowid
             join documents d on d.doc_id = p.doc_id where passages_fts match ? {where}""",
         [match, *params]).fetchone()[0]
+
+
+# the documents view's rows of some renditions, by doc_id: its rule written out with unary +, as
+# checks on each (as plain terms, SQLite read every rendition not yet placed through another index)
+_DOCUMENTS = """select d.doc_id, coalesce(d.so_hieu, m.resolved_id), d.source from renditions d
+    left join document_matches m on m.doc_id = d.doc_id
+    where d.doc_id in ({keys}) and (+d.is_primary = 1 or +d.node_id is null)"""
 
 
 def _filters(doc_type: Optional[str], province: Optional[str], year: Optional[int]) -> tuple[str, list]:
