@@ -100,9 +100,8 @@ def test_a_docx_inflating_past_its_budget_is_refused_before_inflating(tmp_path, 
         list(read_documents(path))
 
 
-def test_a_docx_whose_entities_expand_into_gigabytes_is_refused_by_name(tmp_path):
-    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
-    path = tmp_path / "laughs.docx"
+def minimal_docx(path: Path, doctype: str, text: str) -> Path:
+    """A DOCX of one paragraph, its document.xml declaring doctype (entities) before it."""
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
                          'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
@@ -110,11 +109,28 @@ def test_a_docx_whose_entities_expand_into_gigabytes_is_refused_by_name(tmp_path
         archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                          'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
                          'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-        archive.writestr("word/document.xml", f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">{laughs}]>'
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?>{doctype}'
                          '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-                         '<w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>')
+                         f'<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>')
+    return path
+
+
+def test_a_docx_whose_entities_expand_into_gigabytes_is_refused_by_name(tmp_path):
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    path = minimal_docx(tmp_path / "laughs.docx", f'<!DOCTYPE d [<!ENTITY l0 "lol">{laughs}]>', "&l9;")
     with pytest.raises(UnreadableFile, match="billion laughs"):
         list(read_documents(path))
+
+
+def test_a_docx_naming_a_file_outside_its_folder_as_an_entity_does_not_read_it(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mật khẩu của máy chủ")
+    (tmp_path / "in").mkdir()
+    minimal_docx(tmp_path / "in" / "xxe.docx", f'<!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>',
+                 "Kế hoạch chuyển đổi số &x;")
+    summary = ingest([tmp_path / "in"], tmp_path / "v.db", progress=False)
+    texts = [text for (text,) in sqlite3.connect(tmp_path / "v.db").execute("select clean_text from texts")]
+    assert not summary.failures and texts and "chuyển đổi số" in texts[0] and "mật khẩu" not in texts[0]
 
 
 def test_an_image_declaring_more_pixels_than_pillow_decodes_is_named_a_bomb_and_a_broken_one_stays_corrupt(
