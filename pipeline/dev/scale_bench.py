@@ -41,6 +41,7 @@ from vanban.pipeline.corpus.graph import build_graph, cited_by, cites, find_docu
 from vanban.pipeline.dev.apart import apart
 from vanban.pipeline.dev.synthetic import TOPICS, SyntheticCorpus, build_store
 from vanban.pipeline.reading.ingest import ingest
+from vanban.pipeline.store.fanout import disk_bytes
 from vanban.pipeline.store.search import search
 
 NEW_DOCUMENTS = 1_000
@@ -56,11 +57,8 @@ def peak_rss_mb() -> float:
 
 def disk_read_mb() -> Optional[float]:
     """What this process has read from the disk itself (not from the page cache), where Linux says."""
-    try:
-        counters = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
-    except (OSError, ValueError):
-        return None
-    return round(int(counters["read_bytes"]) / 2 ** 20, 1)
+    read = disk_bytes(Path("/proc/self/io"))
+    return None if read is None else round(read / 2 ** 20, 1)
 
 
 def time_ingest(path: Path, documents: list) -> dict:

@@ -5,8 +5,8 @@ passages table, which one connection reads one after another when they are not i
 disk serves random reads several at a time far faster than one at a time, and SQLite lets
 Python's GIL go while it waits; so the keys are shared among a few read-only connections, each
 in a thread of its own, whose statements wait for their pages together. Measured cold on that
-store, 200 filtered searches taking turns with the previous release: p95 41.5–49.9 ms against
-51.4–62.0, p50 22 against 30.
+store, 200 filtered searches taking turns with the previous release: p95 29.6–38.9 ms against
+40.5–93.7, p50 18.5–21.8 against 21.9–40.8 (README).
 
 A store under FROM_BYTES stays in the page cache, where the threads would only cost, as they do
 for a larger store while they find its pages in memory (ReadingPool); and a connection inside a
@@ -38,7 +38,7 @@ THREADS = 8  # statements waiting at once: 4 and 8 measured alike, against one
 FROM_BYTES = 1 << 30  # a smaller store stays in the page cache: nothing to wait for
 SAMPLE_EVERY = 20  # calls, while the threads find every page in memory
 MOST_KEYS = 10_000  # parameters in one statement, well under SQLite's limit (32,766)
-THREAD_IO = Path("/proc/thread-self/io")  # Linux: what this thread read from the disk
+THREAD_IO = Path("/proc/thread-self/io")  # Linux: what this thread read from the disk (/proc/self/io: this process)
 
 
 def store_file(conn: sqlite3.Connection) -> str:
@@ -46,10 +46,11 @@ def store_file(conn: sqlite3.Connection) -> str:
     return next((row[2] for row in conn.execute("pragma database_list") if row[1] == "main"), "")
 
 
-def disk_bytes() -> Optional[int]:
-    """Bytes this thread has read from the disk (not the page cache); None where Linux does not say."""
+def disk_bytes(counters: Path = THREAD_IO) -> Optional[int]:
+    """Bytes this thread (or what counters counts) has read from the disk, not the page cache;
+    None where Linux does not say."""
     try:
-        return int(next(line for line in THREAD_IO.read_text().splitlines()
+        return int(next(line for line in counters.read_text().splitlines()
                         if line.startswith("read_bytes:")).split()[1])
     except (OSError, StopIteration, ValueError):
         return None
@@ -58,9 +59,9 @@ def disk_bytes() -> Optional[int]:
 class ReadingPool:
     """Threads, each with a read-only connection of its own to one store, used only while the store
     is large enough to be on the disk and its pages are found there (this one and warm.py's
-    reading ahead). In memory the threads only cost (a warm search took 13 ms instead of 10):
-    each thread counts its own reads from the disk, and while they find every page in memory,
-    one call in sample_every() uses them, to look again."""
+    reading ahead). In memory the threads only cost (handing work to them, and each connection's
+    own page cache to fill): each thread counts its own reads from the disk, and while they find
+    every page in memory, one call in sample_every() uses them, to look again."""
     name = "vanban-fanout"
 
     def __init__(self, path: str, threads: int = THREADS, min_bytes: Optional[int] = None):

@@ -31,13 +31,13 @@ class Hit:
 # query word to weigh them: 1.8 s for five common words at 1,000,000 documents). Filters narrow the
 # matches inside the index (store/facets.py), so a filtered search usually ranks all of them.
 CANDIDATES = 100
+# the index is asked for 1/SPARE + 2 more candidates than wanted: about 3 in 100 of the latest
+# passages at 1,000,000 documents are a second file's, whose document another rendition speaks for
+SPARE = 16
 # BM25's term-frequency saturation and length normalisation, with Robertson's usual k1 and b, and
 # no inverse document frequency: every query word must match anyway. AVERAGE_WORDS: a passage's
 # typical length in words; PHRASE_BONUS multiplies the score of a passage holding the words in
 # the order typed, side by side.
-# the index is asked for 1/SPARE + 2 more candidates than wanted: about 3 in 100 of the latest
-# passages at 1,000,000 documents are a second file's, whose document another rendition speaks for
-SPARE = 16
 K1, B, AVERAGE_WORDS, PHRASE_BONUS = 1.2, 0.75, 40, 2.0
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 
@@ -75,25 +75,24 @@ def search(db: sqlite_utils.Database, query: str, limit: int = 20, doc_type: Opt
         return []
     rows = _candidates(db, match, -1 if limit < 0 else max(limit, CANDIDATES))
     scorer = _Scorer(query_words(query))
-    scored = [(scorer.hit(row), row["text_folded"]) for row in rows]
-    folded = {id(hit): text for hit, text in scored}  # for the highlights of the hits shown
-    ranked = sorted((hit for hit, _ in scored), key=lambda h: -h.score)  # stable: the latest first among equals
+    # (hit, its folded text, for its highlights once it is shown); stable: the latest first among equals
+    ranked = sorted(((scorer.hit(row), row["text_folded"]) for row in rows), key=lambda pair: -pair[0].score)
     # then the documents of the best, kept if their values are the filters' exactly (the index's
     # filter tokens are folded): read for as many hits as are shown, more only if some are not kept
     where, params = _filters(doc_type, province, year)
     documents: dict = {}
     hits = []
-    for i, hit in enumerate(ranked):
+    for i, (hit, folded) in enumerate(ranked):
         if 0 <= limit <= len(hits):
             break
         if hit.doc_id not in documents:
-            wanted = list(dict.fromkeys(h.doc_id for h in ranked[i:] if h.doc_id not in documents))
+            wanted = list(dict.fromkeys(h.doc_id for h, _ in ranked[i:] if h.doc_id not in documents))
             wanted = wanted[:max(limit - len(hits), 1)] if limit >= 0 else wanted
             found = {doc_id: rest for doc_id, *rest in fanout.rows(db.conn, _DOCUMENTS + where, wanted, params)}
             documents.update({doc_id: found.get(doc_id) for doc_id in wanted})
         if documents[hit.doc_id]:
             hit.so_hieu, hit.source = documents[hit.doc_id]
-            hit.highlights = scorer.highlights(folded[id(hit)])
+            hit.highlights = scorer.highlights(folded)
             hits.append(hit)
     return hits
 
@@ -108,14 +107,13 @@ def _candidates(db: sqlite_utils.Database, match: str, wanted: int) -> list[dict
     more than wanted (some renditions do not speak, and a second question costs as much as the
     first), and again if still short."""
     columns = ("doc_id", "page", "kind", "text", "text_folded")
-    select = f"select {', '.join(f'p.{c}' for c in columns)}, p.rowid from passages p "
+    fields = ", ".join(f"p.{column}" for column in columns) + ", p.rowid"
     speaks = "join renditions d indexed by renditions_source on d.doc_id = p.doc_id " \
-             "where (d.is_primary = 1 or d.node_id is null) "
+             "where (d.is_primary = 1 or d.node_id is null)"
     readers = fanout.pool(db.conn)
     if readers is None:
-        found = db.conn.execute(select.replace("from passages p", "from passages_fts join passages p "
-                                               "on p.rowid = passages_fts.rowid") + speaks +
-                                "and passages_fts match ? order by passages_fts.rowid desc limit ?",
+        found = db.conn.execute(f"select {fields} from passages_fts join passages p on p.rowid = passages_fts.rowid "
+                                f"{speaks} and passages_fts match ? order by passages_fts.rowid desc limit ?",
                                 [match, wanted]).fetchall()
         return [dict(zip(columns, row)) for row in found]
     found, before = [], None
@@ -125,7 +123,7 @@ def _candidates(db: sqlite_utils.Database, match: str, wanted: int) -> list[dict
         ids = [rowid for (rowid,) in db.conn.execute(
             "select rowid from passages_fts where passages_fts match ?" + (" and rowid < ?" if before is not None else "")
             + " order by rowid desc limit ?", [match, *([before] if before is not None else []), want])]
-        found += readers.rows(select + speaks + "and p.rowid in ({keys})", ids) if ids else []
+        found += readers.rows(f"select {fields} from passages p {speaks} and p.rowid in ({{keys}})", ids) if ids else []
         if want < 0 or len(ids) < want or len(found) >= wanted:
             break
         before = ids[-1]
