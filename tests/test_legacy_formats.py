@@ -72,3 +72,17 @@ def test_a_corrupt_doc_says_what_to_do(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(300))
     with pytest.raises(UnreadableFile, match="save it as .docx"):
         read_file(path)
+
+
+@needs_soffice
+def test_a_password_protected_office_file_is_named_so(tmp_path):
+    # an OLE compound file whose directory names the encrypted package's stream, past the first MB
+    path = tmp_path / "mat-khau.docx"
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * (2 ** 20 - 3) + "EncryptedPackage".encode("utf-16-le")
+                     + b"\0" * 4000)
+    with pytest.raises(UnreadableFile, match="password-protected"):
+        read_file(path)
+    corrupt = tmp_path / "hong.doc"
+    corrupt.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 8000)
+    with pytest.raises(UnreadableFile, match="could not convert"):
+        read_file(corrupt)

@@ -521,12 +521,33 @@ def _read_legacy(path: Path, notes: list[str]) -> list[Page]:
             raise UnreadableFile(f"LibreOffice did not convert it within {CONVERT_TIMEOUT} s; "
                                  "open it and save it as .docx") from exc
         converted = source.with_suffix(".docx")
+        if not converted.exists() and _encrypted_office(path):
+            raise UnreadableFile("a password-protected (encrypted) Office file: open it with its password "
+                                 "and save it without one, as .docx")
         if not converted.exists():
             raise UnreadableFile("LibreOffice could not convert it (corrupt, or not a text document); "
                                  "open it and save it as .docx")
         pages = _read_docx(converted)
     notes.append(f"converted from {suffix} to DOCX by LibreOffice")
     return pages
+
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE compound file: .doc, .xls, or an encrypted .docx
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # its directory names this stream (MS-OFFCRYPTO)
+
+
+def _encrypted_office(path: Path, most: int = 64 * MB) -> bool:
+    """Whether an OLE compound file holds an encrypted Office package: its directory, anywhere in
+    the file, names the stream. Looked for only after a conversion failed, in the first `most` bytes."""
+    with open(path, "rb") as fh:
+        if fh.read(len(OLE_MAGIC)) != OLE_MAGIC:
+            return False
+        tail = b""
+        while fh.tell() < most and (chunk := fh.read(MB)):
+            if ENCRYPTED_STREAM in tail + chunk:
+                return True
+            tail = chunk[-len(ENCRYPTED_STREAM):]
+    return False
 
 
 def _check_text_size(size: int, what: str, limit: Optional[int] = None) -> None:
