@@ -28,7 +28,8 @@ def test_every_probe_reads_its_keys_from_a_store_of_this_schema(tmp_path):
     db = store.open_db(tmp_path / "vanban.db")
     save(db, corpus())
     build_graph(db)
-    keys = {"edges_target": [("468/QĐ-TTg|2023|national", ""), ("x", "y")]}
+    keys = {"edges_target": [("468/QĐ-TTg|2023|national", ""), ("x", "y")],
+            "refs_ref_id": [("468/QĐ-TTg", 2023, "national"), ("x", None, None)]}
     for probe in PROBES:  # a warmer each: one whose reads found everything in memory rests
         warmer = Warmer(store_file(db.conn), min_bytes=0)
         warmer.warm({probe: keys.get(probe, ["468/QĐ-TTg", "x"])})

@@ -5,7 +5,8 @@ popular decrees, stored and only-cited local documents, header-less ones, proble
 written in bulk; then it measures what a user waits for:
 
 - ingest: 1,000 new documents (made in memory beforehand, citing into the store) saved
-  one file per transaction and the corpus update after them, into the store and into
+  one file per transaction as `vanban ingest` saves them (store/saver.py) and the corpus
+  update after them, into the store and into
   an empty store; the ratio says whether a large store slows a day's ingest (goal ≤ 1.5).
   This is the store's side alone, the part that can grow with the store;
 - ingest files: 1,000 more new documents written as text files and ingested as a user
@@ -42,6 +43,7 @@ from vanban.pipeline.dev.apart import apart
 from vanban.pipeline.dev.synthetic import TOPICS, SyntheticCorpus, build_store
 from vanban.pipeline.reading.ingest import ingest
 from vanban.pipeline.store.fanout import disk_bytes
+from vanban.pipeline.store.saver import Saver
 from vanban.pipeline.store.search import search
 
 NEW_DOCUMENTS = 1_000
@@ -68,8 +70,9 @@ def time_ingest(path: Path, documents: list) -> dict:
     db = store.open_db(path)
     read = [disk_read_mb()]
     start = time.perf_counter()
-    for doc in documents:
-        store.save_documents(db, doc.source, doc.sha256, [doc])
+    with Saver(db) as saver:  # as `vanban ingest` saves
+        for doc in documents:
+            saver.save(doc.source, doc.sha256, [doc])
     saved = time.perf_counter()
     read.append(disk_read_mb())
     build_graph(db)

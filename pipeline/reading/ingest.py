@@ -31,6 +31,7 @@ from vanban.pipeline.reading.readers import read_documents, refused_unread
 from vanban.pipeline.reading.signature_ocr import rescue_signer
 from vanban.pipeline.reading.work_units import driver_settings, use_driver_settings
 from vanban.pipeline.reading.workers import WorkerPool
+from vanban.pipeline.store.saver import Saver
 
 
 @dataclass
@@ -170,20 +171,21 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
 
     results = engine.results(todo, jobs, limits, progress, on_pages=ocr_progress) if engine \
         else _results(todo, jobs, limits, progress)
-    for path, result in results:
-        bar.update(1)
-        ocr_seen.pop(path, None)
-        if isinstance(result, Exception):
-            failure = IngestFailure(path, describe(result), getattr(result, "page", None))
-            _fail(db, summary, keys[path], failure, hashes.get(path))
-            continue
-        documents, _ = result
-        store.save_documents(db, keys[path], hashes[path] or "", documents)
-        summary.documents += len(documents)
-        summary.pages += sum(len(d.pages) for d in documents)
-        summary.ocr_pages += sum(d.ocr_pages for d in documents)
-        if summary.ocr_pages:
-            bar.set_postfix_str(f"OCR pages: {summary.ocr_pages + sum(ocr_seen.values())}")
+    with Saver(db) as saver:  # a large store's next files are read ahead while one is saved
+        for path, result in results:
+            bar.update(1)
+            ocr_seen.pop(path, None)
+            if isinstance(result, Exception):
+                failure = IngestFailure(path, describe(result), getattr(result, "page", None))
+                _fail(db, summary, keys[path], failure, hashes.get(path))
+                continue
+            documents, _ = result
+            saver.save(keys[path], hashes[path] or "", documents)
+            summary.documents += len(documents)
+            summary.pages += sum(len(d.pages) for d in documents)
+            summary.ocr_pages += sum(d.ocr_pages for d in documents)
+            if summary.ocr_pages:
+                bar.set_postfix_str(f"OCR pages: {summary.ocr_pages + sum(ocr_seen.values())}")
     bar.close()
     summary.notes += getattr(engine, "notes", [])
     # corpus-wide, for what changed only: citation years, header-less documents, renditions, the graph

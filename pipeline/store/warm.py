@@ -1,4 +1,4 @@
-"""Read ahead the index pages the corpus update is about to touch, several at once.
+"""Read ahead the index pages the corpus update, or saving, is about to touch, several at once.
 
 At 1,000,000 documents the store (22 GB) is mostly on disk, and each new citation lands
 on a random leaf of every index keyed by the document it cites: the corpus update, one
@@ -8,8 +8,8 @@ a second, measured with the page cache dropped), so when an update starts, a poo
 reading connections descends to the leaves it will need, each over a share of the keys
 in one statement per probe (Python is not in the loop per key, and takes the GIL once a
 share), while the update resolves and matches; it then finds them in the page cache.
-Saving a file is not read ahead: its dozen leaves are needed at once, and doing so
-measured no faster.
+Saving reads ahead too (saver.py): the leaves a file's rows go to in the indexes on a
+random key (cited numbers, hashes, paths), for the next files while one is saved.
 
 Warming only reads, from connections of its own, so what is written is the same with or
 without it. It costs CPU, wasted when the pages are in memory anyway: a store under
@@ -47,6 +47,17 @@ PROBES = {
     "edges_source": "edges indexed by edges_source where source = k.value",
     "renditions_node": "renditions indexed by renditions_node where node_id = k.value",
     "renditions_number": "renditions indexed by renditions_number where so_hieu = k.value",
+    # where a new file's rows go in the indexes on a random key (saving, saver.py); a cited
+    # number's citations by year and jurisdiction: the new one goes after the last
+    "refs_ref_id": f"refs indexed by refs_ref_id where ref_id = {_KEY.format(0)} and year is {_KEY.format(1)} "
+                   f"and jurisdiction is {_KEY.format(2)} order by doc_id desc",
+    "refs_open": "refs indexed by refs_open where ref_id = k.value and (year is null or jurisdiction is null) "
+                 "order by doc_id desc",
+    "renditions_sha": "renditions indexed by renditions_sha where sha256 = k.value",
+    "renditions_source_name": "renditions indexed by renditions_source_name where source_name = k.value",
+    "files": "files where path = k.value",
+    "files_sha": "files indexed by files_sha where file_sha256 = k.value",
+    "file_renditions": "file_renditions where path = k.value",
 }
 
 
@@ -59,6 +70,7 @@ class Warmer(ReadingPool):
     >>> db = store.open_db(f"{tmp.name}/vanban.db")
     >>> warmer = Warmer(store_file(db.conn), min_bytes=0)
     >>> warmer.warm({"nodes": ["187/KH-UBND|2022|Tuyên Quang"], "renditions_number": ["187/KH-UBND"]})
+    True
     >>> warmer.wait()
     2
     >>> warmer.close(); tmp.cleanup()
@@ -76,21 +88,22 @@ class Warmer(ReadingPool):
     def sample_every(self) -> int:
         return SAMPLE_EVERY
 
-    def warm(self, wanted: dict[str, Iterable]) -> None:
+    def warm(self, wanted: dict[str, Iterable]) -> bool:
         """Start reading the leaves each probe of PROBES descends to for its keys (scalars, or
-        tuples for a key of several columns), without waiting for them."""
+        tuples for a key of several columns), without waiting for them; False when not worth it."""
         if not self.worth_using():
-            return
+            return False
         jobs = [(probe, key) for probe, keys in wanted.items()
                 for key in sorted({json.dumps(list(k) if isinstance(k, tuple) else k, ensure_ascii=False)
                                    for k in keys})]
         if not jobs:
-            return
+            return True
         share = min(SHARE, -(-len(jobs) // self.threads))
         pool = self.executor()
         with self._lock:
             self._pending = [f for f in self._pending if not f.done()]
             self._pending += [pool.submit(self._read, jobs[i:i + share]) for i in range(0, len(jobs), share)]
+        return True
 
     def wait(self) -> int:
         """Wait for every read started; how many keys they looked up (a failed read, such as an
@@ -119,6 +132,7 @@ def warmer_for(path: str) -> Warmer:
     return Warmer(path)
 
 
-def read_ahead(conn: sqlite3.Connection, wanted: dict[str, Iterable]) -> None:
-    """Start reading, for conn's store, the leaves each probe of PROBES descends to for its keys."""
-    warmer_for(store_file(conn)).warm(wanted)
+def read_ahead(conn: sqlite3.Connection, wanted: dict[str, Iterable]) -> bool:
+    """Start reading, for conn's store, the leaves each probe of PROBES descends to for its keys;
+    False when the store is not read ahead (small, or lately found in memory)."""
+    return warmer_for(store_file(conn)).warm(wanted)

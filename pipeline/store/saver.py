@@ -1,0 +1,84 @@
+"""Save files in the order they come, each in its own transaction, reading ahead for the next few.
+
+A file's rows go to a random leaf of every index on a random key: ten or so cited numbers
+(`refs_ref_id`), its hashes, its path. At 1,000,000 documents those leaves are mostly on the
+disk, and saving waits for them one after another. A Saver holds up to WINDOW files back and,
+as each arrives, has warm.py's reading connections fetch its leaves, several at once, while
+the files before it are saved: by its turn they are in the page cache. Measured cold on that
+store, 1,000 documents: 2.5 s against 3.4 s with nothing read ahead (README).
+
+Only a store that warm.py reads ahead (over WARM_FROM_BYTES, its pages lately found on the
+disk) holds files back; a smaller one saves each file as it comes, as `save_documents` does.
+What is written is the same either way, in the same order; files held back when the caller
+stops (an error, Ctrl-C) are saved on the way out, so nothing read is lost.
+
+    >>> import tempfile
+    >>> from vanban.pipeline import store
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> db = store.open_db(f"{tmp.name}/vanban.db")
+    >>> with Saver(db) as saver:
+    ...     saver.save("/corpus/a.txt", "ab12", [])
+    >>> db.execute("select path, status from files").fetchall()
+    [('/corpus/a.txt', 'ok')]
+    >>> tmp.cleanup()
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import sqlite_utils
+
+from vanban.models.records import Document
+from vanban.pipeline.store import path_text, save_documents
+from vanban.pipeline.store.fanout import store_file
+from vanban.pipeline.store.warm import warmer_for
+
+WINDOW = 64  # files held back on a large store: their leaves read together, few to redo after a crash
+
+
+def saving_keys(path: str, file_sha256: str, documents: Iterable[Document]) -> dict[str, set]:
+    """What saving this file looks up in the indexes on a random key, by warm.py probe."""
+    documents = list(documents)
+    references = [r for doc in documents for r in doc.references if r.id]
+    return {"refs_ref_id": {(r.id, r.year, r.jurisdiction) for r in references},
+            "refs_open": {r.id for r in references if r.year is None or r.jurisdiction is None},
+            "renditions_number": {doc.identity.id for doc in documents if doc.identity.id},
+            "renditions_sha": {doc.sha256 for doc in documents},
+            "renditions_source_name": {path_text(Path(doc.source.split("#")[0]).name) for doc in documents},
+            "files": {path}, "file_renditions": {path}, "files_sha": {file_sha256}}
+
+
+class Saver:
+    """save_documents for a stream of files, WINDOW at a time on a large store, their leaves read first."""
+
+    def __init__(self, db: sqlite_utils.Database, window: int = WINDOW):
+        self.db, self.window = db, window
+        self._warmer = warmer_for(store_file(db.conn))
+        self._held: list = []
+
+    def save(self, path: str, file_sha256: str, documents: list[Document]) -> None:
+        """Save this file's documents, now or with the files held back around it."""
+        self._held.append((path, file_sha256, documents))
+        if len(self._held) >= self.window or not self._warmer.active():
+            self.flush()
+
+    def flush(self) -> None:
+        """Save every file held back, in order, after reading their leaves ahead (when worth it)."""
+        held, self._held = self._held, []
+        wanted: dict[str, set] = {}
+        for path, file_sha256, documents in held if len(held) > 1 else []:
+            for probe, keys in saving_keys(path, file_sha256, documents).items():
+                wanted.setdefault(probe, set()).update(keys)
+        # the reads finish before saving starts: threads still reading beside the writer
+        # would slow it (each of its statements waits for the GIL), more than they save
+        if wanted and self._warmer.warm(wanted):
+            self._warmer.wait()
+        for item in held:
+            save_documents(self.db, *item)
+
+    def __enter__(self) -> "Saver":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.flush()
