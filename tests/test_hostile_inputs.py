@@ -115,6 +115,35 @@ def minimal_docx(path: Path, doctype: str, text: str) -> Path:
     return path
 
 
+def paragraphs_docx(path: Path, paragraphs: int) -> Path:
+    """A DOCX of one line of text and then `paragraphs` empty paragraphs (6 bytes of XML each)."""
+    with zipfile.ZipFile(minimal_docx(path.with_suffix(".one.docx"), "", "Kế hoạch")) as one, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in one.namelist():
+            data = one.read(name)
+            archive.writestr(name, data.replace(b"</w:body>", b"<w:p/>" * paragraphs + b"</w:body>")
+                             if name == "word/document.xml" else data)
+    return path
+
+
+def test_a_docx_of_more_elements_than_the_memory_budget_holds_is_reported_as_such(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "kh.txt").write_text(PLAN.format(n=1), encoding="utf-8")
+    paragraphs_docx(tmp_path / "many.docx", 7_000_000).rename(folder / "many.docx")  # 40 MB of XML, 60 KB zipped
+    summary = ingest([folder], tmp_path / "vanban.db", progress=False, budgets=Budgets(memory_mb=256))
+    assert summary.documents == 1
+    [failure] = summary.failures
+    assert "over the memory limit: its largest part inflates to 40 MB of XML" in failure.reason
+    assert "--memory-limit" in failure.reason
+
+
+def test_a_small_broken_docx_is_still_called_corrupt(tmp_path):
+    path = minimal_docx(tmp_path / "cut.docx", "", "Kế hoạch <w:p>")  # unclosed
+    with pytest.raises(UnreadableFile, match="corrupt DOCX"):
+        list(read_documents(path))
+
+
 def test_a_docx_whose_entities_expand_into_gigabytes_is_refused_by_name(tmp_path):
     laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     path = minimal_docx(tmp_path / "laughs.docx", f'<!DOCTYPE d [<!ENTITY l0 "lol">{laughs}]>', "&l9;")

@@ -465,6 +465,20 @@ def _fit(image: Image.Image) -> Image.Image:
     return image.resize((max(1, int(image.width * ratio)), max(1, int(image.height * ratio))), Image.LANCZOS)
 
 
+# A DOCX part this large may not parse within the memory budget: lxml keeps every element,
+# about 300 bytes each (30 million empty paragraphs, 180 MB of XML, took 9.9 GB)
+LARGE_PART_MB = 32
+
+
+def _largest_part(path: Path) -> int:
+    """Bytes the largest member of a ZIP inflates to, from its directory (0 if it has none)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return max((member.file_size for member in archive.infolist()), default=0)
+    except (OSError, zipfile.BadZipFile):
+        return 0
+
+
 def _read_docx(path: Path) -> list[Page]:
     """Paragraphs and tables in document order; a table row is one line, cells joined by ' | '."""
     import docx
@@ -477,6 +491,11 @@ def _read_docx(path: Path) -> list[Page]:
         if "amplification" in str(exc):  # libxml2 stopped entities expanding into entities
             raise UnreadableFile("hostile DOCX: its XML defines entities that expand into gigabytes (a 'billion "
                                  "laughs' bomb); refused unread; open it in Word and save it again") from exc
+        largest = _largest_part(path)
+        if largest >= LARGE_PART_MB * MB:  # lxml holds every element: the budget, not the file, may be why
+            raise OverBudget("memory", f"its largest part inflates to {largest / MB:,.0f} MB of XML, which could not "
+                             f"be parsed within {budgets.current().memory_mb:,} MB ({type(exc).__name__}); raise "
+                             "--memory-limit (VANBAN_MEMORY_MB), or split the document") from exc
         raise UnreadableFile(f"corrupt DOCX: {type(exc).__name__}: {exc}") from exc
     lines = []
     for child in document.element.body.iterchildren():
