@@ -171,7 +171,7 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
 
     results = engine.results(todo, jobs, limits, progress, on_pages=ocr_progress) if engine \
         else _results(todo, jobs, limits, progress)
-    with Saver(db) as saver:  # a large store's next files are read ahead while one is saved
+    with Saver(db) as saver:  # a large store's files saved a window at a time, their leaves read first
         for path, result in results:
             bar.update(1)
             ocr_seen.pop(path, None)

@@ -466,7 +466,7 @@ def _fit(image: Image.Image) -> Image.Image:
 
 
 # A DOCX part this large may not parse within the memory budget: lxml keeps every element,
-# about 300 bytes each (30 million empty paragraphs, 180 MB of XML, took 9.9 GB)
+# about 300 bytes each (30 million empty paragraphs, 172 MB of XML, took 9.9 GB)
 LARGE_PART_MB = 32
 
 

@@ -8,8 +8,8 @@ a second, measured with the page cache dropped), so when an update starts, a poo
 reading connections descends to the leaves it will need, each over a share of the keys
 in one statement per probe (Python is not in the loop per key, and takes the GIL once a
 share), while the update resolves and matches; it then finds them in the page cache.
-Saving reads ahead too (saver.py): the leaves a file's rows go to in the indexes on a
-random key (cited numbers, hashes, paths), for the next files while one is saved.
+Saving reads ahead too (saver.py): the leaves a window of files' rows go to in the indexes
+on a random key (cited numbers, hashes, paths), before it saves them.
 
 Warming only reads, from connections of its own, so what is written is the same with or
 without it. It costs CPU, wasted when the pages are in memory anyway: a store under
