@@ -78,3 +78,15 @@ def test_every_key_saving_looks_up_has_a_probe():
     assert set(keys) <= set(PROBES)
     assert keys["renditions_number"] == {doc.identity.id} and keys["files_sha"] == {doc.sha256}
     assert saving.WINDOW > 1
+
+
+def test_files_are_not_held_longer_than_hold_seconds(tmp_path, always_warm, monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(saving.time, "monotonic", lambda: now[0])
+    db = store.open_db(tmp_path / "vanban.db")
+    docs = corpus()
+    saver = Saver(db, window=100)
+    for second, doc, saved in ((0.0, docs[0], 0), (1.0, docs[1], 0), (saving.HOLD_SECONDS + 0.5, docs[2], 3)):
+        now[0] = second
+        saver.save(doc.source, doc.sha256, [doc])
+        assert db.execute("select count(*) from files").fetchone()[0] == saved

@@ -3,8 +3,9 @@
 A file's rows go to a random leaf of every index on a random key: ten or so cited numbers
 (`refs_ref_id`), its hashes, its path. At 1,000,000 documents those leaves are mostly on the
 disk, and saving waits for them one after another. On a store over warm.WARM_FROM_BYTES a
-Saver holds up to WINDOW files back, has warm.py's reading connections fetch all their leaves,
-several at once, waits for them, then saves the files from the page cache. Nothing reads
+Saver holds up to WINDOW files back (for HOLD_SECONDS at most: a file read by OCR is saved
+about as it comes), has warm.py's reading connections fetch all their leaves, several at
+once, waits for them, then saves the files from the page cache. Nothing reads
 beside the writer: reads still queued while it saves would slow each of its statements (they
 wait for the GIL), as reading ahead file by file did. Measured cold on that store, 1,000
 documents, FTS5's merging off: 2.2–2.3 s against 2.7–3.0 s (README).
@@ -25,6 +26,7 @@ Ctrl-C) are saved on the way out, so nothing read is lost.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -36,6 +38,7 @@ from vanban.pipeline.store.fanout import store_file
 from vanban.pipeline.store.warm import warmer_for
 
 WINDOW = 64  # files held back on a large store: their leaves read together, few to redo after a crash
+HOLD_SECONDS = 2.0  # nor longer, counted from the first held (checked as each file arrives)
 
 
 def saving_keys(path: str, file_sha256: str, documents: Iterable[Document]) -> dict[str, set]:
@@ -57,11 +60,15 @@ class Saver:
         self.db, self.window = db, window
         self._warmer = warmer_for(store_file(db.conn))
         self._held: list = []
+        self._since = 0.0  # when the oldest file held arrived
 
     def save(self, path: str, file_sha256: str, documents: list[Document]) -> None:
         """Save this file's documents, now or with the files held back around it."""
+        if not self._held:
+            self._since = time.monotonic()
         self._held.append((path, file_sha256, documents))
-        if len(self._held) >= self.window or not self._warmer.active():
+        if (len(self._held) >= self.window or time.monotonic() - self._since >= HOLD_SECONDS
+                or not self._warmer.active()):
             self.flush()
 
     def flush(self) -> None:
