@@ -30,7 +30,10 @@ def test_bench_without_a_corpus_folder_says_so_but_scale_needs_none(tmp_path, mo
     monkeypatch.chdir(tmp_path)  # no corpus/ here
     result = CliRunner().invoke(main, ["bench", "--ocr-pages", "0"])
     assert result.exit_code == 2 and "setup.sh" in result.output
-    monkeypatch.setattr(scale_bench, "bench_scale", lambda n, progress: {"documents": n})
+    asked = []
+    monkeypatch.setattr(scale_bench, "bench_scale", lambda n, **options: asked.append(options) or {"documents": n})
     monkeypatch.setattr(scale_bench, "render", lambda report: f"scale {report['documents']}")
     result = CliRunner().invoke(main, ["bench", "--scale", "50", "--quiet"])
     assert result.exit_code == 0 and "scale 50" in result.output
+    assert CliRunner().invoke(main, ["bench", "--scale", "50", "--quiet", "--store-folder", "kept"]).exit_code == 0
+    assert [(o["folder"], o["reuse"]) for o in asked] == [(None, False), (Path("kept"), True)]

@@ -88,3 +88,24 @@ def test_bench_scale_reports_every_figure(tmp_path):
     text = render(report)
     for label in ("ratio", "p95", "audit", "evidence", "peak RSS"):
         assert label in text
+
+
+def test_a_store_kept_in_a_folder_is_measured_again_not_built(tmp_path):
+    def run():
+        return bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, reuse=True)
+    first = run()
+    files = store.open_db(tmp_path / "scale-300.db").execute("select count(*) from files").fetchone()[0]
+    again = run()
+    assert not first.get("reused") and again["reused"] and again["build_seconds"] == first["build_seconds"]
+    assert (first["new_from"], again["new_from"]) == (300, 380)  # past what the first run saved
+    saved = again["ingest"]["renditions"] + again["ingest_files"]["files"]
+    assert store.open_db(tmp_path / "scale-300.db").execute("select count(*) from files").fetchone()[0] == files + saved
+    assert again["ingest_files"]["store"]["documents"] == again["ingest_files"]["files"]  # only this run's files
+    assert "by an earlier run; new documents from 380" in render(again)
+
+
+def test_documents_added_past_new_go_into_the_years_after():
+    corpus = SyntheticCorpus(100, new=10)
+    assert corpus.local(115).year == corpus.local(105).year + 1
+    assert corpus.local(115).number == corpus.local(105).number  # each year numbers again from 1
+    assert corpus.record(129).text  # its dates are dates

@@ -56,7 +56,7 @@ NATIONAL_KINDS = (("Nghị định", "NĐ-CP", "Chính phủ", True),
                   ("Nghị quyết", "NQ-CP", "Chính phủ", False),
                   ("Thông tư", "TT-BTTTT", "Bộ Thông tin và Truyền thông", True),
                   ("Chỉ thị", "CT-TTg", "Thủ tướng Chính phủ", False))
-FIRST_YEAR, YEARS = 2018, 7  # stored local documents: 2018–2024; the documents added later: 2025
+FIRST_YEAR, YEARS = 2018, 7  # stored local documents: 2018–2024; the documents added later: 2025 on
 YEAR_SHIFT = 0.1  # of a year: how far the dates of one year may start later than those of another
 NATIONAL_YEARS = (2010, 2018)
 POPULAR = 40  # national documents most citations go to, by a Zipf law
@@ -182,8 +182,10 @@ class SyntheticCorpus:
         """Local document i: province i % 5; its Ủy ban numbers plans, decisions and reports per year."""
         province = PROVINCES[i % len(PROVINCES)]
         doc_type, symbol = LOCAL_KINDS[(i // len(PROVINCES)) % len(LOCAL_KINDS)]
-        if i >= self.n:
-            year, first, count = FIRST_YEAR + YEARS, self.n, max(self.new, 1)
+        if i >= self.n:  # added later: `new` a year from FIRST_YEAR + YEARS on (a store measured again gets more)
+            count = max(self.new, 1)
+            later = (i - self.n) // count
+            year, first = FIRST_YEAR + YEARS + later, self.n + later * count
         else:
             year = FIRST_YEAR + i * YEARS // self.n
             first = -(-(year - FIRST_YEAR) * self.n // YEARS)
