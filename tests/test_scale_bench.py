@@ -109,3 +109,16 @@ def test_documents_added_past_new_go_into_the_years_after():
     assert corpus.local(115).year == corpus.local(105).year + 1
     assert corpus.local(115).number == corpus.local(105).number  # each year numbers again from 1
     assert corpus.record(129).text  # its dates are dates
+
+
+def test_a_store_built_again_forgets_the_one_it_replaces(tmp_path, monkeypatch):
+    import vanban.pipeline.dev.scale_bench as scale_bench
+    bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, files=False)
+    assert (tmp_path / "scale-300.json").exists()
+
+    def cut_short(*args):
+        raise RuntimeError("build_store ended without a result")
+    monkeypatch.setattr(scale_bench, "apart", cut_short)
+    with pytest.raises(RuntimeError):
+        bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, files=False)
+    assert not (tmp_path / "scale-300.json").exists()  # a later reuse=True run builds it again

@@ -189,6 +189,8 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         for path in (empty, files_empty) if built else (base, empty, files_empty):
             for old in path.parent.glob(path.name + "*"):
                 old.unlink()
+        if not built:  # a build cut short must not pass for the store it replaces
+            _sidecar(base).unlink(missing_ok=True)
         if built:
             report: dict = {**built["report"], "reused": True, "rss_mb": {}}
         else:

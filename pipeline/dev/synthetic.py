@@ -153,7 +153,7 @@ def _written(date: str) -> str:
 
 
 class SyntheticCorpus:
-    """n stored local documents (indices 0..n-1) and the `new` documents that come after them.
+    """n stored local documents (indices 0..n-1) and the documents that come after them, `new` a year.
 
     seed changes which documents and citations each index gives; the layout (numbers,
     dates, provinces) depends on n and new only.
