@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vanban.models.records import Identity
 from vanban.pipeline.corpus.graph import build_graph
@@ -141,3 +143,21 @@ def test_what_resolution_reads_of_citing_renditions_comes_from_indexes(tmp_path)
     assert any("COVERING INDEX refs_open" in plan for plan in plans.values()), plans
     assert all("COVERING INDEX refs_ref_id" in plan for sql, plan in plans.items()
                if sql.startswith("select d.source_name from refs x")), plans
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["7/QĐ-UBND", "8/QĐ-UBND"]), st.sampled_from([None, 2019, 2020, 2021]),
+                          st.sampled_from([None, "national", "Tuyên Quang", "Hà Giang"])), max_size=40),
+       st.integers(min_value=0, max_value=5))
+def test_distinct_pairs_by_seeks_are_the_groups_group_by_gives(rows, scan_rows):
+    import sqlite3
+    from unittest import mock
+    import vanban.pipeline.corpus.resolve as resolve
+    db = mock.Mock(conn=sqlite3.connect(":memory:"))
+    db.conn.execute("create table t (k text, a integer, b text)")
+    db.conn.execute("create index t_k on t(k, a, b)")
+    db.conn.executemany("insert into t values (?, ?, ?)", rows)
+    with mock.patch.object(resolve, "SCAN_ROWS", scan_rows):  # 0: every key by seeks
+        got = resolve.distinct_pairs(db, "t indexed by t_k", "k", "7/QĐ-UBND", "a", "b")
+    assert sorted(got, key=repr) == sorted(set((a, b) for k, a, b in rows if k == "7/QĐ-UBND"), key=repr)
+    assert len(got) == len(set(got))
