@@ -161,3 +161,29 @@ def test_distinct_pairs_by_seeks_are_the_groups_group_by_gives(rows, scan_rows):
         got = resolve.distinct_pairs(db, "t indexed by t_k", "k", "7/QĐ-UBND", "a", "b")
     assert sorted(got, key=repr) == sorted(set((a, b) for k, a, b in rows if k == "7/QĐ-UBND"), key=repr)
     assert len(got) == len(set(got))
+
+
+def test_resolved_pairs_from_the_indexes_are_what_the_citations_rows_hold(tmp_path):
+    from vanban.pipeline.corpus.resolve import resolved_pairs
+    # and a number cited only without its year: open, resolved to no year
+    lone = document("e.txt", plan("50", "2022-06-01", "Kế hoạch khác"), [
+        cite("999/QĐ-UBND", "Quyết định", None, None, TQ, "Quyết định số 999/QĐ-UBND")])
+    db = make_store(tmp_path / "v.db", documents() + [lone])
+    build_graph(db)  # resolves every citation, as before any rendition is matched
+    for (ref_id,) in db.execute("select distinct ref_id from refs").fetchall():
+        rows = db.execute("select distinct resolved_year, resolved_jurisdiction from refs where ref_id = ?",
+                          [ref_id]).fetchall()
+        assert sorted(resolved_pairs(db, ref_id), key=repr) == sorted(map(tuple, rows), key=repr), ref_id
+
+
+def test_a_stored_copy_without_its_date_takes_the_year_its_citations_give(tmp_path):
+    # 468/QĐ-TTg is cited once with its year (2021) and once without: its undated copy is of 2021
+    undated = document("q.txt", Identity(type="Quyết định", id="468/QĐ-TTg", number="468", symbol="QĐ-TTg",
+                                         issuer="Thủ tướng Chính phủ", title="Đề án"), [])
+    db = make_store(tmp_path / "v.db", documents() + [undated])
+    build_graph(db)
+    (node,) = db.execute("select node_id from renditions where source like '%q.txt'").fetchone()
+    assert node == "468/QĐ-TTg|2021|national"
+    (reason,) = db.execute("select reason from document_matches m join renditions d on d.doc_id = m.doc_id "
+                           "where d.source like '%q.txt'").fetchone()
+    assert "year 2021 from its citations" in reason

@@ -213,6 +213,21 @@ def distinct_pairs(db: sqlite_utils.Database, source: str, key_column: str, key:
     return [(a, b) for a in values(first, "", []) for b in values(second, f" and {first} is ?", [a])]
 
 
+def resolved_pairs(db: sqlite_utils.Database, ref_id: str) -> list[tuple]:
+    """The distinct (resolved year, resolved jurisdiction) of ref_id's citations, from indexes alone.
+
+    A citation stating both resolves to them (resolve_stated, before any rendition is matched),
+    so those are its groups in refs_ref_id; the open ones' resolved values are in refs_open.
+    Reading the rows instead read every citation of the number: 19 s for a decree cited 440,000
+    times, in every update citing it while a stored copy of it lacks its date.
+    """
+    stated = [pair for pair in distinct_pairs(db, "refs indexed by refs_ref_id", "ref_id", ref_id, "year",
+                                              "jurisdiction") if None not in pair]
+    opened = db.conn.execute("select distinct resolved_year, resolved_jurisdiction from refs indexed by refs_open "
+                             "where ref_id = ? and (year is null or jurisdiction is null)", [ref_id]).fetchall()
+    return list(dict.fromkeys([*stated, *map(tuple, opened)]))
+
+
 def resolve_stated(db: sqlite_utils.Database, doc_ids: Iterable[str]) -> dict[tuple, tuple]:
     """Citations of new renditions that state year and jurisdiction resolve to them."""
     changed = {}
@@ -324,8 +339,7 @@ def match_rendition(db: sqlite_utils.Database, doc: dict, summary: ResolveSummar
            "similarity": None, "reason": "số hiệu in the header"}
     if doc["so_hieu"]:
         if row["resolved_year"] is None or row["jurisdiction"] is None:
-            cited = [{"year": y, "jurisdiction": j} for y, j in db.conn.execute(
-                "select distinct resolved_year, resolved_jurisdiction from refs where ref_id = ?", [doc["so_hieu"]])]
+            cited = [{"year": y, "jurisdiction": j} for y, j in resolved_pairs(db, doc["so_hieu"])]
             _complete_from_citations(row, cited)
         return {**row, "node_id": node_key(row["resolved_id"], row["resolved_year"], row["jurisdiction"])}
     strong = _cited_title_matches(db, doc)
