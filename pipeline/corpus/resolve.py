@@ -195,10 +195,10 @@ def distinct_pairs(db: sqlite_utils.Database, source: str, key_column: str, key:
     GROUP BY read every row's entry, and the cost stops growing with the corpus.
     """
     conn = db.conn
-    rows = conn.execute(f"select {first}, {second} from {source} where {key_column} = ? limit ?",
-                        [key, SCAN_ROWS + 1]).fetchall()
-    if len(rows) <= SCAN_ROWS:
-        return list(dict.fromkeys(rows))
+    groups = conn.execute(f"select {first}, {second}, count(*) from (select {first}, {second} from {source} "
+                          f"where {key_column} = ? limit ?) group by {first}, {second}", [key, SCAN_ROWS + 1]).fetchall()
+    if sum(n for *_, n in groups) <= SCAN_ROWS:
+        return [(a, b) for a, b, _ in groups]
     where = f"{source} where {key_column} = ?"
 
     def values(column: str, fixed: str, params: list) -> list:  # nulls first, as the index has them
