@@ -402,3 +402,19 @@ def test_a_version_15_store_counts_its_graph_once_and_then_keeps_the_counts(tmp_
     build_graph(db)
     assert _kept(db) == graph_counted(db.conn) == {"nodes": 0, "absent": 0, "edges": 0}
     assert graph_totals(db) == {"nodes": 0, "stored": 0, "absent": 0, "edges": 0}
+
+
+def test_distinct_values_seeks_past_each_value_instead_of_reading_its_rows():
+    from unittest import mock
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table t (k text, v text)")
+    conn.execute("create index t_v on t(k, v) where v > ''")  # partial, as refs_jurisdiction is
+    conn.executemany("insert into t values (?, ?)", [("x", "A")] * 5000 + [("x", "B"), ("x", ""), ("x", None),
+                                                                           ("y", "C")])
+    db = mock.Mock(conn=conn)
+    steps = []
+    conn.set_progress_handler(lambda: steps.append(1), 100)  # every 100 virtual machine steps
+    found = store.distinct_values(db, "t indexed by t_v", "v", "k = ? and v > ''", ["x"])
+    conn.set_progress_handler(None, 0)
+    assert found == ["A", "B"]
+    assert len(steps) < 10  # reading the 5,000 rows of "A" to get past them takes hundreds

@@ -27,6 +27,7 @@ import sqlite_utils
 
 from vanban.models.knowledge import agencies, doc_types, laws
 from vanban.models.vietnamese import fold
+from vanban.pipeline.store import distinct_values
 from vanban.pipeline.store.facets import scope_match
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
@@ -190,27 +191,22 @@ def distinct_pairs(db: sqlite_utils.Database, source: str, key_column: str, key:
     """The distinct (first, second) values of source's rows with key_column = key, where source is a
     table read through an index on (key_column, first, second, …).
 
-    A key with few rows is read whole; one with more (a decree cited 100,000 times) is read by a
-    loose index scan, a seek for each distinct value, so its groups cost a few leaves where
-    GROUP BY read every row's entry, and the cost stops growing with the corpus.
+    A key with few rows is read whole; one with more (a decree cited 100,000 times) by a skip
+    scan (store.distinct_values), a seek for each distinct value, so its groups cost a few leaves
+    where GROUP BY read every row's entry, and the cost stops growing with the corpus.
     """
     conn = db.conn
     groups = conn.execute(f"select {first}, {second}, count(*) from (select {first}, {second} from {source} "
                           f"where {key_column} = ? limit ?) group by {first}, {second}", [key, SCAN_ROWS + 1]).fetchall()
     if sum(n for *_, n in groups) <= SCAN_ROWS:
         return [(a, b) for a, b, _ in groups]
-    where = f"{source} where {key_column} = ?"
 
-    def values(column: str, fixed: str, params: list) -> list:  # nulls first, as the index has them
-        found = [None] if conn.execute(f"select 1 from {where}{fixed} and {column} is null limit 1",
-                                       [key, *params]).fetchone() else []
-        value = conn.execute(f"select min({column}) from {where}{fixed}", [key, *params]).fetchone()[0]
-        while value is not None:
-            found.append(value)
-            value = conn.execute(f"select min({column}) from {where}{fixed} and {column} > ?",
-                                 [key, *params, value]).fetchone()[0]
-        return found
-    return [(a, b) for a in values(first, "", []) for b in values(second, f" and {first} is ?", [a])]
+    def values(column: str, where: str, params: list) -> list:  # nulls first, as the index has them
+        nulls = [None] if conn.execute(f"select 1 from {source} where {where} and {column} is null limit 1",
+                                       params).fetchone() else []
+        return nulls + distinct_values(db, source, column, where, params)
+    keyed = f"{key_column} = ?"
+    return [(a, b) for a in values(first, keyed, [key]) for b in values(second, f"{keyed} and {first} is ?", [key, a])]
 
 
 def resolved_pairs(db: sqlite_utils.Database, ref_id: str) -> list[tuple]:

@@ -295,22 +295,27 @@ def text_of(db: sqlite_utils.Database, doc_id: str) -> str:
 def provinces(db: sqlite_utils.Database) -> list[str]:
     """Every province a rendition names, in order: 63 probes for a national store, not a pass
     over its million rows."""
-    return _distinct(db, "renditions", "renditions_province", "province")
+    return distinct_values(db, "renditions indexed by renditions_province", "province", "province > ''")
 
 
 def jurisdictions_cited(db: sqlite_utils.Database) -> list[str]:
     """Every jurisdiction a citation names, in order, a probe each (not a pass over every citation)."""
-    return _distinct(db, "refs", "refs_jurisdiction", "jurisdiction")
+    return distinct_values(db, "refs indexed by refs_jurisdiction", "jurisdiction", "jurisdiction > ''")
 
 
-def _distinct(db: sqlite_utils.Database, table: str, index: str, column: str) -> list[str]:
-    """column's distinct values but null and '', in order, by a skip scan of an index led by it: one
-    probe per value. The index may be partial on `column > ''` (no other query may then take it)."""
-    found, last = [], ""
-    while row := db.conn.execute(f"select {column} from {table} indexed by {index} "
-                                 f"where {column} > ? and {column} > '' order by {column} limit 1",
-                                 [last]).fetchone():
-        found.append(last := row[0])
+def distinct_values(db: sqlite_utils.Database, source: str, column: str, where: str = "1",
+                    params: Iterable = ()) -> list:
+    """column's distinct values but null, in order, among source's rows that where (with params)
+    keeps, by a skip scan: one probe per value. source names the table and the index to read
+    ("refs indexed by refs_ref_id"), whose columns are where's equalities and then column. A
+    partial index's condition must be in where, written as the index has it (`column > ''`)."""
+    found, params = [], list(params)
+    after = f"{column} is not null"
+    # the probe's bound first: SQLite seeks by the first of two lower bounds on a column
+    while row := db.conn.execute(f"select {column} from {source} where {after} and {where} "
+                                 f"order by {column} limit 1", found[-1:] + params).fetchone():
+        found.append(row[0])
+        after = f"{column} > ?"
     return found
 
 
