@@ -8,10 +8,12 @@ from click.testing import CliRunner
 
 from vanban.models.records import Document, Identity, Mention, Page, Reference, Span
 from vanban.pipeline import store
-from vanban.pipeline.corpus.audit import KINDS, _after, audit, carried_type, same_subject, symbol_disagrees
+from vanban.pipeline.corpus import audit as audit_module
+from vanban.pipeline.corpus.audit import (KINDS, _after, audit, carried_type, iter_audit, same_subject,
+                                         symbol_disagrees)
 from vanban.pipeline.dev.audit_bench import bench_audit, synthetic_store
 from vanban.pipeline.reading.analyse import build_document
-from vanban.pipeline.reports.audit import to_csv, to_html, to_table
+from vanban.pipeline.reports.audit import to_csv, to_html, to_json, to_nl, to_table
 from vanban.pipeline.cli.main import main
 
 TQ = "Tuyên Quang"
@@ -351,6 +353,43 @@ def test_renderers_agree_on_the_findings(corpus):
     assert "== conflicting_date (1)" in to_table(findings) and "-- Thủ tướng" not in to_table(findings)
     assert to_csv(findings).splitlines()[0] == "kind,id,year,documents,detail,page,quote"
     assert to_html([]).count("No findings") == 1
+
+
+def test_findings_come_one_at_a_time_in_the_order_of_the_list(corpus, monkeypatch):
+    db = _seedlike(corpus)
+    assert list(iter_audit(db)) == audit(db)
+    # the first is given before the last check runs: nothing waits for (or holds) the rest
+    def never(*args, **kwargs):
+        raise AssertionError("the missing documents were looked for before the first finding was taken")
+        yield
+    monkeypatch.setattr(audit_module, "check_missing_documents", never)
+    assert next(iter_audit(db)).kind == "conflicting_date"
+
+
+def test_a_missing_document_says_its_year_may_be_a_typo_whichever_kinds_are_asked(corpus):
+    subject = dict(title=SUBJECT_47)
+    db = corpus(doc("a.txt", [ref("04/KH-UBND", "2021-01-11", **subject)], date="2022-03-01"),
+                doc("b.txt", [ref("04/KH-UBND", "2022-01-11", **subject)], date="2022-03-01"))
+    for kinds_asked in (None, ["missing_document"]):
+        missing = [f for f in iter_audit(db, kinds_asked) if f.kind == "missing_document"]
+        assert len(missing) == 2 and all(f.facts["suspected_year_typo"] for f in missing), kinds_asked
+
+
+def test_json_nl_and_csv_are_written_as_the_findings_come_and_read_as_the_list_renders(corpus, tmp_path):
+    findings = audit(_seedlike(corpus))
+    runner, db = CliRunner(), str(tmp_path / "audit.db")
+    for fmt, render in (("json", to_json), ("nl", to_nl), ("csv", to_csv)):
+        result = runner.invoke(main, ["audit", "--db", db, "--format", fmt])
+        written = result.stdout_bytes.decode("utf-8")  # .stdout would turn CSV's CRLF into LF
+        assert result.exit_code == 0 and written == render(findings) + ("\n" if fmt == "json" else ""), fmt
+        out = tmp_path / f"audit.{fmt}"
+        result = runner.invoke(main, ["audit", "--db", db, "--format", fmt, "-o", str(out)])
+        assert out.read_bytes().decode("utf-8") == render(findings) + ("\n" if fmt == "json" else ""), fmt
+        assert f"wrote {len(findings)} findings to {out}" in result.stderr
+    assert json.loads(runner.invoke(main, ["audit", "--db", db, "--format", "json", "--kind", "cites_future"]
+                                    ).stdout) == []
+    result = runner.invoke(main, ["audit", "--db", db, "--format", "nl", "--limit", "1"])
+    assert result.stdout == to_nl(findings[:1]) and f"showing 1 of {len(findings)} findings" in result.stderr
 
 
 def test_unknown_kind_is_refused(corpus):

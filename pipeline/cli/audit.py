@@ -13,7 +13,7 @@ from collections import Counter
 import click
 
 from vanban.pipeline.cli.options import DB_OPTION, EXIT_FAIL_ON, open_store
-from vanban.pipeline.cli.output import format_rows, output_options
+from vanban.pipeline.cli.output import output_options
 from vanban.pipeline.corpus.audit import KINDS
 
 
@@ -51,25 +51,39 @@ def audit_command(db_path, kinds, fail_on, bench_docs, out):
 
         click.echo(json.dumps(bench_audit(bench_docs), indent=1))
         return
-    from vanban.pipeline.corpus.audit import audit
-    from vanban.pipeline.reports.audit import RENDERERS
+    from vanban.pipeline.corpus.audit import iter_audit
+    from vanban.pipeline.reports.audit import RENDERERS, WRITERS
 
     gate = set(KINDS) if "any" in fail_on else set(fail_on)
     shown = set(kinds) or set(KINDS)
-    findings = audit(open_store(db_path), kinds=shown | gate)
-    kept = out.cut([f for f in findings if f.kind in shown])
-    if out.format in ("json", "nl"):
-        text = format_rows([f.export() for f in kept], out.format, [])
-    else:
-        text = RENDERERS[out.format](kept)
-    counts = Counter(f.kind for f in kept)
+    failing, counts = Counter(), Counter()
+
+    def shown_findings():
+        for finding in iter_audit(open_store(db_path), kinds=shown | gate):
+            if finding.kind in gate:
+                failing[finding.kind] += 1
+            if finding.kind in shown:
+                yield finding
+
+    def counted(findings):
+        for finding in findings:
+            counts[finding.kind] += 1
+            yield finding
+
+    if out.format in WRITERS:  # written as found: a million documents' findings are never held at once
+        with out.sink() as fh:
+            WRITERS[out.format](counted(out.cut_stream(shown_findings())), fh)
+            if out.format == "json":
+                fh.write("\n")
+    else:  # the table and the page are grouped by kind: every finding first
+        text = RENDERERS[out.format](list(counted(out.cut(list(shown_findings())))))
+        if out.path:
+            with out.open() as fh:
+                fh.write(text)
+        else:
+            out.write(text)
     if out.path:
-        with out.open() as fh:
-            fh.write(text)
-        out.wrote(len(kept), ": " + (", ".join(f"{k} {n}" for k, n in counts.items()) or "none"))
-    else:
-        out.write(text)
-    failing = Counter(f.kind for f in findings if f.kind in gate)
+        out.wrote(sum(counts.values()), ": " + (", ".join(f"{k} {n}" for k, n in counts.items()) or "none"))
     if failing:
         click.echo("failing: " + ", ".join(f"{k} {n}" for k, n in failing.items()), err=True)
         raise click.exceptions.Exit(EXIT_FAIL_ON)

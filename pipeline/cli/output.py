@@ -10,14 +10,16 @@ were left out, stderr says so: "showing 20 of 153 passages; --limit 0 for all".
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence, TextIO
 
 import click
 
@@ -132,6 +134,17 @@ class Output:
             return items[:self.limit]
         return items
 
+    def cut_stream(self, items: Iterable) -> Iterator:
+        """The first --limit items of a stream, as they come; the rest are counted (read to the
+        end) and said on stderr when the command ends, as cut does."""
+        total = 0
+        for item in items:
+            total += 1
+            if not self.limit or total <= self.limit:
+                yield item
+        if self.limit and total > self.limit:
+            self._cut = (self.limit, total)
+
     def say_what_was_cut(self) -> None:
         if self._cut:
             click.echo(f"showing {self._cut[0]} of {self._cut[1]} {self.noun}; --limit 0 for all", err=True)
@@ -169,6 +182,15 @@ class Output:
         with self.open() as fh:
             click.echo(text, file=fh, nl=newline)
         self.wrote(count)
+
+    @contextlib.contextmanager
+    def sink(self) -> Iterator[TextIO]:
+        """Where to write text bit by bit: the -o file, else stdout."""
+        if self.path is None:
+            yield sys.stdout  # as click.echo finds it (a test runner's capture too)
+            return
+        with self.open() as fh:
+            yield fh
 
     def target(self) -> Path:
         """The -o file, its folder made if missing: for a library function that writes it."""

@@ -339,14 +339,13 @@ def _year_of(ref: dict, corpus: _Corpus, known: dict) -> Optional[int]:
     return candidates.pop() if len(candidates) == 1 else None
 
 
-def check_conflicting_dates(corpus: _Corpus) -> list[Finding]:
+def check_conflicting_dates(corpus: _Corpus) -> Iterator[Finding]:
     """One document (id, year, jurisdiction) cited with different full dates, or dated otherwise by its own header.
 
     Nghị quyết số 17/NQ-CP ngày 09/3/2019 … Nghị quyết số 17/NQ-CP ngày 07/3/2019.
     """
     with temp_table(corpus.db, "dated", CONFLICT_DATED, _IDENTITY):
         groups = _per_date(corpus.db.query(CONFLICT_SQL), ("ref_id", "year", "jurisdiction"))
-    findings = []
     for key, dated in groups.items():
         by_date = {d: (n, [doc_id for doc_id, _ in sample]) for d, (n, sample) in dated.items()}
         own = corpus.stored(*key) if key[2] else None
@@ -366,17 +365,16 @@ def check_conflicting_dates(corpus: _Corpus) -> list[Finding]:
         # every citing document is in the samples unless a date has more than SAMPLE
         sampled_all = all(n <= SAMPLE for n, _ in by_date.values())
         citing = len(doc_ids) if sampled_all else sum(n for n, _ in by_date.values())
-        findings.append(Finding(
+        yield Finding(
             "conflicting_date", key[0], key[1], _sources(corpus, doc_ids)[:MAX_DOCUMENTS],
             f"{key[0]} ({key[2]}) is dated " + " and ".join(dates) + f" in {citing} document(s)",
             _dedupe(evidence), {"dates": dates, "jurisdiction": key[2],
                                 "cited_with": {d: _sources(corpus, ids) for d, (_, ids) in sorted(by_date.items())},
                                 "n_citing": {d: n for d, (n, _) in sorted(by_date.items())},
-                                "in_corpus": corpus.docs[own]["source"] if own else None}))
-    return findings
+                                "in_corpus": corpus.docs[own]["source"] if own else None})
 
 
-def check_year_typos(corpus: _Corpus) -> list[Finding]:
+def check_year_typos(corpus: _Corpus) -> Iterator[Finding]:
     """Same number, ký hiệu, day and month, same subject, different years: one of them is a typo.
 
     Kế hoạch số 04/KH-UBND ngày 11/01/2021 and ngày 11/01/2022, both 'triển khai thực hiện
@@ -385,7 +383,6 @@ def check_year_typos(corpus: _Corpus) -> list[Finding]:
     """
     with temp_table(corpus.db, "dated", YEAR_TYPO_DATED, _SAME_DAY):
         groups = _per_date(corpus.db.query(YEAR_TYPO_SQL), ("number", "symbol", "jurisdiction", "md"))
-    findings = []
     for (number, symbol, jurisdiction, _), dated in groups.items():
         one = {}  # year -> (date, a reference cited with it)
         for d in sorted(dated):
@@ -402,13 +399,12 @@ def check_year_typos(corpus: _Corpus) -> list[Finding]:
         title = min((r["title"] for _, r in pairs), key=len)  # one citation's title may run on
         evidence = [e for d, r in pairs for e in _ref_evidence(corpus, [r], d)[:1]]
         doc_ids = {doc_id for _, sample in dated.values() for doc_id, _ in sample}
-        findings.append(Finding(
+        yield Finding(
             "suspected_year_typo", pairs[0][1]["ref_id"], None, _sources(corpus, doc_ids)[:MAX_DOCUMENTS],
             f"{number}/{symbol} is cited as " + " and as ".join(dates)
             + f" with the same subject ('{title}'): one year is probably mistyped",
             evidence, {"dates": dates, "jurisdiction": jurisdiction, "title": title,
-                       "n_citing": sum(n for n, _ in dated.values())}))
-    return findings
+                       "n_citing": sum(n for n, _ in dated.values())})
 
 
 def carried_type(symbol: Optional[str]) -> Optional[str]:
@@ -447,32 +443,30 @@ def _abbreviation_of() -> dict:
     return {t.name: t.abbreviation.upper() for t in doc_types()}
 
 
-def check_type_symbols(corpus: _Corpus) -> list[Finding]:
+def check_type_symbols(corpus: _Corpus) -> Iterator[Finding]:
     """The written type disagrees with the ký hiệu: 'Quyết định số 2323/BTTTT-THH', 'Kế hoạch số 01/QĐ-BCĐ'."""
     groups = defaultdict(list)
     for ref in _refs(corpus, "select * from citations where symbol_disagrees(type, symbol) is not null"):
         reason = symbol_disagrees(ref["type"], ref["symbol"])
         if reason:
             groups[(ref["ref_id"], ref["type"], reason)].append(ref)
-    findings = []
     for (ref_id, doc_type, reason), refs in groups.items():
         years = {r["year"] for r in refs}
-        findings.append(Finding(
+        yield Finding(
             "type_symbol_mismatch", ref_id, years.pop() if len(years) == 1 else None,
             _sources(corpus, {r["doc_id"] for r in refs}), f"{doc_type} số {ref_id}: {reason}",
-            _ref_evidence(corpus, refs), {"type": doc_type, "symbol": refs[0]["symbol"], "cited": True}))
+            _ref_evidence(corpus, refs), {"type": doc_type, "symbol": refs[0]["symbol"], "cited": True})
     for doc in corpus.documents("symbol is not null and symbol_disagrees(type, symbol) is not null"):
         notes = json.loads(doc["identity_notes"] or "{}")
         reason = None if "type" in notes else symbol_disagrees(doc["type"], doc["symbol"])
         if reason:
-            findings.append(Finding(
+            yield Finding(
                 "type_symbol_mismatch", doc["so_hieu"] or f"/{doc['symbol']}", doc["year"], [doc["source"]],
                 f"the header of this {doc['type']}: {reason}", _header_evidence(corpus, doc["doc_id"], "id"),
-                {"type": doc["type"], "symbol": doc["symbol"], "cited": False}))
-    return findings
+                {"type": doc["type"], "symbol": doc["symbol"], "cited": False})
 
 
-def check_malformed_numbers(corpus: _Corpus) -> list[Finding]:
+def check_malformed_numbers(corpus: _Corpus) -> Iterator[Finding]:
     """Citations whose ký hiệu fits no form the tables know, kept as read: 'Nghị quyết số 48-NQ/T'
     (cut short), 'KH-ZQ#X'. One finding per number as read, with every file that writes it so.
 
@@ -482,36 +476,32 @@ def check_malformed_numbers(corpus: _Corpus) -> list[Finding]:
                              "join renditions d indexed by renditions_source on d.doc_id = r.doc_id "
                              f"where r.doubtful is not null and {_PRIMARY}"):
         groups[ref["ref_id"]].append(ref)
-    findings = []
     for ref_id, refs in sorted(groups.items()):
         years = {r["year"] for r in refs}
-        findings.append(Finding(
+        yield Finding(
             "malformed_number", ref_id, years.pop() if len(years) == 1 else None,
             _sources(corpus, {r["doc_id"] for r in refs}),
             f"{refs[0]['type'] or 'Văn bản'} số {ref_id}: {refs[0]['doubtful']}", _ref_evidence(corpus, refs),
-            {"type": refs[0]["type"], "symbol": refs[0]["symbol"], "doubt": refs[0]["doubtful"]}))
-    return findings
+            {"type": refs[0]["type"], "symbol": refs[0]["symbol"], "doubt": refs[0]["doubtful"]})
 
 
-def check_header_blanks(corpus: _Corpus) -> list[Finding]:
+def check_header_blanks(corpus: _Corpus) -> Iterator[Finding]:
     """Headers that leave the number or the day blank: 'Số: /BC-STTTT', 'ngày   tháng 5 năm 2022'."""
-    findings = []
     for doc in corpus.documents("(number is null and symbol is not null) or length(date) < 10"
                                 " or identity_notes like '%blank%'"):
         notes = json.loads(doc["identity_notes"] or "{}")
         blank_number = (not doc["number"] and bool(doc["symbol"])) or "blank" in notes.get("id", "")
         if blank_number:
-            findings.append(Finding(
+            yield Finding(
                 "missing_number", f"/{doc['symbol']}" if doc["symbol"] else None, doc["year"], [doc["source"]],
                 notes.get("id") or f"the header of this {doc['type'] or 'document'} leaves the number blank",
-                _header_evidence(corpus, doc["doc_id"], "id"), {"symbol": doc["symbol"]}))
+                _header_evidence(corpus, doc["doc_id"], "id"), {"symbol": doc["symbol"]})
         date = doc["date"] or ""
         if (date and len(date) < 10) or "blank" in notes.get("date", ""):
-            findings.append(Finding(
+            yield Finding(
                 "missing_date", doc["so_hieu"] or (f"/{doc['symbol']}" if doc["symbol"] else None), doc["year"],
                 [doc["source"]], f"the header gives only {date or 'part of the date'}: the day is blank",
-                _header_evidence(corpus, doc["doc_id"], "date"), {"date": doc["date"]}))
-    return findings
+                _header_evidence(corpus, doc["doc_id"], "date"), {"date": doc["date"]})
 
 
 def _after(cited: str, citing: str) -> bool:
@@ -520,9 +510,8 @@ def _after(cited: str, citing: str) -> bool:
     return cited[:n] > citing[:n]
 
 
-def check_future_citations(corpus: _Corpus) -> list[Finding]:
+def check_future_citations(corpus: _Corpus) -> Iterator[Finding]:
     """A citation dated after the document that cites it: a typo in one of the two dates."""
-    findings = []
     for ref in _refs(corpus, FUTURE_SQL):
         citing = corpus.docs[ref["doc_id"]]
         if not citing["date"]:
@@ -530,33 +519,30 @@ def check_future_citations(corpus: _Corpus) -> list[Finding]:
         cited = [d for d in ref["dates"] if d] or ([str(ref["year"])] if ref["year"] else [])
         late = [d for d in cited if _after(d, citing["date"])]
         if late:
-            findings.append(Finding(
+            yield Finding(
                 "cites_future", ref["ref_id"], ref["year"], [citing["source"]],
                 f"cited as of {late[0]}, after the citing document's own date {citing['date']}",
                 _ref_evidence(corpus, [ref], late[0] if _full(late[0]) else None)[:2]
                 + _header_evidence(corpus, ref["doc_id"], "date"),
-                {"cited_date": late[0], "citing_date": citing["date"]}))
-    return findings
+                {"cited_date": late[0], "citing_date": citing["date"]})
 
 
-def check_unresolved(corpus: _Corpus, known: dict) -> list[Finding]:
+def check_unresolved(corpus: _Corpus, known: dict) -> Iterator[Finding]:
     """Citations whose year or jurisdiction neither the text nor the rest of the corpus settles."""
-    findings = []
     for ref in _refs(corpus, "select * from citations where year is null or jurisdiction is null"):
         year = _year_of(ref, corpus, known)
         if year and ref["jurisdiction"]:
             continue
         missing = [what for what, value in (("year", year), ("jurisdiction", ref["jurisdiction"])) if not value]
         candidates = sorted(known.get((ref["ref_id"], ref["jurisdiction"]), ()))
-        findings.append(Finding(
+        yield Finding(
             "unresolved", ref["ref_id"], ref["year"], [corpus.docs[ref["doc_id"]]["source"]],
             f"the {' and '.join(missing)} of {ref['ref_id']} cannot be determined"
             + (f" (the corpus knows it in {', '.join(map(str, candidates))})" if candidates else ""),
-            _ref_evidence(corpus, [ref]), {"missing": missing, "candidate_years": candidates}))
-    return findings
+            _ref_evidence(corpus, [ref]), {"missing": missing, "candidate_years": candidates})
 
 
-def check_missing_documents(corpus: _Corpus, known: dict, progress: bool = False) -> list[Finding]:
+def check_missing_documents(corpus: _Corpus, known: dict, progress: bool = False) -> Iterator[Finding]:
     """Documents cited but not ingested: what to go and collect, most cited first, grouped by issuer and type.
 
     They are the citation graph's only-cited documents; a citation without a year that the
@@ -564,7 +550,6 @@ def check_missing_documents(corpus: _Corpus, known: dict, progress: bool = False
     """
     headerless = _headerless_index(corpus)
     total = corpus.db.conn.execute("select count(*) from nodes where absent = 1 and cited_by > 0").fetchone()[0]
-    findings = []
     for node in tqdm(corpus.db.query(MISSING_SQL), total=total, desc="audit: missing documents", unit="doc",
                      disable=not progress, file=sys.stderr, leave=False):
         ref_id, year, jurisdiction = node["so_hieu"], node["year"], node["jurisdiction"]
@@ -582,11 +567,10 @@ def check_missing_documents(corpus: _Corpus, known: dict, progress: bool = False
             detail += f"; probably {likely}, whose header was lost"
         evidence = [Evidence(corpus.source(r["doc_id"]), m.get("page"), m.get("text", ""))
                     for r in corpus.refs(citing[:3]) for m in _mentions(r)[:1]]
-        findings.append(Finding(
+        yield Finding(
             "missing_document", ref_id, year, _sources(corpus, [d for d, _ in citing]), detail, evidence,
             {"n_citing": node["cited_by"], "issuer": node["issuer"], "type": node["type"],
-             "jurisdiction": jurisdiction, "dates": dates, "title": node["title"], "likely_in_corpus": likely}))
-    return findings
+             "jurisdiction": jurisdiction, "dates": dates, "title": node["title"], "likely_in_corpus": likely})
 
 
 def _title_key(title: Optional[str]) -> tuple:
@@ -646,11 +630,20 @@ def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
 # -- entry point ------------------------------------------------------------------------------------
 
 def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None, progress: bool = False) -> list[Finding]:
-    """Every finding of the asked kinds (all by default), inconsistencies first, then what to collect.
+    """Every finding of the asked kinds (all by default), inconsistencies first, then what to collect,
+    all at once (iter_audit gives them one at a time).
 
     >>> audit(store.open_db("/tmp/a.db"), ["missing_number"])[0].evidence[0].quote  # doctest: +SKIP
     'Số: /BC-STTTT'
     """
+    return list(iter_audit(db, kinds, progress))
+
+
+def iter_audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None,
+               progress: bool = False) -> Iterator[Finding]:
+    """audit's findings, in its order, each as soon as it is found: what holds them is the caller's
+    choice (1,000,000 documents give about 400,000 findings, 1.4 GB as one list; written out as
+    they come, `vanban audit --format nl` holds none of them)."""
     wanted = set(kinds or KINDS)
     unknown = wanted - set(KINDS)
     if unknown:
@@ -667,20 +660,27 @@ def audit(db: sqlite_utils.Database, kinds: Optional[Iterable[str]] = None, prog
         (("unresolved",), lambda: check_unresolved(corpus, known)),
         (("missing_document",), lambda: check_missing_documents(corpus, known, progress)),
     ]
-    findings = []
+    # a missing document whose year may be a typo says so: the typos come first, or are found first
+    suspect = set()
+    if "missing_document" in wanted and "suspected_year_typo" not in wanted:
+        suspect = {key for typo in check_year_typos(corpus) for key in _typo_years(typo)}
     checks = [(produces, check) for produces, check in checks if wanted & set(produces)]
     for produces, check in tqdm(checks, desc="audit", unit="check", disable=not progress, file=sys.stderr):
-        findings += [f for f in check() if f.kind in wanted]
-    if "missing_document" in wanted:
-        typos = [f for f in findings if f.kind == "suspected_year_typo"] or check_year_typos(corpus)
-        _mark_typo_years(findings, typos)
-    return findings
+        for finding in check():
+            if finding.kind == "suspected_year_typo":
+                suspect.update(_typo_years(finding))
+            elif finding.kind == "missing_document" and (finding.id, str(finding.year)) in suspect:
+                _mark_typo_year(finding)
+            if finding.kind in wanted:
+                yield finding
 
 
-def _mark_typo_years(findings: list[Finding], typos: list[Finding]) -> None:
+def _typo_years(typo: Finding) -> set[tuple]:
+    """(id, year) of each year a suspected year typo gives."""
+    return {(typo.id, date[:4]) for date in typo.facts["dates"]}
+
+
+def _mark_typo_year(missing: Finding) -> None:
     """04/KH-UBND of 2021 and of 2022 may be one document: say so before someone hunts for both."""
-    suspect = {(t.id, d[:4]) for t in typos for d in t.facts["dates"]}
-    for f in findings:
-        if f.kind == "missing_document" and (f.id, str(f.year)) in suspect:
-            f.facts["suspected_year_typo"] = True
-            f.detail += "; its year may be a typo (see suspected_year_typo)"
+    missing.facts["suspected_year_typo"] = True
+    missing.detail += "; its year may be a typo (see suspected_year_typo)"

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from vanban.pipeline import store
-from vanban.pipeline.corpus.audit import audit
+from vanban.pipeline.corpus.audit import iter_audit
 from vanban.pipeline.dev.synthetic import SyntheticCorpus, build_store
 
 
@@ -39,11 +39,10 @@ def bench_audit(n_docs: int = 10_000, refs_per_doc: int = 10) -> dict:
         built = time.perf_counter() - start
         db = store.open_db(path)
         start = time.perf_counter()
-        findings = audit(db)
+        counts: dict = {}
+        for f in iter_audit(db):
+            counts[f.kind] = counts.get(f.kind, 0) + 1
         seconds = time.perf_counter() - start
         db.conn.close()
-    counts: dict = {}
-    for f in findings:
-        counts[f.kind] = counts.get(f.kind, 0) + 1
     return {"documents": n_docs, "references": n_refs, "build_seconds": round(built, 2),
             "audit_seconds": round(seconds, 2), "findings": counts}

@@ -11,6 +11,7 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Callable, Iterable, TextIO
 
 from vanban.pipeline.corpus.audit import KINDS, Finding
 from vanban.pipeline.cli.output import safe_cell
@@ -33,13 +34,25 @@ def _group(finding: Finding) -> str:
     return f"{finding.facts.get('issuer') or 'issuer unknown'} — {finding.facts.get('type') or 'type unknown'}"
 
 
-def to_json(findings: list[Finding]) -> str:
-    return json.dumps([f.export() for f in findings], ensure_ascii=False, indent=1)
+def write_json(findings: Iterable[Finding], out: TextIO) -> None:
+    """One JSON array, written finding by finding: the text json.dumps(list, indent=1) gives,
+    without the list."""
+    first = True
+    for f in findings:  # indent=1 inside the array: every line of an item one space in
+        item = json.dumps(f.export(), ensure_ascii=False, indent=1).replace("\n", "\n ")
+        out.write(("[\n " if first else ",\n ") + item)
+        first = False
+    out.write("[]" if first else "\n]")
 
 
-def to_csv(findings: list[Finding]) -> str:
+def write_nl(findings: Iterable[Finding], out: TextIO) -> None:
+    """One JSON object a line."""
+    for f in findings:
+        out.write(json.dumps(f.export(), ensure_ascii=False) + "\n")
+
+
+def write_csv(findings: Iterable[Finding], out: TextIO) -> None:
     """One row per finding; documents joined by ';', the first quote as evidence."""
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["kind", "id", "year", "documents", "detail", "page", "quote"])
     for f in findings:  # a quote or file name starting with = stays text (safe_cell)
@@ -47,7 +60,21 @@ def to_csv(findings: list[Finding]) -> str:
         writer.writerow([safe_cell(v) for v in (
             f.kind, f.id or "", f.year or "", ";".join(Path(d).name for d in f.documents), f.detail,
             first.page if first else "", first.quote if first else "")])
-    return out.getvalue()
+
+
+# formats written as the findings come: a million documents' findings are never held at once
+WRITERS = {"json": write_json, "nl": write_nl, "csv": write_csv}
+
+
+def _text(write: Callable[[Iterable[Finding], TextIO], None]) -> Callable[[list[Finding]], str]:
+    def render(findings: list[Finding]) -> str:
+        out = io.StringIO()
+        write(findings, out)
+        return out.getvalue()
+    return render
+
+
+to_json, to_nl, to_csv = _text(write_json), _text(write_nl), _text(write_csv)
 
 
 def to_table(findings: list[Finding], quotes: int = 2) -> str:
