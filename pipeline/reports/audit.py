@@ -51,15 +51,29 @@ def write_nl(findings: Iterable[Finding], out: TextIO) -> None:
         out.write(json.dumps(f.export(), ensure_ascii=False) + "\n")
 
 
-def write_csv(findings: Iterable[Finding], out: TextIO) -> None:
-    """One row per finding; documents joined by ';', the first quote as evidence."""
+CSV_HEADER = ["kind", "id", "year", "documents", "detail", "page", "quote"]
+
+
+def csv_row(f: Finding) -> list:
+    """A finding's CSV row: documents joined by ';', the first quote as evidence; a quote or file
+    name starting with = stays text (safe_cell)."""
+    first = f.evidence[0] if f.evidence else None
+    return [safe_cell(v) for v in (f.kind, f.id or "", f.year or "", ";".join(Path(d).name for d in f.documents),
+                                   f.detail, first.page if first else "", first.quote if first else "")]
+
+
+def csv_writer(out: TextIO):
+    """A CSV writer of findings' rows to out, its header written (CRLF, as RFC 4180 has it)."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["kind", "id", "year", "documents", "detail", "page", "quote"])
-    for f in findings:  # a quote or file name starting with = stays text (safe_cell)
-        first = f.evidence[0] if f.evidence else None
-        writer.writerow([safe_cell(v) for v in (
-            f.kind, f.id or "", f.year or "", ";".join(Path(d).name for d in f.documents), f.detail,
-            first.page if first else "", first.quote if first else "")])
+    writer.writerow(CSV_HEADER)
+    return writer
+
+
+def write_csv(findings: Iterable[Finding], out: TextIO) -> None:
+    """One row per finding (csv_row)."""
+    writer = csv_writer(out)
+    for f in findings:
+        writer.writerow(csv_row(f))
 
 
 # formats written as the findings come: a million documents' findings are never held at once

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 from urllib.parse import urlencode
 
 from vanban.extras import need
@@ -94,13 +94,16 @@ class Site:
 
         return FileResponse(path, filename=path.name, content_disposition_type="inline")
 
-    def download(self, content: str | bytes, media_type: str, filename: str):
+    def download(self, content: str | bytes | Iterator[bytes], media_type: str, filename: str):
+        """A file to save: its content, or its chunks streamed as they are read."""
         from urllib.parse import quote
 
-        from starlette.responses import Response
+        from starlette.responses import Response, StreamingResponse
 
-        return Response(content, media_type=media_type,
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+        headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+        if isinstance(content, (str, bytes)):
+            return Response(content, media_type=media_type, headers=headers)
+        return StreamingResponse(content, media_type=media_type, headers=headers)
 
     def nothing(self):
         from starlette.responses import Response

@@ -13,9 +13,10 @@ from typing import Optional
 from urllib.parse import quote, urlencode
 
 from vanban.pipeline.corpus import graph
-from vanban.pipeline.corpus.audit import KINDS, audit
+from vanban.pipeline.corpus.audit import KINDS
 from vanban.pipeline.store.search import renditions_of, search
 from vanban.pipeline.web import i18n
+from vanban.pipeline.web.audit_spool import spool_audit
 from vanban.pipeline.web.graph_svg import neighbourhood_svg
 from vanban.pipeline.web.text import citation_anchor, document_text
 
@@ -23,7 +24,6 @@ RESULTS_PER_PAGE = 20
 MAX_SEARCH_PAGES = 25  # search ranks every match before cutting: deep pages cost more, nobody reads them
 CITED_BY_ROWS = 200  # rows of a cited-by table; a decree cited by thousands gives a count and the Datasette link
 DOC_CITED_BY_ROWS = 20
-AUDIT_ROWS = 300
 QUOTE_CONTEXT = 120  # characters each side of a citation in its quote
 FAILURES_SHOWN = 20
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -300,22 +300,17 @@ def _audit_kind(request) -> Optional[str]:
 
 def audit_page(request, site):
     kind = _audit_kind(request)
-    ready, value = site.reader.background("audit", audit)
+    ready, value = site.reader.background("audit", spool_audit)
     if not ready:
         return site.working(request, value)
-    counts = Counter(f.kind for f in value)
-    findings = [f for f in value if not kind or f.kind == kind]
-    return site.render(request, "audit.html", kind=kind, kinds=KINDS, counts=counts, total=len(findings),
-                       findings=findings[:AUDIT_ROWS])
+    return site.render(request, "audit.html", kind=kind, kinds=KINDS, counts=value.counts, total=value.total(kind),
+                       findings=value.first[kind])
 
 
 def audit_download(request, site):
-    from vanban.pipeline.reports.audit import to_csv
-
     kind = _audit_kind(request)
-    _, value = site.reader.background("audit", audit, wait=None)
-    findings = [f for f in value if not kind or f.kind == kind]
-    return site.download(to_csv(findings), "text/csv; charset=utf-8", f"kiem-tra{'-' + kind if kind else ''}.csv")
+    _, value = site.reader.background("audit", spool_audit, wait=None)
+    return site.download(value.csv(kind), "text/csv; charset=utf-8", f"kiem-tra{'-' + kind if kind else ''}.csv")
 
 
 # -- /upload ---------------------------------------------------------------------------------------
