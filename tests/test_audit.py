@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from vanban.pipeline.corpus.audit import (KINDS, _after, audit, carried_type, it
                                          symbol_disagrees)
 from vanban.pipeline.dev.audit_bench import bench_audit, synthetic_store
 from vanban.pipeline.reading.analyse import build_document
-from vanban.pipeline.reports.audit import to_csv, to_html, to_json, to_nl, to_table
+from vanban.pipeline.reports.audit import TITLES, _group, to_csv, to_html, to_json, to_nl, to_table
 from vanban.pipeline.cli.main import main
 
 TQ = "Tuyên Quang"
@@ -355,6 +356,25 @@ def test_renderers_agree_on_the_findings(corpus):
     assert to_html([]).count("No findings") == 1
 
 
+def test_the_table_and_the_page_put_each_kind_together_under_its_count(tmp_path):
+    synthetic_store(tmp_path / "s.db", n_docs=600)
+    findings = audit(store.open_db(tmp_path / "s.db"))
+    counts = Counter(f.kind for f in findings)
+    # the stream mixes kinds (a header's blank number and day come together): each goes under its heading
+    assert counts["missing_number"] and counts["missing_date"]
+    table, page = to_table(findings), to_html(findings)
+    headings = [line for line in table.splitlines() if line.startswith("== ")]
+    assert headings == [f"== {k} ({counts[k]}): {TITLES[k]}" for k in KINDS if counts[k]]
+    sections = table.split("\n== ")
+    for kind in counts:
+        section = next(s for s in sections if s.lstrip("= ").startswith(kind + " "))
+        assert section.count("      in: ") == counts[kind]
+    groups = [_group(f) for f in findings if f.kind == "missing_document"]
+    assert len(set(groups)) > 1 and table.count("\n  -- ") == len(set(groups)) == page.count("<h3>")
+    assert page.count("<table>") == page.count("</table>") == len(counts) - 1 + len(set(groups))
+    assert page.count("<tr><td>") == len(findings)
+
+
 def test_findings_come_one_at_a_time_in_the_order_of_the_list(corpus, monkeypatch):
     db = _seedlike(corpus)
     assert list(iter_audit(db)) == audit(db)
@@ -375,16 +395,17 @@ def test_a_missing_document_says_its_year_may_be_a_typo_whichever_kinds_are_aske
         assert len(missing) == 2 and all(f.facts["suspected_year_typo"] for f in missing), kinds_asked
 
 
-def test_json_nl_and_csv_are_written_as_the_findings_come_and_read_as_the_list_renders(corpus, tmp_path):
+def test_every_format_is_written_as_the_findings_come_and_reads_as_the_list_renders(corpus, tmp_path):
     findings = audit(_seedlike(corpus))
     runner, db = CliRunner(), str(tmp_path / "audit.db")
-    for fmt, render in (("json", to_json), ("nl", to_nl), ("csv", to_csv)):
+    for fmt, render in (("json", to_json), ("nl", to_nl), ("csv", to_csv), ("table", to_table), ("html", to_html)):
+        ending = "\n" if fmt in ("json", "table") else ""
         result = runner.invoke(main, ["audit", "--db", db, "--format", fmt])
         written = result.stdout_bytes.decode("utf-8")  # .stdout would turn CSV's CRLF into LF
-        assert result.exit_code == 0 and written == render(findings) + ("\n" if fmt == "json" else ""), fmt
+        assert result.exit_code == 0 and written == render(findings) + ending, fmt
         out = tmp_path / f"audit.{fmt}"
         result = runner.invoke(main, ["audit", "--db", db, "--format", fmt, "-o", str(out)])
-        assert out.read_bytes().decode("utf-8") == render(findings) + ("\n" if fmt == "json" else ""), fmt
+        assert out.read_bytes().decode("utf-8") == render(findings) + ending, fmt
         assert f"wrote {len(findings)} findings to {out}" in result.stderr
     assert json.loads(runner.invoke(main, ["audit", "--db", db, "--format", "json", "--kind", "cites_future"]
                                     ).stdout) == []

@@ -6,7 +6,7 @@ from collections import Counter
 from vanban.pipeline import store
 from vanban.pipeline.corpus.audit import KINDS, audit
 from vanban.pipeline.reports.audit import to_csv
-from vanban.pipeline.web import audit_spool
+from vanban.pipeline.reports import spool as spooling
 from vanban.pipeline.web.audit_spool import spool_audit
 from tests.test_audit import doc, ref
 
@@ -24,7 +24,7 @@ def _store(tmp_path):
 
 
 def test_the_pages_see_the_audit_as_the_list_gives_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(audit_spool, "CHUNK", 7)  # a download in many pieces
+    monkeypatch.setattr(spooling, "CHUNK", 7)  # a download in many pieces
     db = _store(tmp_path)
     findings = audit(db)
     spool = spool_audit(db, rows=1)
@@ -38,7 +38,7 @@ def test_the_pages_see_the_audit_as_the_list_gives_it(tmp_path, monkeypatch):
 
 
 def test_two_downloads_at_once_keep_their_own_place(tmp_path, monkeypatch):
-    monkeypatch.setattr(audit_spool, "CHUNK", 5)
+    monkeypatch.setattr(spooling, "CHUNK", 5)
     spool = spool_audit(_store(tmp_path))
     one, two = spool.csv(None), spool.csv(None)
     pieces = [next(one), next(two), next(one)]

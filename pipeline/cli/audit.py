@@ -52,13 +52,13 @@ def audit_command(db_path, kinds, fail_on, bench_docs, out):
         click.echo(json.dumps(bench_audit(bench_docs), indent=1))
         return
     from vanban.pipeline.corpus.audit import iter_audit
-    from vanban.pipeline.reports.audit import RENDERERS, WRITERS
+    from vanban.pipeline.reports.audit import WRITERS
 
     gate = set(KINDS) if "any" in fail_on else set(fail_on)
     shown = set(kinds) or set(KINDS)
     failing, counts = Counter(), Counter()
 
-    def shown_findings():
+    def shown_findings():  # every format is written as the findings come: none is held
         for finding in iter_audit(open_store(db_path), kinds=shown | gate):
             if finding.kind in gate:
                 failing[finding.kind] += 1
@@ -70,18 +70,10 @@ def audit_command(db_path, kinds, fail_on, bench_docs, out):
             counts[finding.kind] += 1
             yield finding
 
-    if out.format in WRITERS:  # written as found: a million documents' findings are never held at once
-        with out.sink() as fh:
-            WRITERS[out.format](counted(out.cut_stream(shown_findings())), fh)
-            if out.format == "json":
-                fh.write("\n")
-    else:  # the table and the page are grouped by kind: every finding first
-        text = RENDERERS[out.format](list(counted(out.cut(list(shown_findings())))))
-        if out.path:
-            with out.open() as fh:
-                fh.write(text)
-        else:
-            out.write(text)
+    with out.sink() as fh:
+        WRITERS[out.format](counted(out.cut_stream(shown_findings())), fh)
+        if out.format in ("json", "table"):  # the text ends on its last line
+            fh.write("\n")
     if out.path:
         out.wrote(sum(counts.values()), ": " + (", ".join(f"{k} {n}" for k, n in counts.items()) or "none"))
     if failing:

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, TextIO
 
 from vanban.pipeline.corpus.audit import KINDS, Finding
 from vanban.pipeline.cli.output import safe_cell
+from vanban.pipeline.reports.spool import Spool
 
 TITLES = {
     "conflicting_date": "One document cited with different dates",
@@ -76,41 +77,30 @@ def write_csv(findings: Iterable[Finding], out: TextIO) -> None:
         writer.writerow(csv_row(f))
 
 
-# formats written as the findings come: a million documents' findings are never held at once
-WRITERS = {"json": write_json, "nl": write_nl, "csv": write_csv}
 
 
-def _text(write: Callable[[Iterable[Finding], TextIO], None]) -> Callable[[list[Finding]], str]:
-    def render(findings: list[Finding]) -> str:
-        out = io.StringIO()
-        write(findings, out)
-        return out.getvalue()
-    return render
 
 
-to_json, to_nl, to_csv = _text(write_json), _text(write_nl), _text(write_csv)
-
-
-def to_table(findings: list[Finding], quotes: int = 2) -> str:
-    """Findings under one heading per kind, each with its first quotes: for reading in a terminal."""
-    lines = []
-    counts = Counter(f.kind for f in findings)
+def write_table(findings: Iterable[Finding], out: TextIO, quotes: int = 2) -> None:
+    """Findings under one heading per kind, each with its first quotes: for reading in a terminal.
+    Each kind's lines wait in a spool until every finding is in (a heading gives its count)."""
+    spool, counts, groups = Spool(), Counter(), {}
+    for f in findings:
+        counts[f.kind] += 1
+        lines = []
+        if f.kind == "missing_document" and _group(f) != groups.get(f.kind):
+            groups[f.kind] = _group(f)
+            lines.append(f"  -- {groups[f.kind]}")
+        lines.append(f"  {f.id or '—'}  {f.year or ''}  {f.detail}")
+        lines.append(f"      in: {', '.join(Path(d).name for d in f.documents)}")
+        lines += [f"      {Path(e.source).name} p.{e.page}: “{e.quote}”" for e in f.evidence[:quotes]]
+        spool.write(f.kind, "".join(line + "\n" for line in lines))
     for kind in KINDS:
-        if not counts[kind]:
-            continue
-        lines.append(f"== {kind} ({counts[kind]}): {TITLES[kind]}")
-        group = None
-        for f in (f for f in findings if f.kind == kind):
-            if kind == "missing_document" and _group(f) != group:
-                group = _group(f)
-                lines.append(f"  -- {group}")
-            lines.append(f"  {f.id or '—'}  {f.year or ''}  {f.detail}")
-            lines.append(f"      in: {', '.join(Path(d).name for d in f.documents)}")
-            for e in f.evidence[:quotes]:
-                lines.append(f"      {Path(e.source).name} p.{e.page}: “{e.quote}”")
-        lines.append("")
-    lines.append("summary: " + (", ".join(f"{k} {counts[k]}" for k in KINDS if counts[k]) or "no findings"))
-    return "\n".join(lines)
+        if counts[kind]:
+            out.write(f"== {kind} ({counts[kind]}): {TITLES[kind]}\n")
+            spool.copy(kind, out)
+            out.write("\n")
+    out.write("summary: " + (", ".join(f"{k} {counts[k]}" for k in KINDS if counts[k]) or "no findings"))
 
 
 def _link(source: str) -> str:
@@ -119,32 +109,32 @@ def _link(source: str) -> str:
     return f'<a href="{html.escape(href)}">{html.escape(path.name)}</a>'
 
 
-def to_html(findings: list[Finding]) -> str:
-    """A standalone page: a section per kind, each finding with links to its documents and its quotes."""
-    counts = Counter(f.kind for f in findings)
-    parts = ["<!doctype html><html lang='vi'><meta charset='utf-8'><title>vanban audit</title>",
-             "<style>body{font-family:sans-serif;max-width:70em;margin:auto}td{vertical-align:top;padding:.2em .5em}"
-             "tr:nth-child(even){background:#f4f4f4}q{color:#444}h3{color:#555}</style>",
-             "<h1>vanban audit</h1><ul>"]
-    parts += [f"<li><a href='#{k}'>{TITLES[k]}</a>: {counts[k]}</li>" for k in KINDS if counts[k]]
-    parts.append("</ul>")
+def write_html(findings: Iterable[Finding], out: TextIO) -> None:
+    """A standalone page: a section per kind, each finding with links to its documents and its
+    quotes; missing documents in a table per issuer and type (they come in that order). Each
+    kind's rows wait in a spool until every finding is in (the contents give the counts)."""
+    spool, counts, groups = Spool(), Counter(), {}
+    for f in findings:
+        counts[f.kind] += 1
+        group = _group(f) if f.kind == "missing_document" else ""
+        if groups.get(f.kind) != group:
+            if f.kind in groups:
+                spool.write(f.kind, "</table>\n")
+            groups[f.kind] = group
+            spool.write(f.kind, (f"<h3>{html.escape(group)}</h3>\n" if group else "") + "<table><tr><th>id</th>"
+                        "<th>year</th><th>finding</th><th>documents</th><th>evidence</th></tr>\n")
+        spool.write(f.kind, _html_row(f) + "\n")
+    out.write("<!doctype html><html lang='vi'><meta charset='utf-8'><title>vanban audit</title>\n"
+              "<style>body{font-family:sans-serif;max-width:70em;margin:auto}td{vertical-align:top;padding:.2em .5em}"
+              "tr:nth-child(even){background:#f4f4f4}q{color:#444}h3{color:#555}</style>\n<h1>vanban audit</h1><ul>\n")
+    out.write("".join(f"<li><a href='#{k}'>{TITLES[k]}</a>: {counts[k]}</li>\n" for k in KINDS if counts[k]))
+    out.write("</ul>\n")
     for kind in KINDS:
-        if not counts[kind]:
-            continue
-        parts.append(f"<h2 id='{kind}'>{html.escape(TITLES[kind])} ({counts[kind]})</h2>")
-        groups: dict = {}
-        for f in findings:
-            if f.kind == kind:
-                groups.setdefault(_group(f) if kind == "missing_document" else "", []).append(f)
-        for group, members in groups.items():
-            if group:
-                parts.append(f"<h3>{html.escape(group)}</h3>")
-            parts.append("<table><tr><th>id</th><th>year</th><th>finding</th><th>documents</th><th>evidence</th></tr>")
-            parts += [_html_row(f) for f in members]
-            parts.append("</table>")
-    if not findings:
-        parts.append("<p>No findings.</p>")
-    return "\n".join(parts) + "\n</html>\n"
+        if counts[kind]:
+            out.write(f"<h2 id='{kind}'>{html.escape(TITLES[kind])} ({counts[kind]})</h2>\n")
+            spool.copy(kind, out)
+            out.write("</table>\n")
+    out.write(("" if counts else "<p>No findings.</p>\n") + "</html>\n")
 
 
 def _html_row(f: Finding) -> str:
@@ -153,4 +143,18 @@ def _html_row(f: Finding) -> str:
             f"<td>{'<br>'.join(_link(d) for d in f.documents)}</td><td>{evidence}</td></tr>")
 
 
+# every format written as the findings come: a million documents' findings are never held at once
+WRITERS = {"table": write_table, "json": write_json, "nl": write_nl, "csv": write_csv, "html": write_html}
+
+
+def _text(write: Callable[[Iterable[Finding], TextIO], None]) -> Callable[[Iterable[Finding]], str]:
+    def render(findings: Iterable[Finding]) -> str:
+        out = io.StringIO()
+        write(findings, out)
+        return out.getvalue()
+    render.__doc__ = f"{write.__name__}'s text, as one string."
+    return render
+
+
+to_table, to_json, to_nl, to_csv, to_html = (_text(WRITERS[f]) for f in ("table", "json", "nl", "csv", "html"))
 RENDERERS = {"table": to_table, "json": to_json, "csv": to_csv, "html": to_html}

@@ -4,7 +4,8 @@ At 1,000,000 documents the audit finds about 400,000 things: as one list in the 
 The pages show how many there are of each kind and the first few hundred; the download gives
 every one. So the server keeps the counts, the first `rows` findings of all kinds and of each
 kind, and writes every finding as it comes to CSV in unnamed temporary files (one for all, one
-per kind), which a download streams and the system deletes once nothing holds them.
+per kind: reports/spool.py), which a download streams and the system deletes once nothing
+holds them.
 
     >>> import tempfile
     >>> from vanban.pipeline import store
@@ -16,46 +17,39 @@ per kind), which a download streams and the system deletes once nothing holds th
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from typing import IO, Iterator, Optional
+from typing import Iterator, Optional
 
 import sqlite_utils
 
 from vanban.pipeline.corpus.audit import KINDS, Finding, iter_audit
 from vanban.pipeline.reports.audit import csv_row, csv_writer
+from vanban.pipeline.reports.spool import Spool
 
 ROWS = 300  # findings a page shows, of all kinds or of one
-CHUNK = 1 << 16  # bytes a download reads at a time
 
 
 @dataclass
 class AuditSpool:
     counts: Counter  # kind → how many
     first: dict  # None (every kind) or a kind → its first findings, at most ROWS
-    files: dict  # None or a kind → the CSV of every such finding, in an unnamed temporary file
+    spool: Spool  # under None or a kind: the CSV of every such finding
 
     def total(self, kind: Optional[str]) -> int:
         return self.counts[kind] if kind else sum(self.counts.values())
 
     def csv(self, kind: Optional[str]) -> Iterator[bytes]:
-        """The CSV of every finding (of one kind), CHUNK bytes at a time: read by offset, so two
-        downloads at once do not move each other's place."""
-        fd, offset = self.files[kind].fileno(), 0
-        while chunk := os.pread(fd, CHUNK, offset):
-            offset += len(chunk)
-            yield chunk
+        """The CSV of every finding (of one kind), a chunk at a time."""
+        return self.spool.chunks(kind)
 
 
 def spool_audit(db: sqlite_utils.Database, rows: int = ROWS) -> AuditSpool:
     """Audit db, keeping what the pages show and spooling the CSV (see the module's docstring)."""
-    files: dict[Optional[str], IO[str]] = {kind: tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
-                                           for kind in (None, *KINDS)}
-    writers = {kind: csv_writer(fh) for kind, fh in files.items()}
+    spool = Spool()
+    writers = {kind: csv_writer(spool.file(kind)) for kind in (None, *KINDS)}
     counts: Counter = Counter()
-    first: dict[Optional[str], list[Finding]] = {kind: [] for kind in files}
+    first: dict[Optional[str], list[Finding]] = {kind: [] for kind in writers}
     for finding in iter_audit(db):
         counts[finding.kind] += 1
         row = csv_row(finding)
@@ -63,6 +57,4 @@ def spool_audit(db: sqlite_utils.Database, rows: int = ROWS) -> AuditSpool:
             writers[kind].writerow(row)
             if len(first[kind]) < rows:
                 first[kind].append(finding)
-    for fh in files.values():
-        fh.flush()
-    return AuditSpool(counts, first, files)
+    return AuditSpool(counts, first, spool)
