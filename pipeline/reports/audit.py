@@ -1,4 +1,5 @@
-"""Audit findings as a table for people, JSON or CSV for scripts, and an HTML report.
+"""Audit findings as a table for people, JSON or CSV for scripts, and an HTML report, each
+written as the findings come (WRITERS: nothing holds them all) or as one string (to_table …).
 
     vanban audit                       # the table
     vanban audit --format html -o outputs/audit.html
@@ -75,10 +76,6 @@ def write_csv(findings: Iterable[Finding], out: TextIO) -> None:
     writer = csv_writer(out)
     for f in findings:
         writer.writerow(csv_row(f))
-
-
-
-
 
 
 def write_table(findings: Iterable[Finding], out: TextIO, quotes: int = 2) -> None:
