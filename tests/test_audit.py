@@ -413,6 +413,22 @@ def test_every_format_is_written_as_the_findings_come_and_reads_as_the_list_rend
     assert result.stdout == to_nl(findings[:1]) and f"showing 1 of {len(findings)} findings" in result.stderr
 
 
+def test_the_command_shows_a_progress_bar_unless_quiet(corpus, tmp_path, monkeypatch):
+    from vanban.pipeline.cli import audit as command
+
+    _seedlike(corpus)
+    asked = []
+    real = audit_module.iter_audit
+    monkeypatch.setattr(audit_module, "iter_audit", lambda db, kinds, progress: asked.append(progress) or
+                        real(db, kinds, progress))
+    monkeypatch.setattr(command, "show_progress", lambda quiet: not quiet)  # as on a terminal
+    runner, db = CliRunner(), str(tmp_path / "audit.db")
+    assert runner.invoke(main, ["audit", "--db", db, "--format", "nl"]).exit_code == 0
+    assert runner.invoke(main, ["audit", "--db", db, "--format", "nl", "-q"]).exit_code == 0
+    assert asked == [True, False]
+    assert "audit: 100%" in runner.invoke(main, ["audit", "--db", db, "-o", str(tmp_path / "a.csv")]).stderr  # the bar
+
+
 def test_unknown_kind_is_refused(corpus):
     with pytest.raises(ValueError, match="unknown finding kind"):
         audit(_seedlike(corpus), ["typo"])

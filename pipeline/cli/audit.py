@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 
 import click
 
-from vanban.pipeline.cli.options import DB_OPTION, EXIT_FAIL_ON, open_store
+from vanban.pipeline.cli.options import DB_OPTION, EXIT_FAIL_ON, QUIET_OPTION, open_store, show_progress
 from vanban.pipeline.cli.output import output_options
 from vanban.pipeline.corpus.audit import KINDS
 
@@ -29,8 +30,9 @@ def register(group: click.Group) -> None:
               help=f"Exit {EXIT_FAIL_ON} when a finding of this kind exists (repeatable), to gate an ingestion job.")
 @click.option("--bench", "bench_docs", type=int, default=None, hidden=True,
               help="Time the audit of a synthetic store of this many documents instead.")
+@QUIET_OPTION
 @output_options(formats=("table", "json", "csv", "nl", "html"), table_limit=0, noun="findings")
-def audit_command(db_path, kinds, fail_on, bench_docs, out):
+def audit_command(db_path, kinds, fail_on, bench_docs, quiet, out):
     """Find what the corpus cites but lacks, and citations that contradict each other.
 
     Kinds: conflicting_date (17/NQ-CP cited as 09/3/2019 and as 07/3/2019),
@@ -57,9 +59,12 @@ def audit_command(db_path, kinds, fail_on, bench_docs, out):
     gate = set(KINDS) if "any" in fail_on else set(fail_on)
     shown = set(kinds) or set(KINDS)
     failing, counts = Counter(), Counter()
+    # a bar on stderr, unless findings stream onto the same terminal (the table waits for the end)
+    progress = show_progress(quiet) and not (out.path is None and out.format in ("json", "nl", "csv")
+                                             and sys.stdout.isatty())
 
     def shown_findings():  # every format is written as the findings come: none is held
-        for finding in iter_audit(open_store(db_path), kinds=shown | gate):
+        for finding in iter_audit(open_store(db_path), kinds=shown | gate, progress=progress):
             if finding.kind in gate:
                 failing[finding.kind] += 1
             if finding.kind in shown:
