@@ -154,4 +154,3 @@ def _text(write: Callable[[Iterable[Finding], TextIO], None]) -> Callable[[Itera
 
 
 to_table, to_json, to_nl, to_csv, to_html = (_text(WRITERS[f]) for f in ("table", "json", "nl", "csv", "html"))
-RENDERERS = {"table": to_table, "json": to_json, "csv": to_csv, "html": to_html}
