@@ -109,3 +109,10 @@ def test_threads_that_find_every_page_in_memory_rest_and_look_again_now_and_then
     assert len(used) == 4 and pool._on_disk  # the sample found the disk: the threads are back
     fanout.rows(db.conn, sql, [1])
     assert len(used) == 5
+
+
+def test_disk_bytes_reads_the_field_asked_for(tmp_path):
+    counters = tmp_path / "io"
+    counters.write_text("rchar: 10\nread_bytes: 4096\nwrite_bytes: 8192\n")
+    assert fanout.disk_bytes(counters) == 4096 and fanout.disk_bytes(counters, "write_bytes") == 8192
+    assert fanout.disk_bytes(tmp_path / "missing") is None

@@ -5,7 +5,7 @@ import pytest
 
 from vanban.pipeline import store
 from vanban.pipeline.corpus.graph import build_graph
-from vanban.pipeline.dev.scale_bench import bench_scale, render
+from vanban.pipeline.dev.scale_bench import bench_scale, evict_page_cache, render, time_ingest
 from vanban.pipeline.dev.synthetic import SyntheticCorpus, build_store
 from tests.test_graph_incremental import tables
 
@@ -79,7 +79,9 @@ def test_bench_scale_reports_every_figure(tmp_path):
     assert all(f["p95_ms"] >= f["p50_ms"] > 0 for f in report["lookups"].values())
     assert report["audit"]["findings"] > 0 and report["evidence"]["seconds"] > 0 and report["peak_rss_mb"] > 0
     assert report["ingest"]["store"]["save_disk_mb"] >= 0 and report["ingest"]["empty"]["graph_disk_mb"] >= 0
-    assert "read from disk" in render(report)
+    assert "read from disk" in render(report) and "as found in the page cache" in render(report)
+    assert report["ingest"]["store"]["written_mb"] > 0 and report["ingest"]["store"]["checkpoint_seconds"] >= 0
+    assert "given the disk to write" in render(report) and "checkpoint" in render(report)
     assert report["peak_rss_mb"] >= max(report["rss_mb"].values())  # the audit and evidence ran apart
     assert set(report["rss_mb"]) == {"build", "ingest", "lookups", "audit", "evidence"}
     files = report["ingest_files"]
@@ -122,3 +124,19 @@ def test_a_store_built_again_forgets_the_one_it_replaces(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, files=False)
     assert not (tmp_path / "scale-300.json").exists()  # a later reuse=True run builds it again
+
+
+def test_a_cold_ingest_starts_from_the_disk_and_says_so(tmp_path):
+    report = bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, cold=True)
+    assert report["ingest"]["page_cache"] == "cold" and "dropped from the page cache" in render(report)
+    assert report["ingest_files"]["store"]["documents"] == report["ingest_files"]["files"]
+
+
+def test_timed_ingest_ends_with_the_wal_copied_into_the_store(tmp_path):
+    path = tmp_path / "vanban.db"
+    report = time_ingest(path, list(SyntheticCorpus(100, new=10).records(100, 110)), cold=True)
+    assert report["seconds"] >= report["save_seconds"] + report["graph_seconds"]
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # closed: copied back, nothing left behind
+    evict_page_cache(path)  # a store and no WAL: nothing to drop there, no error
+    assert store.open_db(path).execute("select count(*) from renditions").fetchone()[0] == 10

@@ -384,12 +384,16 @@ def _document_text(record: dict) -> str:
 @click.option("--store-folder", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="With --scale: keep the synthetic store in DIR, and measure again on the one an earlier "
                    "run left there (same N) instead of building it (36–52 minutes at 1,000,000).")
+@click.option("--cold", is_flag=True,
+              help="With --scale: drop the store's pages from the page cache before each ingest into it, as "
+                   "after a reboot (this file's pages alone; no root needed). Without it the page cache holds "
+                   "what earlier work left there, and at 1,000,000 documents the ingest ratio depends on it.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="ray: instead, OCR pages/s of ingest on a loopback Ray cluster with 1 and 2 worker nodes "
                    "beside the local engine, the driver's peak RSS and a 24-hour capacity table (--ocr-pages).")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="figures")
-def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, engine, quiet, out):
+def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold, engine, quiet, out):
     """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
 
     Times the Kế hoạch, Quyết định and Báo cáo PDFs of corpus/pdf (text layer) and
@@ -400,6 +404,7 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, engi
       vanban bench --jobs 2 --ocr-pages 4 --format json -o outputs/bench.json
       vanban bench --scale 100000
       vanban bench --scale 1000000 --store-folder /var/tmp/vanban-scale
+      vanban bench --scale 1000000 --store-folder /var/tmp/vanban-scale --cold
       vanban bench --engine ray --ocr-pages 12
     """
     if not scale and not corpus.is_dir():  # the synthetic store needs no corpus: any folder will do
@@ -414,7 +419,7 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, engi
     if scale:
         from vanban.pipeline.dev.scale_bench import bench_scale, render as render_scale
 
-        report = bench_scale(scale, folder=store_folder, reuse=store_folder is not None,
+        report = bench_scale(scale, folder=store_folder, reuse=store_folder is not None, cold=cold,
                              progress=show_progress(quiet))
         out.record(report, render_scale(report))
         return

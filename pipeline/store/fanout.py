@@ -46,12 +46,12 @@ def store_file(conn: sqlite3.Connection) -> str:
     return next((row[2] for row in conn.execute("pragma database_list") if row[1] == "main"), "")
 
 
-def disk_bytes(counters: Path = THREAD_IO) -> Optional[int]:
-    """Bytes this thread (or what counters counts) has read from the disk, not the page cache;
-    None where Linux does not say."""
+def disk_bytes(counters: Path = THREAD_IO, field: str = "read_bytes") -> Optional[int]:
+    """Bytes this thread (or what counters counts) has read from the disk, not the page cache
+    (field="write_bytes": has given the disk to write); None where Linux does not say."""
     try:
         return int(next(line for line in counters.read_text().splitlines()
-                        if line.startswith("read_bytes:")).split()[1])
+                        if line.startswith(field + ":")).split()[1])
     except (OSError, StopIteration, ValueError):
         return None
 
