@@ -37,3 +37,23 @@ def test_bench_without_a_corpus_folder_says_so_but_scale_needs_none(tmp_path, mo
     assert result.exit_code == 0 and "scale 50" in result.output
     assert CliRunner().invoke(main, ["bench", "--scale", "50", "--quiet", "--store-folder", "kept"]).exit_code == 0
     assert [(o["folder"], o["reuse"]) for o in asked] == [(None, False), (Path("kept"), True)]
+
+
+def test_bench_cold_goes_with_scale_and_says_when_it_cannot_drop_pages(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from vanban.pipeline.cli.main import main
+    import vanban.pipeline.dev.scale_bench as scale_bench
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["bench", "--cold"])
+    assert result.exit_code == 2 and "--scale" in result.output
+    asked = []
+    monkeypatch.setattr(scale_bench, "bench_scale", lambda n, **options: asked.append(options) or {"documents": n})
+    monkeypatch.setattr(scale_bench, "render", lambda report: f"scale {report['documents']}")
+    assert CliRunner().invoke(main, ["bench", "--scale", "50", "--cold", "-q"]).exit_code == 0
+    assert asked[-1]["cold"] is True
+
+    def no_fadvise(n, **options):
+        raise RuntimeError("a cold ingest needs posix_fadvise to drop the store's pages (Linux); run without --cold")
+    monkeypatch.setattr(scale_bench, "bench_scale", no_fadvise)
+    result = CliRunner().invoke(main, ["bench", "--scale", "50", "--cold", "-q"])
+    assert result.exit_code == 1 and "run without --cold" in result.output and "Traceback" not in result.output

@@ -140,3 +140,10 @@ def test_timed_ingest_ends_with_the_wal_copied_into_the_store(tmp_path):
     assert not wal.exists() or wal.stat().st_size == 0  # closed: copied back, nothing left behind
     evict_page_cache(path)  # a store and no WAL: nothing to drop there, no error
     assert store.open_db(path).execute("select count(*) from renditions").fetchone()[0] == 10
+
+
+def test_a_cold_ingest_where_pages_cannot_be_dropped_says_so(tmp_path, monkeypatch):
+    import os
+    monkeypatch.delattr(os, "posix_fadvise", raising=False)
+    with pytest.raises(RuntimeError, match="without --cold"):
+        evict_page_cache(tmp_path / "vanban.db")

@@ -407,6 +407,8 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold
       vanban bench --scale 1000000 --store-folder /var/tmp/vanban-scale --cold
       vanban bench --engine ray --ocr-pages 12
     """
+    if cold and not scale:
+        raise click.BadParameter("drops a synthetic store's pages: give --scale N with it", param_hint="'--cold'")
     if not scale and not corpus.is_dir():  # the synthetic store needs no corpus: any folder will do
         raise click.BadParameter(f"{corpus} is not a folder: run setup.sh in the repository, or give --corpus",
                                  param_hint="'--corpus'")
@@ -419,8 +421,11 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold
     if scale:
         from vanban.pipeline.dev.scale_bench import bench_scale, render as render_scale
 
-        report = bench_scale(scale, folder=store_folder, reuse=store_folder is not None, cold=cold,
-                             progress=show_progress(quiet))
+        try:
+            report = bench_scale(scale, folder=store_folder, reuse=store_folder is not None, cold=cold,
+                                 progress=show_progress(quiet))
+        except RuntimeError as exc:  # a cold run where the page cache cannot be told to drop the store
+            raise click.ClickException(str(exc)) from exc
         out.record(report, render_scale(report))
         return
     from vanban.pipeline.dev.bench import render, run_bench

@@ -77,6 +77,9 @@ def disk_written_mb() -> Optional[float]:
 def evict_page_cache(path: Path) -> None:
     """Drop the store's pages, and its WAL's, from the page cache, as after a reboot: for these
     files alone (posix_fadvise, no root needed), once written to the disk (only clean pages go)."""
+    if not hasattr(os, "posix_fadvise"):
+        raise RuntimeError("a cold ingest needs posix_fadvise to drop the store's pages (Linux); "
+                           "run without --cold")
     for name in (path, Path(f"{path}-wal")):
         try:
             fd = os.open(name, os.O_RDONLY)
