@@ -147,3 +147,6 @@ def test_a_cold_ingest_where_pages_cannot_be_dropped_says_so(tmp_path, monkeypat
     monkeypatch.delattr(os, "posix_fadvise", raising=False)
     with pytest.raises(RuntimeError, match="without --cold"):
         evict_page_cache(tmp_path / "vanban.db")
+    with pytest.raises(RuntimeError, match="without --cold"):  # before building a store it cannot use
+        bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, cold=True)
+    assert not list(tmp_path.iterdir())

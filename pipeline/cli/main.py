@@ -419,12 +419,12 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold
         out.record(report, render_ray(report))
         return
     if scale:
-        from vanban.pipeline.dev.scale_bench import bench_scale, render as render_scale
+        from vanban.pipeline.dev.scale_bench import PageCacheUnsupported, bench_scale, render as render_scale
 
         try:
             report = bench_scale(scale, folder=store_folder, reuse=store_folder is not None, cold=cold,
                                  progress=show_progress(quiet))
-        except RuntimeError as exc:  # a cold run where the page cache cannot be told to drop the store
+        except PageCacheUnsupported as exc:
             raise click.ClickException(str(exc)) from exc
         out.record(report, render_scale(report))
         return

@@ -62,24 +62,29 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def disk_read_mb() -> Optional[float]:
-    """What this process has read from the disk itself (not from the page cache), where Linux says."""
-    read = disk_bytes(Path("/proc/self/io"))
-    return None if read is None else round(read / 2 ** 20, 1)
+def disk_mb(field: str = "read_bytes") -> Optional[float]:
+    """What this process has read from the disk itself, not from the page cache (field
+    "write_bytes": has given the disk to write: the WAL, and the store at checkpoints), where
+    Linux says."""
+    count = disk_bytes(Path("/proc/self/io"), field)
+    return None if count is None else round(count / 2 ** 20, 1)
 
 
-def disk_written_mb() -> Optional[float]:
-    """What this process has given the disk to write (the WAL, and the store at checkpoints)."""
-    written = disk_bytes(Path("/proc/self/io"), "write_bytes")
-    return None if written is None else round(written / 2 ** 20, 1)
+class PageCacheUnsupported(RuntimeError):
+    """A cold run asked for where the page cache cannot be told to drop a file's pages."""
+
+
+def require_eviction() -> None:
+    """Raise PageCacheUnsupported where evict_page_cache cannot work (before a build, not after it)."""
+    if not hasattr(os, "posix_fadvise"):
+        raise PageCacheUnsupported("a cold ingest needs posix_fadvise to drop the store's pages (Linux); "
+                                   "run without --cold")
 
 
 def evict_page_cache(path: Path) -> None:
     """Drop the store's pages, and its WAL's, from the page cache, as after a reboot: for these
     files alone (posix_fadvise, no root needed), once written to the disk (only clean pages go)."""
-    if not hasattr(os, "posix_fadvise"):
-        raise RuntimeError("a cold ingest needs posix_fadvise to drop the store's pages (Linux); "
-                           "run without --cold")
+    require_eviction()
     for name in (path, Path(f"{path}-wal")):
         try:
             fd = os.open(name, os.O_RDONLY)
@@ -101,19 +106,19 @@ def time_ingest(path: Path, documents: list, cold: bool = False) -> dict:
     db = store.open_db(path)
     if cold:
         evict_page_cache(path)
-    read, written = [disk_read_mb()], [disk_written_mb()]
+    read, written = [disk_mb()], [disk_mb("write_bytes")]
     start = time.perf_counter()
     with Saver(db) as saver:  # as `vanban ingest` saves
         for doc in documents:
             saver.save(doc.source, doc.sha256, [doc])
     saved = time.perf_counter()
-    read.append(disk_read_mb())
+    read.append(disk_mb())
     build_graph(db)
     updated = time.perf_counter()
-    read.append(disk_read_mb())
+    read.append(disk_mb())
     db.conn.execute("pragma wal_checkpoint(passive)")
     done = time.perf_counter()
-    written.append(disk_written_mb())
+    written.append(disk_mb("write_bytes"))
     db.conn.close()
     report = {"save_seconds": round(saved - start, 2), "graph_seconds": round(updated - saved, 2),
               "checkpoint_seconds": round(done - updated, 2), "seconds": round(done - start, 2)}
@@ -217,6 +222,8 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
     cold=True drops the store's pages from the page cache before each ingest into it (as after a
     reboot; evict_page_cache); by default the page cache holds what earlier work left there.
     """
+    if cold:
+        require_eviction()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(folder or tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -247,7 +254,8 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         into_empty = time_ingest(empty, documents)
         into_store = time_ingest(base, documents, cold=cold)
         report["ingest"] = {"documents": new, "renditions": len(documents), "empty": into_empty,
-                            "store": into_store, "page_cache": "cold" if cold else "as found", "ratio": round(into_store["seconds"] / into_empty["seconds"], 2)}
+                            "store": into_store, "page_cache": "cold" if cold else "as found",
+                            "ratio": round(into_store["seconds"] / into_empty["seconds"], 2)}
         if files:
             texts = folder / f"scale-{n}-files"
             shutil.rmtree(texts, ignore_errors=True)  # an earlier run's files are in the store already
