@@ -50,7 +50,11 @@ def test_bench_cold_goes_with_scale_and_says_when_it_cannot_drop_pages(tmp_path,
     monkeypatch.setattr(scale_bench, "bench_scale", lambda n, **options: asked.append(options) or {"documents": n})
     monkeypatch.setattr(scale_bench, "render", lambda report: f"scale {report['documents']}")
     assert CliRunner().invoke(main, ["bench", "--scale", "50", "--cold", "-q"]).exit_code == 0
-    assert asked[-1]["cold"] is True
+    assert asked[-1]["cold"] is True and asked[-1]["pages"] is False
+    result = CliRunner().invoke(main, ["bench", "--scale", "50", "--pages"])
+    assert result.exit_code == 2 and "--cold" in result.output
+    assert CliRunner().invoke(main, ["bench", "--scale", "50", "--cold", "--pages", "-q"]).exit_code == 0
+    assert asked[-1]["pages"] is True
 
     def no_fadvise(n, **options):
         scale_bench.require_eviction()

@@ -132,6 +132,17 @@ def test_a_cold_ingest_starts_from_the_disk_and_says_so(tmp_path):
     assert report["ingest_files"]["store"]["documents"] == report["ingest_files"]["files"]
 
 
+def test_a_cold_ingest_counts_the_pages_it_touched_by_table_and_index(tmp_path):
+    report = bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, files=False,
+                         cold=True, pages=True)
+    pages = report["ingest"]["pages"]
+    assert pages["citations"] > 40 and pages["total"] == sum(pages["by_owner"].values()) > 0
+    assert {"refs", "nodes", "edges_target"} <= set(pages["by_owner"])  # where new citations and their targets go
+    assert pages["documents"] == 40 and "read-ahead off" in render(report)
+    with pytest.raises(ValueError, match="cold"):  # telling each page's owner reads them all: warm after
+        bench_scale(300, new=40, lookups=5, folder=tmp_path, audit_store=False, evidence=False, pages=True)
+
+
 def test_timed_ingest_ends_with_the_wal_copied_into_the_store(tmp_path):
     path = tmp_path / "vanban.db"
     report = time_ingest(path, list(SyntheticCorpus(100, new=10).records(100, 110)), cold=True)

@@ -388,12 +388,16 @@ def _document_text(record: dict) -> str:
               help="With --scale: drop the store's pages from the page cache before each ingest into it, as "
                    "after a reboot (this file's pages alone; no root needed). Without it the page cache holds "
                    "what earlier work left there, and at 1,000,000 documents the ingest ratio depends on it.")
+@click.option("--pages", is_flag=True,
+              help="With --scale and --cold: count, by table and index, the store's pages the ingest read or "
+                   "wrote (which b-trees the store's side waits on); reading each page's owner first takes a "
+                   "pass over the store (90 s at 1,000,000 documents).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="ray: instead, OCR pages/s of ingest on a loopback Ray cluster with 1 and 2 worker nodes "
                    "beside the local engine, the driver's peak RSS and a 24-hour capacity table (--ocr-pages).")
 @QUIET_OPTION
 @output_options(formats=("table", "json"), table_limit=None, noun="figures")
-def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold, engine, quiet, out):
+def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold, pages, engine, quiet, out):
     """Throughput per stage and peak memory, beside raw pypdfium2 and raw tesseract.
 
     Times the Kế hoạch, Quyết định and Báo cáo PDFs of corpus/pdf (text layer) and
@@ -405,10 +409,14 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold
       vanban bench --scale 100000
       vanban bench --scale 1000000 --store-folder /var/tmp/vanban-scale
       vanban bench --scale 1000000 --store-folder /var/tmp/vanban-scale --cold
+      vanban bench --scale 100000 --cold --pages
       vanban bench --engine ray --ocr-pages 12
     """
     if cold and not scale:
         raise click.BadParameter("drops a synthetic store's pages: give --scale N with it", param_hint="'--cold'")
+    if pages and not (scale and cold):
+        raise click.BadParameter("counts the pages a cold ingest touches: give --scale N --cold with it",
+                                 param_hint="'--pages'")
     if not scale and not corpus.is_dir():  # the synthetic store needs no corpus: any folder will do
         raise click.BadParameter(f"{corpus} is not a folder: run setup.sh in the repository, or give --corpus",
                                  param_hint="'--corpus'")
@@ -423,7 +431,7 @@ def bench(corpus, jobs, ocr_pages, audit_docs, rounds, scale, store_folder, cold
 
         try:
             report = bench_scale(scale, folder=store_folder, reuse=store_folder is not None, cold=cold,
-                                 progress=show_progress(quiet))
+                                 pages=pages, progress=show_progress(quiet))
         except PageCacheUnsupported as exc:
             raise click.ClickException(str(exc)) from exc
         out.record(report, render_scale(report))

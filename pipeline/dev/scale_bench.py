@@ -11,6 +11,8 @@ written in bulk; then it measures what a user waits for:
   This is the store's side alone, the part that can grow with the store, timed until the WAL
   is copied back into the store (a checkpoint). At 1,000,000 documents it depends on what the
   page cache holds: `--cold` drops the store's pages first, as after a reboot;
+- with `--cold --pages`, the pages 1,000 more new documents read or write, by table and index
+  (page_owners.py): which b-trees the store's side waits on;
 - ingest files: 1,000 more new documents written as text files and ingested as a user
   does (`vanban ingest FOLDER`: reading, extraction, saving, corpus update), into the
   store and into an empty store;
@@ -45,6 +47,7 @@ from vanban.pipeline import store
 from vanban.pipeline.corpus.audit import iter_audit
 from vanban.pipeline.corpus.graph import build_graph, cited_by, cites, find_documents, find_nodes
 from vanban.pipeline.dev.apart import apart
+from vanban.pipeline.dev.page_owners import advise, page_owners, resident_pages
 from vanban.pipeline.dev.synthetic import TOPICS, SyntheticCorpus, build_store
 from vanban.pipeline.reading.ingest import ingest
 from vanban.pipeline.store.fanout import disk_bytes
@@ -55,6 +58,7 @@ NEW_DOCUMENTS = 1_000
 LOOKUPS = 200
 EVIDENCE_DOCUMENTS = 100_000  # the issue's goal: one province this large in under 10 s
 # the goals of issue 11, at 1,000,000 documents
+PAGE_OWNERS_SHOWN = 12  # the tables and indexes named in the table's line, most pages first
 GOALS = {"ingest_ratio": 1.5, "lookup_p95_ms": 50, "peak_rss_mb": 1536}
 
 
@@ -97,15 +101,19 @@ def evict_page_cache(path: Path) -> None:
             os.close(fd)
 
 
-def time_ingest(path: Path, documents: list, cold: bool = False) -> dict:
+def time_ingest(path: Path, documents: list, cold: bool = False, read_ahead: bool = True) -> dict:
     """Seconds to save documents one file per transaction, then to update the corpus tables once,
     then to copy the WAL back into the store (a checkpoint: until then the work is not all done);
     with the megabytes each step read from the disk (a page cache miss each 4 KB: at 1,000,000
     documents they, not the statements run, are what the time grows with) and gave it to write.
-    cold=True drops the store's pages from the page cache first (evict_page_cache)."""
+    cold=True drops the store's pages from the page cache first (evict_page_cache); read_ahead=False
+    turns the kernel's read-ahead off meanwhile for the store's descriptors (this connection's and the
+    reading pools' already open: page_owners.advise), and back on after."""
     db = store.open_db(path)
     if cold:
         evict_page_cache(path)
+    if not read_ahead:
+        advise(path, os.POSIX_FADV_RANDOM)
     read, written = [disk_mb()], [disk_mb("write_bytes")]
     start = time.perf_counter()
     with Saver(db) as saver:  # as `vanban ingest` saves
@@ -120,12 +128,28 @@ def time_ingest(path: Path, documents: list, cold: bool = False) -> dict:
     done = time.perf_counter()
     written.append(disk_mb("write_bytes"))
     db.conn.close()
+    if not read_ahead:
+        advise(path, os.POSIX_FADV_NORMAL)
     report = {"save_seconds": round(saved - start, 2), "graph_seconds": round(updated - saved, 2),
               "checkpoint_seconds": round(done - updated, 2), "seconds": round(done - start, 2)}
     if None not in read + written:
         report.update(save_disk_mb=round(read[1] - read[0], 1), graph_disk_mb=round(read[2] - read[1], 1),
                       written_mb=round(written[1] - written[0], 1))
     return report
+
+
+def ingest_pages(path: Path, documents: list) -> dict:
+    """The pages of the store at path a cold ingest of documents reads or writes, by table and index,
+    with how many that is a citation of the documents: the pages the page cache holds after it, the
+    kernel's read-ahead off (so each is one SQLite asked for). Its seconds are not the benchmark's:
+    without read-ahead, saving reads the tails of the tables it appends to one page at a time."""
+    owners = page_owners(path)  # a pass over the whole store (it is evicted next)
+    timed = time_ingest(path, documents, cold=True, read_ahead=False)
+    counts = owners.count(resident_pages(path, owners.page_size))
+    citations = sum(len(doc.references) for doc in documents)
+    total = sum(counts.values())
+    return {"documents": len(documents), "seconds": timed["seconds"], "total": total, "citations": citations,
+            "per_citation": round(total / max(citations, 1), 2), "by_owner": dict(counts.most_common())}
 
 
 def write_texts(folder: Path, documents: Iterable) -> int:
@@ -210,7 +234,8 @@ def evidence_seconds(n: int) -> dict:
 
 def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: int = 7,
                 folder: Optional[Path] = None, audit_store: bool = True, evidence: bool = True,
-                files: bool = True, progress: bool = False, reuse: bool = False, cold: bool = False) -> dict:
+                files: bool = True, progress: bool = False, reuse: bool = False, cold: bool = False,
+                pages: bool = False) -> dict:
     """Build a synthetic store of n documents and time ingest, lookups, audit and evidence on it.
 
     folder: where the stores go (kept); by default a temporary folder, removed after.
@@ -221,7 +246,11 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
     province store of its own; files=False skips the end-to-end ingest of text files.
     cold=True drops the store's pages from the page cache before each ingest into it (as after a
     reboot; evict_page_cache); by default the page cache holds what earlier work left there.
+    pages=True (with cold only: reading every page's owner fills the page cache) counts, by table
+    and index, the pages an ingest of `new` more documents reads or writes (ingest_pages).
     """
+    if pages and not cold:
+        raise ValueError("pages=True needs cold=True: the pages an ingest touches are told from a cold start")
     if cold:
         require_eviction()
     with tempfile.TemporaryDirectory() as tmp:
@@ -245,9 +274,10 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
                       "rss_mb": {"build": peak_rss_mb()}}
             built = {"documents": n, "seed": seed, "per_year": 2 * new, "next": n,
                      "report": {k: v for k, v in report.items() if k != "rss_mb"}}
-        # `new` saved as records, `new` more as files; the range is taken before either is saved
+        # `new` saved as records, `new` more as files (and `new` more for pages); the range is taken
+        # before any is saved
         first = report["new_from"] = built["next"]
-        _sidecar(base).write_text(json.dumps({**built, "next": first + 2 * new}), encoding="utf-8")
+        _sidecar(base).write_text(json.dumps({**built, "next": first + (3 if pages else 2) * new}), encoding="utf-8")
         corpus = SyntheticCorpus(n, new=built["per_year"], seed=seed)
         report["store_mb"] = round(base.stat().st_size / 2 ** 20)
         documents = list(corpus.records(first, first + new))
@@ -256,6 +286,8 @@ def bench_scale(n: int, new: int = NEW_DOCUMENTS, lookups: int = LOOKUPS, seed: 
         report["ingest"] = {"documents": new, "renditions": len(documents), "empty": into_empty,
                             "store": into_store, "page_cache": "cold" if cold else "as found",
                             "ratio": round(into_store["seconds"] / into_empty["seconds"], 2)}
+        if pages:  # other new documents: the timed ones are in the store now
+            report["ingest"]["pages"] = ingest_pages(base, list(corpus.records(first + 2 * new, first + 3 * new)))
         if files:
             texts = folder / f"scale-{n}-files"
             shutil.rmtree(texts, ignore_errors=True)  # an earlier run's files are in the store already
@@ -331,7 +363,12 @@ def render(report: dict) -> str:
                 f"{ingest['empty']['graph_disk_mb']} MB into the empty one" if "save_disk_mb" in ingest["store"] else "")
              + (f"\n  given the disk to write (WAL and checkpoints): {ingest['store']['written_mb']} MB into the "
                 f"store, {ingest['empty']['written_mb']} MB into the empty one" if "written_mb" in ingest["store"]
-                else ""),
+                else "")
+             + (f"\n  pages of the store read or written by {ingest['pages']['documents']:,} more, cold, the kernel's "
+                f"read-ahead off ({ingest['pages']['seconds']} s): {ingest['pages']['total']:,}, "
+                f"{ingest['pages']['per_citation']} a citation of the {ingest['pages']['citations']:,}: " + ", ".join(
+                    f"{name} {n:,}" for name, n in list(ingest["pages"]["by_owner"].items())[:PAGE_OWNERS_SHOWN])
+                if ingest.get("pages") else ""),
              f"{'lookup':24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>9}  slowest"]
     if report.get("ingest_files"):
         files = report["ingest_files"]
