@@ -64,6 +64,37 @@ def test_files_held_back_are_saved_when_the_caller_stops(tmp_path, always_warm):
     assert db.execute("select count(*) from files").fetchone()[0] == 2
 
 
+def test_a_window_is_saved_in_one_transaction_and_a_failure_in_it_leaves_none_of_it(tmp_path, always_warm,
+                                                                                   monkeypatch):
+    db = store.open_db(tmp_path / "vanban.db")
+    docs = corpus()[:4]
+    begun: list = []
+    db.conn.set_trace_callback(lambda sql: begun.append(sql) if sql.startswith(("BEGIN", "SAVEPOINT")) else None)
+    with Saver(db, window=4) as saver:
+        for doc in docs:
+            saver.save(doc.source, doc.sha256, [doc])
+    db.conn.set_trace_callback(None)
+    assert begun == ["BEGIN"] and db.execute("select count(*) from files").fetchone()[0] == 4
+    again = store.open_db(tmp_path / "again.db")
+    real = saving.write_documents
+
+    def third_fails(db, path, *args):
+        if path == docs[2].source:
+            raise OSError("disk full")
+        return real(db, path, *args)
+    monkeypatch.setattr(saving, "write_documents", third_fails)
+    with pytest.raises(OSError):
+        with Saver(again, window=4) as saver:
+            for doc in docs:
+                saver.save(doc.source, doc.sha256, [doc])
+    assert again.execute("select count(*) from files").fetchone()[0] == 0  # none of the window: resume saves it
+    monkeypatch.setattr(saving, "write_documents", real)
+    with Saver(again, window=4) as saver:
+        for doc in docs:
+            saver.save(doc.source, doc.sha256, [doc])
+    assert stored(again) == stored(db)
+
+
 def test_a_small_store_saves_each_file_as_it_comes(tmp_path):
     db = store.open_db(tmp_path / "vanban.db")
     saver = Saver(db)  # under WARM_FROM_BYTES: nothing read ahead, nothing held

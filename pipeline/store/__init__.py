@@ -134,8 +134,14 @@ def save_documents(db: sqlite_utils.Database, path: str, file_sha256: str, docum
     rendition no file points to any more is removed with its rows.
     """
     with db.atomic():
-        ids = list(reuse) if reuse is not None else [_save_document(db, doc) for doc in documents]
-        _link(db, path, file_sha256, "ok", ids)
+        return write_documents(db, path, file_sha256, documents, reuse)
+
+
+def write_documents(db: sqlite_utils.Database, path: str, file_sha256: str, documents: Iterable[Document],
+                    reuse: Optional[list[str]] = None) -> list[str]:
+    """save_documents' writes in the caller's transaction (saver.Saver: a window of files in one)."""
+    ids = list(reuse) if reuse is not None else [_save_document(db, doc) for doc in documents]
+    _link(db, path, file_sha256, "ok", ids)
     return ids
 
 
