@@ -1,9 +1,8 @@
 """Pages told apart by the table or index they belong to, and by whether the page cache holds them."""
 from __future__ import annotations
 
-import sqlite3
-
 import os
+import sqlite3
 
 from vanban.pipeline.dev.page_owners import NEW, advise, page_owners, resident_pages
 from vanban.pipeline.dev.scale_bench import evict_page_cache

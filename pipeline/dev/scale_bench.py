@@ -5,7 +5,8 @@ popular decrees, stored and only-cited local documents, header-less ones, proble
 written in bulk; then it measures what a user waits for:
 
 - ingest: 1,000 new documents (made in memory beforehand, citing into the store) saved
-  one file per transaction as `vanban ingest` saves them (store/saver.py) and the corpus
+  as `vanban ingest` saves them (store/saver.py: a window of files per transaction on a large
+  store, a file per transaction on a small one) and the corpus
   update after them, into the store and into
   an empty store; the ratio says whether a large store slows a day's ingest (goal ≤ 1.5).
   This is the store's side alone, the part that can grow with the store, timed until the WAL
@@ -57,8 +58,8 @@ from vanban.pipeline.store.search import search
 NEW_DOCUMENTS = 1_000
 LOOKUPS = 200
 EVIDENCE_DOCUMENTS = 100_000  # the issue's goal: one province this large in under 10 s
-# the goals of issue 11, at 1,000,000 documents
 PAGE_OWNERS_SHOWN = 12  # the tables and indexes named in the table's line, most pages first
+# the goals of issue 11, at 1,000,000 documents
 GOALS = {"ingest_ratio": 1.5, "lookup_p95_ms": 50, "peak_rss_mb": 1536}
 
 
@@ -102,8 +103,8 @@ def evict_page_cache(path: Path) -> None:
 
 
 def time_ingest(path: Path, documents: list, cold: bool = False, read_ahead: bool = True) -> dict:
-    """Seconds to save documents one file per transaction, then to update the corpus tables once,
-    then to copy the WAL back into the store (a checkpoint: until then the work is not all done);
+    """Seconds to save documents as `vanban ingest` does (store/saver.py), then to update the corpus
+    tables once, then to copy the WAL back into the store (a checkpoint: until then the work is not all done);
     with the megabytes each step read from the disk (a page cache miss each 4 KB: at 1,000,000
     documents they, not the statements run, are what the time grows with) and gave it to write.
     cold=True drops the store's pages from the page cache first (evict_page_cache); read_ahead=False

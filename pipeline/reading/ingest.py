@@ -3,8 +3,9 @@
 Files are read and extracted in worker processes (`jobs`, default all cores, at most
 as many as there are cores unless forced), each file under the budgets of
 `budgets.py` (memory, time, pixels, inflated size, text size), and written by this
-process one file per transaction. A file already ingested with the same content is
-skipped, so re-running is idempotent and a killed batch resumes. A file that cannot
+process (store/saver.py: a file per transaction, or on a large store a window of files per
+transaction, which a crash loses and the next run saves). A file already ingested with the
+same content is skipped, so re-running is idempotent and a killed batch resumes. A file that cannot
 be read, or is over a budget, or crashes its worker twice, is logged with its reason;
 a path not read at all (hidden, a symlink out of the folder, a FIFO …) is listed with
 why (`discovery.py`); the batch goes on.

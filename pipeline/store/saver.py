@@ -36,7 +36,7 @@ from typing import Iterable
 import sqlite_utils
 
 from vanban.models.records import Document
-from vanban.pipeline.store import path_text, save_documents, write_documents
+from vanban.pipeline.store import path_text, write_documents
 from vanban.pipeline.store.fanout import store_file
 from vanban.pipeline.store.warm import warmer_for
 
@@ -85,13 +85,10 @@ class Saver:
         # would slow it (each of its statements waits for the GIL), more than they save
         if wanted and self._warmer.warm(wanted):
             self._warmer.wait()
-        if len(held) > 1:
+        if held:  # in one transaction (a lone file: the one save_documents would give it)
             with self.db.atomic():
                 for item in held:
                     write_documents(self.db, *item)
-        else:
-            for item in held:  # one file, or none
-                save_documents(self.db, *item)
 
     def __enter__(self) -> "Saver":
         return self
