@@ -216,6 +216,15 @@ def test_jsonl_yields_one_document_per_line(tmp_path):
         read_file(path)
 
 
+def test_jsonl_bad_lines_after_the_last_document_are_its_warnings(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text('{"text": "Kế hoạch số 12/KH-UBND"}\n{not json\n[1, 2]\n', encoding="utf-8")
+    [(label, pages, warnings)] = list(read_documents(path))
+    assert label == "batch.jsonl#line1" and pages[0].text == "Kế hoạch số 12/KH-UBND"
+    assert warnings == ["line 2 skipped: not a JSON object with a text field (JSONDecodeError)",
+                        "line 3 skipped: not a JSON object with a text field (TypeError)"]
+
+
 def test_jsonl_without_documents(tmp_path):
     path = tmp_path / "empty.jsonl"
     path.write_text('{"title": "no text"}\n', encoding="utf-8")

@@ -619,8 +619,11 @@ def _read_text(path: Path, notes: list[str]) -> list[Page]:
 
 
 def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page], list[str]]]:
-    """One document per line with a `text` field; a bad line is skipped with a warning."""
+    """One document per line with a `text` field; a bad line is skipped with a warning, given to the
+    next document, or to the last one for bad lines after it (each document is held until the
+    next good line, so none of those warnings is lost)."""
     yielded = 0
+    held = None  # the last good line's document, yielded at the next one or at the end
     pending = list(notes)
     limit = budgets.current().text_mb * MB
     with open(path, "rb") as fh:
@@ -642,9 +645,14 @@ def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page],
             except (ValueError, KeyError, TypeError) as exc:
                 pending.append(f"line {number} skipped: not a JSON object with a text field ({type(exc).__name__})")
                 continue
+            if held:
+                yield held
             label = f"{path.name}#{record.get('id') or f'line{number}'}"
-            yield label, [Page(1, repair_text(text), "plain")], pending
+            held = (label, [Page(1, repair_text(text), "plain")], pending)
             pending, yielded = [], yielded + 1
+    if held:
+        held[2].extend(pending)
+        yield held
     if not yielded:
         reason = pending[-1] if len(pending) > len(notes) else "no documents"
         raise UnreadableFile(f"JSONL file with no readable document ({reason})")
