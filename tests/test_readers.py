@@ -112,6 +112,15 @@ def test_pdf_that_is_really_a_docx_is_read_as_docx(tmp_path):
     assert pages[0].text.splitlines()[:2] == HEADER[:2]
 
 
+def test_broken_docx_named_pdf_says_both(tmp_path):
+    """A broken DOCX named .pdf: the reason says it is broken and that it is not the PDF its name says."""
+    path = tmp_path / "plan.pdf"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")  # no [Content_Types].xml, no relationships
+    with pytest.raises(UnreadableFile, match=r"corrupt DOCX: .*\(named \.pdf but its content is DOCX"):
+        read_file(path)
+
+
 def test_docx_tables_are_rows(tmp_path):
     text = read_file(make_docx(tmp_path / "kh.docx"))[0].text
     assert "Chỉ tiêu | Kết quả\nTỷ lệ hồ sơ trực tuyến | 90%" in text

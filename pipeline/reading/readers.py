@@ -148,7 +148,14 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
     readers = {"pdf": lambda: _read_pdf(path, ocr_jobs, max_pages, notes, progress), "docx": lambda: _read_docx(path),
                "legacy": lambda: _read_legacy(path, notes),
                "image": lambda: _read_image(path, max_pages), "text": lambda: _read_text(path, notes)}
-    yield str(path), readers[kind](), notes
+    misnamed = list(notes)  # the name's note, before a reader adds its own
+    try:
+        pages = readers[kind]()
+    except UnreadableFile as exc:
+        if misnamed and type(exc) is UnreadableFile:  # the user looks for a .pdf: say what it really was
+            raise UnreadableFile(f"{exc} ({misnamed[0]})") from exc
+        raise
+    yield str(path), pages, notes
 
 
 def read_file(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = None) -> list[Page]:
