@@ -37,6 +37,12 @@ def degrees_are_counts(db) -> bool:
         " or cites != (select count(distinct target) from edges where source = node_id)"))
 
 
+def headerless_indexed(db) -> bool:
+    """The header-less titles' own FTS index holds exactly them, as the triggers on titles keep it."""
+    indexed = [r[0] for r in db.execute("select rowid from headerless_titles_fts order by rowid")]
+    return indexed == [r[0] for r in db.execute("select id from titles where kind = 'headerless' order by id")]
+
+
 def rendition(doc, source: str, method: str = "plain"):
     """Another file of the same document: the same text, read another way."""
     other = copy.deepcopy(doc)
@@ -70,11 +76,13 @@ def test_incremental_updates_equal_a_full_rebuild(tmp_path):
     build_graph(full, full=True)
     assert tables(step) == tables(full)
     assert degrees_are_counts(step) and degrees_are_counts(full)
+    assert headerless_indexed(step) and headerless_indexed(full)
+    assert step.execute("select count(*) from titles where kind = 'headerless'").fetchone()[0] == 2  # D, its copy
     with sqlite3.connect(tmp_path / "again.db") as target:
         step.conn.backup(target)
     again = store.open_db(tmp_path / "again.db")
     build_graph(again, full=True)
-    assert tables(again) == tables(step)
+    assert tables(again) == tables(step) and headerless_indexed(again)
 
 
 def test_a_document_is_counted_once_with_its_renditions(tmp_path):
@@ -126,9 +134,12 @@ def test_removing_a_rendition_updates_the_document_and_the_graph(tmp_path):
     build_graph(db)
     (node,) = find_nodes(db, "10/KH-UBND")
     assert node["absent"] and node["cited_by"] == 2 and node["cites"] == 0  # still cited by B and C
+    store.remove_paths(db, ["d_copy.txt"])  # a header-less rendition: its title leaves both indexes
+    build_graph(db)
+    assert headerless_indexed(db)
     full = tables(db)
     build_graph(db, full=True)
-    assert tables(db) == full and degrees_are_counts(db)
+    assert tables(db) == full and degrees_are_counts(db) and headerless_indexed(db)
 
 
 def test_a_yearless_citation_resolves_when_a_dated_one_arrives_later(tmp_path):

@@ -209,6 +209,19 @@ def test_a_version_8_store_gets_one_scope_token_per_title(tmp_path):
         assert key in {c["key"] for c in found}
 
 
+def test_a_version_18_store_gets_an_index_of_its_headerless_titles(tmp_path):
+    from vanban.pipeline.corpus.resolve import title_candidates
+    from tests.citation_store import documents
+    db = _graph_store(tmp_path / "v18.db", documents())  # a citation carrying a title, and a header-less plan
+    db = _upgraded(db, tmp_path / "v18.db", 18, """drop table headerless_titles_fts;
+        drop trigger titles_headerless_ai; drop trigger titles_headerless_ad; drop trigger titles_headerless_au""")
+    ((key, doc_type, jurisdiction, title),) = db.execute(
+        "select key, type, jurisdiction, title from titles where kind = 'headerless'").fetchall()
+    found = title_candidates(db, "headerless", {"type": doc_type, "province": jurisdiction, "title": title})
+    assert [c["key"] for c in found] == [key]
+    assert not title_candidates(db, "headerless", {"type": doc_type, "province": "Hà Giang", "title": title})
+
+
 def test_a_citations_doubt_is_stored_and_a_version_9_store_gains_its_column(tmp_path):
     path = tmp_path / "v9.db"
     db = store.open_db(path)

@@ -29,6 +29,7 @@ from vanban.models.knowledge import agencies, doc_types, laws
 from vanban.models.vietnamese import fold
 from vanban.pipeline.store import distinct_values
 from vanban.pipeline.store.facets import scope_match
+from vanban.pipeline.store.schema import HEADERLESS_FTS
 
 TITLE_SIMILARITY = 0.85  # folded titles this close name the same document (typos, a cut word)
 TITLE_CANDIDATES = 20  # titles the FTS index proposes for one header-less document, the latest first
@@ -377,13 +378,14 @@ def title_candidates(db: sqlite_utils.Database, kind: str, doc: dict, counts: Op
     if not rare:
         return []
     # the scope tokens keep the kind, type and jurisdiction inside the index; the latest first
-    # (bm25 would read every posting of the words to weigh them)
+    # (bm25 would read every posting of the words to weigh them); header-less titles from their own
     match = "title : (" + " AND ".join(f'"{w}"' for w in rare) + ") AND " + \
         scope_match(kind, doc["type"], doc["province"])
+    fts = HEADERLESS_FTS if kind == "headerless" else "titles_fts"
     return [dict(zip(("key", "title"), row)) for row in db.conn.execute(
-        "select t.key, t.title from titles_fts join titles t on t.id = titles_fts.rowid "
-        "where titles_fts match ? and t.kind = ? and t.type = ? and t.jurisdiction = ? "
-        "order by titles_fts.rowid desc limit ?",
+        f"select t.key, t.title from {fts} join titles t on t.id = {fts}.rowid "
+        f"where {fts} match ? and t.kind = ? and t.type = ? and t.jurisdiction = ? "
+        f"order by {fts}.rowid desc limit ?",
         [match, kind, doc["type"], doc["province"], TITLE_CANDIDATES])]
 
 

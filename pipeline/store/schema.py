@@ -23,7 +23,7 @@ import sqlite_utils
 from vanban.models.records import STORED_SPAN, Measure
 from vanban.pipeline.store.facets import facet_tokens, scope_tokens
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 # the measures table mirrors the record, its span stored as both spans' columns
 MEASURE_COLUMNS = tuple(c for f in fields(Measure) for c in (STORED_SPAN if f.name == "span" else (f.name,)))
 
@@ -206,6 +206,12 @@ FTS = {
     "passages_fts": ("passages", ["text", "text_folded", "facets"]),
     "titles_fts": ("titles", ["title", "scope"]),
 }
+# the header-less renditions' titles again, in an index of their own (contentless: the rows are
+# in titles). A header-less look-up (may a newly cited title be one of them? is this one a
+# twin?) then reads posting lists as long as their titles', where in titles_fts a word's list
+# runs through the million cited titles holding it too: 0.62 against 0.18 ms a look-up at
+# 1,000,000 documents (29,000 header-less titles among 1,090,000)
+HEADERLESS_FTS = "headerless_titles_fts"
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -269,6 +275,8 @@ def _finish(db: sqlite_utils.Database) -> None:
     for fts, (table, columns) in FTS.items():
         if fts not in db.table_names():
             _create_fts(db, fts, table, columns)
+    if HEADERLESS_FTS not in db.table_names():
+        _create_headerless_fts(db)
     _count_graph(db)
 
 
@@ -312,6 +320,21 @@ def _create_fts(db: sqlite_utils.Database, fts: str, table: str, columns: list[s
     conn.execute(f"create trigger [{table}_au] after update on [{table}] begin "
                  f"insert into [{fts}] ([{fts}], rowid, {cols}) values ('delete', old.rowid, {old}); "
                  f"insert into [{fts}] (rowid, {cols}) values (new.rowid, {new}); end")
+
+
+def _create_headerless_fts(db: sqlite_utils.Database) -> None:
+    """HEADERLESS_FTS, kept by triggers on titles that act on header-less rows only, filled
+    with the ones stored (a contentless FTS5 table deletes a row given the values it indexed)."""
+    conn, fts = db.conn, HEADERLESS_FTS
+    put = f"insert into {fts} (rowid, title, scope) select new.id, new.title, new.scope where new.kind = 'headerless'"
+    drop = (f"insert into {fts} ({fts}, rowid, title, scope) "
+            "select 'delete', old.id, old.title, old.scope where old.kind = 'headerless'")
+    conn.execute(f"create virtual table {fts} using fts5 (title, scope, tokenize='{FTS_TOKENIZER}', content='')")
+    conn.execute(f"create trigger titles_headerless_ai after insert on titles begin {put}; end")
+    conn.execute(f"create trigger titles_headerless_ad after delete on titles begin {drop}; end")
+    conn.execute(f"create trigger titles_headerless_au after update on titles begin {drop}; {put}; end")
+    conn.execute(f"insert into {fts} (rowid, title, scope) select id, title, scope from titles "
+                 "where kind = 'headerless'")
 
 
 def _add_missing_columns(db: sqlite_utils.Database) -> None:
@@ -545,7 +568,12 @@ def _from_v17(db: sqlite_utils.Database) -> None:
     _finish(db)
 
 
+def _from_v18(db: sqlite_utils.Database) -> None:
+    """Version 18 to 19: the header-less titles' own index (made and filled by _finish)."""
+    _finish(db)
+
+
 MIGRATIONS = {1: _from_v1, 2: _from_v2, 3: _from_v3, 4: _from_v4, 5: _from_v5, 6: _from_v6,
               7: _from_v7, 8: _from_v8, 9: _from_v9, 10: _from_v10, 11: _from_v11,
               12: _from_v12, 13: _from_v13, 14: _from_v14, 15: _from_v15,
-              16: _from_v16, 17: _from_v17}  # from version n to n + 1
+              16: _from_v16, 17: _from_v17, 18: _from_v18}  # from version n to n + 1

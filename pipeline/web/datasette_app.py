@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from vanban.extras import need
-from vanban.pipeline.store.schema import FTS
+from vanban.pipeline.store.schema import FTS, HEADERLESS_FTS
 
 BASE_URL = "/data/"
 
@@ -62,7 +62,7 @@ def column_description(table: str, column: str) -> str | None:
 
 def described_tables(conn) -> dict[str, list[str]]:
     """The tables and views a person sees in Datasette, with their columns (FTS shadow tables left out)."""
-    shadow = tuple(f"{fts}_" for fts in FTS)
+    shadow = tuple(f"{fts}_" for fts in [*FTS, HEADERLESS_FTS])
     out = {}
     for (name,) in conn.execute("select name from sqlite_master where type in ('table', 'view') order by name"):
         if not name.startswith(shadow) and not name.startswith("sqlite_"):
