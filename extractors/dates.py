@@ -1,7 +1,8 @@
 """Vietnamese dates in every written form, as ISO strings.
 
 `ngày 24/6/2022`, `ngày 24 tháng 6 năm 2022`, `23/11/ 2020`, `24-6-2022`, `24.6.2022`,
-and a header with the day left blank, `ngày   tháng 5 năm 2022` → `2022-05`.
+and a header with the day left blank, `ngày   tháng 5 năm 2022` → `2022-05` (with the month
+too, `ngày   tháng   năm 2022` → `2022`: find_year_only_date, for headers).
 """
 from __future__ import annotations
 
@@ -30,13 +31,18 @@ WORDED_MONTH = rf"(?P<month>[01{OCR_ZERO}{OCR_ONE}]?[\d{OCR_ONE}])"
 WORDED_DATE = (rf"(?:ngày|Ngày|NGÀY)\s*(?:{OCR_DAY}(?=[\s,]|tháng|THÁNG)|[^\s\d]{{1,3}}|\S{{1,3}}(?=\s*(?:tháng|THÁNG)))?"
                rf"\s*(?:tháng|THÁNG)\s*{WORDED_MONTH}\s*(?:năm|NĂM)\s*{YEAR}(?!\d)")
 
+# ngày … tháng … năm 2021: a header printed with the day and month left for the pen, which
+# OCR reads as nothing or junk ('ngày 2# tháng   năm 2021'); the year alone is still known
+YEAR_ONLY_DATE_RE = regex.compile(rf"(?:ngày|Ngày|NGÀY)\s*\S{{0,3}}\s*(?:tháng|THÁNG)\s*\S{{0,3}}\s*(?:năm|NĂM)\s*"
+                                  rf"{YEAR}(?!\d)")
+
 _OCR_DIGITS = str.maketrans({**{c: "0" for c in OCR_ZERO}, **{c: "1" for c in OCR_ONE}})
 DATE_RE = regex.compile(rf"(?:{WORDED_DATE})|(?:(?<!\d){NUMERIC_DATE})", regex.V1)
 
 
 @dataclass
 class DateMatch:
-    iso: str  # "2022-06-24", or "2022-05" when the day is blank
+    iso: str  # "2022-06-24", or "2022-05" when the day is blank ("2022": day and month)
     start: int
     end: int
     year: int
@@ -69,6 +75,20 @@ def find_dates(text: str, start: int = 0, end: Optional[int] = None) -> Iterator
             iso = to_iso(None, m.group("month"), m.group("year"))
         if iso:
             yield DateMatch(iso, m.start(), m.end(), int(iso[:4]))
+
+
+def find_year_only_date(text: str, start: int = 0, end: Optional[int] = None) -> Optional[DateMatch]:
+    """A worded date whose day and month are blank or unreadable, as its year ('2021'), where
+    find_dates finds none. For a document's own header only: a citation gives a full date or none.
+
+    >>> find_year_only_date("Quảng Ngãi, ngày 2# tháng   năm 2021").iso
+    '2021'
+    """
+    m = YEAR_ONLY_DATE_RE.search(text, start, len(text) if end is None else end)
+    if not m:
+        return None
+    year = int(m.group("year").replace(" ", ""))
+    return DateMatch(f"{year:04d}", m.start(), m.end(), year)
 
 
 def parse_date(text: str) -> Optional[str]:

@@ -14,7 +14,7 @@ from typing import Optional
 
 import regex
 
-from vanban.extractors.dates import find_dates
+from vanban.extractors.dates import find_dates, find_year_only_date
 from vanban.extractors.references import find_references
 from vanban.extractors.symbols import check_symbol
 from vanban.extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
@@ -506,6 +506,9 @@ def _header_year(head_text: str) -> Optional[int]:
     m = HEADER_YEAR.search(head_text)
     return int(m.group(1)) if m else None
 
+# a header date the pen was to finish, by how much of it was read ('2022-05', '2022')
+BLANK_DATE_NOTES = {7: "the header leaves the day blank",
+                    4: "the header leaves the day and month blank or unreadable: its year alone"}
 NON_DIGIT = regex.compile(r"\D")
 DATE_LINE = regex.compile(r"^\s*ngày\s", regex.I)  # a worded date alone on its line
 THROUGH_SLASH = regex.compile(r"^.*?/\s*\S+\s+")  # up to the first slash and the word after it
@@ -569,7 +572,8 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         if not pm and not DATE_LINE.match(line):
             continue
         line_at = head_text.find(line)
-        dates = [d for d in find_dates(head_text, line_at, line_at + len(line))][:1]
+        dates = [d for d in find_dates(head_text, line_at, line_at + len(line))][:1] or \
+            [d for d in [find_year_only_date(head_text, line_at, line_at + len(line))] if d]
         if pm:
             place = pm.group("place").strip()
             place = THROUGH_SLASH.sub("", place) if "/" in place else place
@@ -578,8 +582,8 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
     if dates:
         ident.date = dates[0].iso
         ident.spans["date"] = Span(head_offset + dates[0].start, head_offset + dates[0].end)
-        if len(ident.date) == 7:
-            ident.notes["date"] = "the header leaves the day blank"
+        if len(ident.date) < 10:
+            ident.notes["date"] = BLANK_DATE_NOTES[len(ident.date)]
     else:
         ident.notes["date"] = "no date in the header" if header else "header not found in the text"
         # a law or a Quốc hội resolution is dated where it is passed: "… thông qua ngày 10 tháng 12 năm 2025"

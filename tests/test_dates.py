@@ -1,6 +1,6 @@
 import pytest
 
-from vanban.extractors.dates import find_dates, parse_date, to_iso
+from vanban.extractors.dates import find_dates, find_year_only_date, parse_date, to_iso
 
 
 @pytest.mark.parametrize("text, iso", [
@@ -52,3 +52,16 @@ def test_a_month_split_by_ocr():
 
     assert [d.iso for d in find_dates("Quyết định số 19/2018/QĐ-UBND, ngày 20/1 2/2018 của")] == ["2018-12-20"]
     assert [d.iso for d in find_dates("từ 3/1 5/2020")] == []  # no month 15
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Hà Giang, ngày     tháng     năm 2021", "2021"),
+    ("Hà Giang, ngày 2# tháng năm 202 1", "2021"),  # junk day, no month, a year cut in two
+    ("NGÀY THÁNG NĂM 2019", "2019"),
+])
+def test_a_worded_date_without_day_and_month_is_its_year(text, year):
+    assert parse_date(text) is None and find_year_only_date(text).iso == year
+
+
+def test_year_only_dates_need_the_worded_form():
+    assert find_year_only_date("giai đoạn 2021-2025") is None and find_year_only_date("năm 2021") is None

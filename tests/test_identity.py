@@ -41,6 +41,20 @@ def test_blank_number_and_day_are_null_with_reason():
     assert ident.issuer == "Sở Thông tin và Truyền thông tỉnh Tuyên Quang"
 
 
+@pytest.mark.parametrize("date_line", ["Hà Giang, ngày     tháng     năm 2021",  # printed for the pen
+                                       "Hà Giang, ngày 1# tháng ,. năm 2021"])  # the pen's ink as OCR reads it
+def test_a_header_date_without_day_and_month_gives_its_year(date_line):
+    ident = identity(f"ỦY BAN NHÂN DÂN\nTỈNH HÀ GIANG\nSố: 17/CT-UBND {date_line}\nCHỈ THỊ\nVề việc thử\n")
+    assert ident.id == "17/CT-UBND" and ident.date == "2021" and "month" in ident.notes["date"]
+
+
+def test_a_citation_without_day_and_month_has_no_date():
+    doc = make_document("Số: 18/KH-UBND\nHà Giang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\nVề việc thử\n"
+                        "Căn cứ Chỉ thị số 17/CT-UBND ngày   tháng   năm 2021 của UBND tỉnh;\n")
+    (ref,) = doc.references
+    assert ref.id == "17/CT-UBND" and ref.date is None
+
+
 def test_issuer_under_a_parent_line():
     ident = identity("UBND TỈNH TUYÊN QUANG\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\nSố: 12/KH-STTTT\n"
                      "Tuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\nThử nghiệm\n")

@@ -55,8 +55,9 @@ def use_signature_date(identity, source: str, pages: list[Page]) -> None:
     days = signature_dates(Path(source.split("#")[0]))
     day = next((d for d in days if not identity.date or d.startswith(identity.date)), None)
     if day:
+        blank = "the day and month" if identity.date and len(identity.date) == 4 else "the day"
         identity.date = day
-        identity.notes["date"] = f"the header leaves the day blank; taken from the digital signature of {day}"
+        identity.notes["date"] = f"the header leaves {blank} blank; taken from the digital signature of {day}"
 
 
 def plan_year(title: Optional[str]) -> Optional[int]:
