@@ -121,6 +121,28 @@ def test_broken_docx_named_pdf_says_both(tmp_path):
         read_file(path)
 
 
+@pytest.mark.parametrize("name, head", [
+    ("kehoach.doc", b'<html xmlns:o="urn:schemas-microsoft-com:office:office">'),  # Word's "Web Page"
+    ("trang.txt", b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- saved --><!DOCTYPE html><html>"),
+    ("trang.htm", "<p>Số: 25/KH-UBND</p>".encode()),  # a fragment, named as a page
+])
+def test_html_is_known_by_its_start_or_its_name(tmp_path, name, head):
+    assert sniff(tmp_path / name, head) == "html"
+
+
+def test_text_that_starts_with_a_bracket_is_text(tmp_path):
+    assert sniff(tmp_path / "ghi_chu.txt", b"<p> is how a paragraph starts") == "text"
+
+
+def test_word_web_page_named_doc_is_read_as_html(tmp_path):
+    path = tmp_path / "kehoach.doc"
+    path.write_text("<html><body><table><tr><td><p>" + HEADER[0] + "</p><p>" + HEADER[1] + "</p></td><td><p>"
+                    + HEADER[2] + "</p></td></tr></table><p>" + HEADER[3] + "</p></body></html>", encoding="utf-8")
+    [(label, pages, notes)] = read_documents(path)
+    assert notes == ["named .doc but its content is HTML; read as HTML"]
+    assert pages[0].text.splitlines() == [f"{HEADER[0]} {HEADER[1]} | {HEADER[2]}", "", HEADER[3]]
+
+
 def test_docx_tables_are_rows(tmp_path):
     text = read_file(make_docx(tmp_path / "kh.docx"))[0].text
     assert "Chỉ tiêu | Kết quả\nTỷ lệ hồ sơ trực tuyến | 90%" in text

@@ -3,7 +3,7 @@
 The type is decided by the file's content (magic bytes), not its name: a DOCX named
 `.pdf` is read as a DOCX, with a warning. PDF pages come from the text layer
 (pypdfium2) unless that layer is missing or unusable, in which case the page is OCRed;
-DOCX, text and JSONL give one page per document. Every page's text is NFC, with
+DOCX, HTML, text and JSONL give one page per document. Every page's text is NFC, with
 legacy encodings (TCVN3, VNI) converted, so all offsets downstream refer to it.
 
 pypdfium2 against pdfplumber, text of 15 pages of /work/shared/external PDFs, 2 runs:
@@ -34,6 +34,7 @@ from vanban.models.records import Page, UnreadableFile
 from vanban.pipeline.reading import budgets, esign
 from vanban.pipeline.reading.budgets import MB, OverBudget
 from vanban.pipeline.reading.decoding import decode_text
+from vanban.pipeline.reading.html_text import html_text
 from vanban.extractors.cleaning.legacy_encodings import repair_text
 from vanban.pipeline.reading.ocr import ocr_image, ocr_pdf_pages
 from vanban.pipeline.reading.ocr import settings as ocr_settings
@@ -59,7 +60,11 @@ CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
                b"GIF8": "GIF", b"BM": "BMP"}
 EXTENSIONS = {"pdf": {".pdf"}, "docx": {".docx"}, "legacy": {".doc", ".rtf", ".odt"}, "image": {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp"},
-              "text": {".txt", ".md", ".markdown", ".text", ""}, "jsonl": {".jsonl", ".ndjson", ".json"}}
+              "text": {".txt", ".md", ".markdown", ".text", ""}, "jsonl": {".jsonl", ".ndjson", ".json"},
+              "html": {".html", ".htm", ".xhtml"}}
+# a page that says it is HTML from its start: a doctype or <html>, after an XML declaration or comments
+HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                        re.IGNORECASE | re.DOTALL)
 UNSUPPORTED_MAGIC = {b"MZ": "a Windows executable", b"\x7fELF": "an executable (ELF)",
                      b"\x1f\x8b": "a gzip archive; unpack it and ingest its files",
                      b"Rar!": "a RAR archive; unpack it and ingest its files",
@@ -72,8 +77,8 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
 def sniff(path: Path, head: bytes) -> str:
-    """'pdf', 'docx', 'legacy' (.doc, .rtf, .odt), 'image', 'jsonl' or 'text' from the first bytes;
-    UnreadableFile otherwise."""
+    """'pdf', 'docx', 'legacy' (.doc, .rtf, .odt), 'image', 'html', 'jsonl' or 'text' from the first
+    bytes; UnreadableFile otherwise."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(OLE_MAGIC):
@@ -102,6 +107,8 @@ def sniff(path: Path, head: bytes) -> str:
         if head.startswith(magic):
             raise UnreadableFile(f"unsupported type: {what}")
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if HTML_START.match(head) or (path.suffix.lower() in EXTENSIONS["html"] and first.startswith(b"<")):
+        return "html"  # a web page, or Word's "Web Page" named .doc
     if path.suffix.lower() in EXTENSIONS["jsonl"] or (first.startswith(b"{") and b'"text"' in head):
         return "jsonl"
     return "text"
@@ -147,7 +154,8 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
         return
     readers = {"pdf": lambda: _read_pdf(path, ocr_jobs, max_pages, notes, progress), "docx": lambda: _read_docx(path),
                "legacy": lambda: _read_legacy(path, notes),
-               "image": lambda: _read_image(path, max_pages), "text": lambda: _read_text(path, notes)}
+               "image": lambda: _read_image(path, max_pages), "text": lambda: _read_text(path, notes),
+               "html": lambda: _read_html(path, notes)}
     misnamed = list(notes)  # the name's note, before a reader adds its own
     try:
         pages = readers[kind]()
@@ -589,13 +597,13 @@ def refused_unread(path: Path, text_mb: int) -> Optional[OverBudget]:
     75 s only to refuse it after. None for any other file (its reader checks it)."""
     try:
         size = path.stat().st_size
-        if path.suffix.lower() not in EXTENSIONS["text"] or size <= text_mb * MB:
+        if path.suffix.lower() not in EXTENSIONS["text"] | EXTENSIONS["html"] or size <= text_mb * MB:
             return None
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
-        if head.startswith(b"PK") or sniff(path, head) != "text":  # a ZIP is opened to be named: not here
+        if head.startswith(b"PK") or (kind := sniff(path, head)) not in ("text", "html"):  # a ZIP is opened to be named
             return None
-        _check_text_size(size, "a text file", text_mb)
+        _check_text_size(size, "a text file" if kind == "text" else "an HTML page", text_mb)
     except OverBudget as refusal:
         return refusal
     except (OSError, UnreadableFile):
@@ -623,6 +631,15 @@ def _read_text(path: Path, notes: list[str]) -> list[Page]:
     if warning:
         notes.append(warning)
     return [Page(1, repair_text(text.replace("\r\n", "\n")), "plain")]
+
+
+def _read_html(path: Path, notes: list[str]) -> list[Page]:
+    """An HTML page's text (html_text.py), decoded as a text file is."""
+    _check_text_size(path.stat().st_size, "an HTML page")
+    text, warning = decode_text(path.read_bytes())
+    if warning:
+        notes.append(warning)
+    return [Page(1, repair_text(html_text(text)), "plain")]
 
 
 def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page], list[str]]]:

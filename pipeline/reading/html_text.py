@@ -1,0 +1,112 @@
+"""The text of an HTML page: a web page, or a Word document saved as "Web Page" (portals
+often serve those named `.doc`).
+
+One line per paragraph, heading or list item; a table row is one line, its cells joined by
+' | ' and a paragraph inside a cell joined to it by a space, as DOCX tables are read
+(readers._read_docx), so the two-column header of an official document reads the same
+either way. Scripts, styles, Word's `<xml>` properties and comments (its conditional ones
+too) are left out; entities are decoded and runs of white space are one space.
+
+    >>> html_text("<table><tr><td><p>ỦY BAN NHÂN DÂN</p><p>TỈNH HÀ GIANG</p></td>"
+    ...           "<td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</td></tr></table><p>KẾ&nbsp;HOẠCH</p>")
+    'ỦY BAN NHÂN DÂN TỈNH HÀ GIANG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\n\\nKẾ HOẠCH'
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Optional
+
+# tags that end a line (and start one)
+BLOCKS = {"address", "article", "blockquote", "br", "center", "dd", "div", "dl", "dt", "footer", "form",
+          "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section", "ul"}
+SKIPPED = {"noscript", "script", "style", "template", "title", "xml"}  # their text is not the document's
+CELLS = {"td", "th"}
+WHITESPACE = re.compile(r"\s+")
+
+
+def html_text(markup: str) -> str:
+    """The lines of text an HTML page shows, as above."""
+    parser = _Lines()
+    parser.feed(markup)
+    parser.close()
+    return "\n".join(parser.lines).strip("\n")
+
+
+class _Lines(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.words: list[str] = []  # the text of the line being read
+        self.row: Optional[list[str]] = None  # the cells of the table row being read
+        self.cell: Optional[list[str]] = None  # the text of the cell being read
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in SKIPPED:
+            self.skipping += 1
+        elif tag == "tr":
+            self._end_row()
+            self._break()
+            self.row = []
+        elif tag in CELLS:
+            self._end_cell()
+            self._break()  # text before the cell is a line of its own
+            self.cell = []
+        elif tag in BLOCKS:
+            self._break()
+
+    def handle_startendtag(self, tag: str, attrs) -> None:  # <br/>, <hr/>: a break, nothing to skip
+        if tag in BLOCKS:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in CELLS:
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+        elif tag == "table":
+            self._end_row()
+            self.lines.append("")
+        elif tag in BLOCKS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            (self.cell if self.cell is not None else self.words).append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._end_row()
+        self._break()
+
+    def _break(self) -> None:
+        if self.cell is not None:  # a cell is one line: its paragraphs are joined by a space
+            self.cell.append(" ")
+            return
+        text = _collapsed(self.words)
+        if text:
+            self.lines.append(text)
+        self.words = []
+
+    def _end_cell(self) -> None:
+        if self.cell is None:
+            return
+        text, self.cell = _collapsed(self.cell), None
+        if self.row is None:  # a cell outside any row: a row of its own
+            self.row = []
+        if not self.row or self.row[-1] != text:  # as DOCX's merged cells: one copy
+            self.row.append(text)
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self.row is not None:
+            if any(self.row):
+                self.lines.append(" | ".join(self.row))
+            self.row = None
+
+
+def _collapsed(parts: list[str]) -> str:
+    return WHITESPACE.sub(" ", "".join(parts)).strip()
