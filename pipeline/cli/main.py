@@ -52,7 +52,7 @@ class VanbanGroup(click.Group):
 def main() -> None:
     """vanban: document intelligence for Vietnamese official documents.
 
-    Ingest a folder of PDFs (born-digital or scanned), DOCX, images, TXT/MD or JSONL;
+    Ingest a folder of PDFs (born-digital or scanned), DOCX, images, HTML, TXT/MD or JSONL;
     find each document's identity (số/ký hiệu, ngày, cơ quan ban hành, người ký),
     its references, targets and figures; store everything in one SQLite file.
 
@@ -126,9 +126,11 @@ def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlin
 
     Reads PDF (text layer, or OCR with Tesseract for scanned pages), DOCX, legacy .doc/.rtf/.odt
     (through LibreOffice), PNG/JPG/TIFF (page images 'name_1.jpg', 'name_2.jpg' are one document;
-    'name_gt.txt' beside 'name.jpg' is its transcription, not a document), TXT/MD and JSONL (one
-    document per line with a "text" field). Each file is one
-    transaction: re-running skips what is done, a killed batch resumes. Files are known
+    'name_gt.txt' beside 'name.jpg' is its transcription, not a document), HTML (a web page, or a
+    Word document saved as "Web Page", often named .doc), TXT/MD and JSONL (one
+    document per line with a "text" field). Each file is saved whole or not at all (on a
+    large store a window of files shares one transaction): re-running skips what is done, a
+    killed batch resumes. Files are known
     by absolute path and content: a moved or copied file is not read again, an edited
     one replaces its old document. Files that cannot be read are listed with their
     reason and logged in the ingest_log table.

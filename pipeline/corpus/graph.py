@@ -224,14 +224,17 @@ def _update(db: sqlite_utils.Database, progress: bool = False) -> GraphSummary:
 
 
 def _read_ahead_update(db: sqlite_utils.Database, stated: set[tuple], own: dict, ids: set[str]) -> None:
-    """Start fetching what the update reads of the documents the new renditions cite (their rows,
-    where their new edges go, what citations say of them, their titles), of the new renditions'
-    own documents and of the numbers they name, while it resolves and matches (warm.py; a large
-    store only)."""
+    """Start fetching what the update reads of the numbers the new renditions name (their open
+    citations, their stored documents), of the documents they cite (their titles, where their
+    new edges go, their rows, what citations say of them) and of their own documents, while it
+    resolves and matches (warm.py; a large store only). In the order the update reads them: the
+    reading threads take them first come, first served, and resolving, which comes first, had
+    waited for its pages behind the edges' (fetched last, they were needed first)."""
     targets, theirs = {target for target, _ in stated}, set(own.values())
-    read_ahead(db.conn, {"edges_target": {(target, own.get(doc_id, "")) for target, doc_id in stated},
-                         "cited_values": targets, "cited_titles": targets, "nodes": targets | theirs,
-                         "edges_source": theirs, "renditions_node": theirs, "renditions_number": ids})
+    read_ahead(db.conn, {"refs_open": ids, "renditions_number": ids, "cited_titles": targets,
+                         "renditions_node": theirs, "edges_source": theirs,
+                         "edges_target": {(target, own.get(doc_id, "")) for target, doc_id in stated},
+                         "nodes": targets | theirs, "cited_values": targets})
 
 
 def _describe_only_cited(db: sqlite_utils.Database, votes: Counter, stored: dict, targets: set) -> None:
