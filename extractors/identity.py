@@ -328,7 +328,35 @@ def _signature(passages: list[Passage], ocr: bool = False) -> tuple[Optional[str
     tail = [p.text for p in passages if p.kind in ("recipients", "signature")]
     if not tail:
         tail = [p.text for p in passages[-12:] if p.kind != "footnote"]
-    return read_signature_block(tail, ocr)
+    found = read_signature_block(tail, ocr)
+    if found[0] is None:  # annexes after the signature: the last lines are theirs (a form's blank 'CHỦ TỊCH')
+        marked = _marked_signature(passages)
+        return marked if marked[0] else found
+    return found
+
+
+# a transcription's stand-in for the signature: 'PHÓ THỦ TƯỚNG' / '(Đã ký) Trần Văn Bình'
+SIGNED_HERE = regex.compile(r"\((?:đã ký|Đã ký|ĐÃ KÝ)\)")
+# an annex run into the signer's line: '(Đã ký) Trần Văn Bình Phụ lục (Kèm theo Nghị định số …)'
+ANNEX_START = regex.compile(r"\s+(?:Phụ lục|PHỤ LỤC|Mẫu số|MẪU SỐ|Biểu số|BIỂU SỐ|\((?:Ban hành )?[Kk]èm theo)")
+SIGNATURE_LINES_ABOVE = 4  # 'TM. CHÍNH PHỦ', 'KT. THỦ TƯỚNG', 'PHÓ THỦ TƯỚNG' above the mark
+
+
+def _marked_signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """The signature block a transcription marks '(Đã ký) Name', the first that names someone,
+    read with the lines above it; the rest of its line is cut where an annex begins."""
+    lines = [line for p in passages if p.kind != "footnote" for line in p.text.splitlines()]
+    for i, line in enumerate(lines):
+        mark = SIGNED_HERE.search(line)
+        if not mark:
+            continue
+        rest = line[mark.end():]
+        annex = ANNEX_START.search(rest)
+        block = [*lines[max(0, i - SIGNATURE_LINES_ABOVE):i], line[:mark.end()] + (rest[:annex.start()] if annex else rest)]
+        found = read_signature_block(block)
+        if found[0]:
+            return found
+    return None, None, None
 
 
 def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[str], Optional[str], Optional[str]]:

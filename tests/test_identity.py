@@ -55,6 +55,23 @@ def test_a_citation_without_day_and_month_has_no_date():
     assert ref.id == "17/CT-UBND" and ref.date is None
 
 
+DECREE = ("Số: 13/2025/NĐ-CP\nHà Nội, ngày 05 tháng 12 năm 2025\nNGHỊ ĐỊNH\nVề việc thử\n"
+          "Điều 3. Các Bộ trưởng chịu trách nhiệm thi hành Nghị định này.\nTM. CHÍNH PHỦ\nKT. THỦ TƯỚNG\n"
+          "PHÓ THỦ TƯỚNG\n")
+# an annex holding a form of its own: its blank signature block closes the text
+FORM = ("Mẫu số 1\nỦY BAN NHÂN DÂN TỈNH ...\nSố: .../KH-UBND\nKẾ HOẠCH\n1. Mục đích\n2. Nội dung\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n(Ký, ghi rõ họ tên và đóng dấu)\n")
+
+
+@pytest.mark.parametrize("signed", [
+    "(Đã ký) Lê Văn Cường\nPHỤ LỤC\n(Kèm theo Nghị định số 13/2025/NĐ-CP)\n",
+    "(Đã ký) Lê Văn Cường Phụ lục (Kèm theo Nghị định số 13/2025/NĐ-CP ngày 05 tháng 12 năm 2025)\n",  # one line
+])
+def test_the_signer_marked_before_annexes_is_the_documents(signed):
+    ident = identity(DECREE + signed + FORM)
+    assert (ident.signer, ident.signer_title) == ("Lê Văn Cường", "Phó Thủ tướng")
+
+
 def test_issuer_under_a_parent_line():
     ident = identity("UBND TỈNH TUYÊN QUANG\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\nSố: 12/KH-STTTT\n"
                      "Tuyên Quang, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\nThử nghiệm\n")
