@@ -381,7 +381,12 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
     signer = None
     for line in reversed(tail):
         if line.startswith(("-", "+", "•")) and not FILED_COPY.match(line):
-            continue  # a recipient, not a signer
+            # a recipient, not a signer; but in a scan the signature column shares its lines,
+            # and a name after the recipient's closing ';' is the signer's ('- Như trên; Lê Văn An'),
+            # in title case: in capitals it is the role's line misread ('CHU TỊCH')
+            _, semicolon, line = line.rpartition(";")
+            if not semicolon or line.isupper():
+                continue
         clean = SIGNED_MARK.sub(" ", line).strip()
         m = TRAILING_NAME.search(clean)
         if not m:

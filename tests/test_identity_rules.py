@@ -25,6 +25,19 @@ def test_a_place_or_body_is_never_a_signer(place):
     assert read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Sơn", place])[0] == "Nguyễn Văn Sơn"
 
 
+def test_a_name_the_signature_column_ran_into_a_recipients_line_is_the_signer():
+    """A scan's two columns OCRed as one: the name follows the recipient's closing ';'."""
+    lines = ["Nơi nhận: GIÁM ĐỐC", "- Như trên; (Đã ký và đóng dấu)", "- Bộ Giáo dục và Đào tạo;",
+             "- UBND các quận, huyện; Trần Thị Bích Ngọc", "- Lưu: VT, CTrTT."]
+    assert read_signature_block(lines)[:2] == ("Trần Thị Bích Ngọc", "Giám đốc")
+
+
+@pytest.mark.parametrize("recipient", ["- Ông Nguyễn Văn An;", "- Sở Nội vụ; Hà Tĩnh", "- Các Sở: Y tế, TT&TT; â H huâ",
+                                       "- CT, PCT UBND tỉnh; CHU TỊCH"])  # the role's line, its hook lost
+def test_a_recipient_is_not_a_signer(recipient):
+    assert read_signature_block(["Nơi nhận:", recipient, "- Lưu: VT."])[0] is None
+
+
 HEAD = ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\nSố: 12/KH-UBND\nLạng Sơn, ngày 03 tháng 10 năm 2022\nKẾ HOẠCH\n"
         "Chuyển đổi số\nCăn cứ Luật Tổ chức chính quyền địa phương;\nNội dung kế hoạch.\n")
 
