@@ -23,7 +23,7 @@ from vanban.extractors.grammar import (DEPUTY_MARKS, NUMBER_LINE_RE, ON_BEHALF_M
 from vanban.models.knowledge import (PROVINCE_KINDS, agencies, cues, doc_types, local_name, provinces, roles, surnames,
                                      type_by_abbreviation)
 from vanban.models.records import Identity, Passage, Span
-from vanban.models.vietnamese import fix_d, fold
+from vanban.models.vietnamese import fix_d, fold, is_vietnamese_letter, within_one_edit
 
 # the breaks inside a number printed in pieces: 'Số:\n18 /202 5\n/TT-BCA' → 'Số:18/2025/TT-BCA'
 DIGIT_FRAGMENT_GAP = regex.compile(r"(?<=[\d/:])\s+(?=[\d/])")
@@ -42,10 +42,51 @@ LEADING_PUNCTUATION = regex.compile(r"^[\W_]+")
 
 
 def _clean_title(title: str) -> Optional[str]:
-    """Trích yếu without the 'V/v' / 'Về việc' lead and stray OCR punctuation."""
+    """Trích yếu without the 'V/v' / 'Về việc' lead, stray OCR punctuation, a province name OCR
+    misread by a letter, and the debris a scan's stamp leaves after it."""
     title = ADDRESSEE.sub("", LEADING_PUNCTUATION.sub("", title.strip()))
     title = ABOUT_LEAD.sub("", title)
-    return title.strip() or None
+    return _cut_ocr_debris(_repair_province_names(title.strip())) or None
+
+
+# OCR debris a stamp or a seal leaves after a scan's trích yếu: 'lmà|š Ị số: _', '“Ă=. TỊN HỌC'
+DEBRIS_MARKS = frozenset("|=_~@#^*<>{}[]\\")
+MIN_TITLE_WORDS = 4  # debris is cut only after this many words: never the whole title
+
+
+def _cut_ocr_debris(title: str) -> str:
+    """The trích yếu up to its first word no Vietnamese text writes: one holding a mark such as
+    '|' or '=', or a letter Vietnamese does not use ('š', 'ø')."""
+    words = title.split()
+    for i, word in enumerate(words[MIN_TITLE_WORDS:], start=MIN_TITLE_WORDS):
+        if DEBRIS_MARKS.intersection(word) or any(ch.isalpha() and not is_vietnamese_letter(ch) for ch in word):
+            return " ".join(words[:i])
+    return title
+
+
+PROVINCE_KIND = regex.compile(r"\b(?:tỉnh|thành phố|Tỉnh|Thành phố)\s+")
+
+
+def _repair_province_names(title: str) -> str:
+    """A province name after 'tỉnh' / 'thành phố' that OCR misread by one letter, when only one
+    province is that close: 'tỉnh Quảng Nøãi', 'tỉnh Quảng Nzgãi' → 'tỉnh Quảng Ngãi'."""
+    for kind in reversed(list(PROVINCE_KIND.finditer(title))):
+        following = title[kind.end():].split()
+        if any(fold(" ".join(following[:len(name.split())])) == fold(name) for name in provinces()):
+            continue  # a province, written right ('Hà Giang' is not 'Hậu Giang' misread)
+        close = {name for name in provinces() if len(name) >= 6 and len(following) >= len(name.split())
+                 and _misread_as(name, " ".join(following[:len(name.split())]))}
+        if len(close) == 1:
+            name = close.pop()
+            written = " ".join(following[:len(name.split())])
+            title = title[:kind.end()] + title[kind.end():].replace(written, name, 1)
+    return title
+
+
+def _misread_as(name: str, written: str) -> bool:
+    """written is name with one letter misread, added or dropped (its first letter read right)."""
+    folded, name_folded = fold(written), fold(name)
+    return folded != name_folded and folded[:1] == name_folded[:1] and within_one_edit(folded, name_folded)
 
 
 def _agency_key(name: str) -> str:

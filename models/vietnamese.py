@@ -40,3 +40,31 @@ def fold(text: str) -> str:
     folded = text.translate(_FOLD).lower()
     # lower() may lengthen a rare letter (İ); keep the one-for-one promise
     return folded if len(folded) == len(text) else "".join(c.translate(_FOLD).lower()[:1] or c for c in text)
+
+
+# the marks Vietnamese writes over or under a letter (NFD): grave, acute, tilde, hook above,
+# dot below (tones), breve, circumflex, horn
+VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b")
+
+
+def is_vietnamese_letter(ch: str) -> bool:
+    """A letter Vietnamese writes (a-z with its own marks, and đ): not 'š' or 'ø', which OCR
+    makes of a stamp's edge.
+
+    >>> is_vietnamese_letter("ữ"), is_vietnamese_letter("Đ"), is_vietnamese_letter("š"), is_vietnamese_letter("ø")
+    (True, True, False, False)
+    """
+    if ch in "đĐ":
+        return True
+    base, *marks = unicodedata.normalize("NFD", ch)
+    return base.isascii() and base.isalpha() and all(mark in VIETNAMESE_MARKS for mark in marks)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """a and b differ by at most one letter added, dropped or changed."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]

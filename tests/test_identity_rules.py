@@ -84,3 +84,20 @@ def test_a_handwritten_number_read_as_junk_is_no_id_nor_a_citation(line):
     assert doc.identity.id is None and doc.identity.symbol == "CT-UBND" and "unreadable" in doc.identity.notes["id"]
     assert doc.identity.date == "2020-04"  # the month and year kept, the day left empty
     assert [r.id for r in doc.references] == ["2545/QĐ-TTg"]
+
+
+@pytest.mark.parametrize("title, kept", [
+    ("tăng cường công tác thi hành án trên địa bàn tỉnh Quảng Ngãi lmà|š Ị số: _",  # a stamp read after it
+     "tăng cường công tác thi hành án trên địa bàn tỉnh Quảng Ngãi"),
+    ("tăng cường quản lý nhà nước tại tỉnh Quảng Ngãi “Ă=. TỊN HỌC Ô. = ——",
+     "tăng cường quản lý nhà nước tại tỉnh Quảng Ngãi"),
+    ("kết quả cải cách thủ tục hành chính tháng 01/2025 của tỉnh Quảng Nøãi",  # a letter misread
+     "kết quả cải cách thủ tục hành chính tháng 01/2025 của tỉnh Quảng Ngãi"),
+    ("mở rộng nộp thuế điện tử trên địa bàn tỉnh Quảng Nzgãi", "mở rộng nộp thuế điện tử trên địa bàn tỉnh Quảng Ngãi"),
+    ("chuyển đổi số tỉnh Hà Giang năm 2022", "chuyển đổi số tỉnh Hà Giang năm 2022"),  # not Hậu Giang misread
+    ("triển khai Chương trình “Năm chuyển đổi số” tỉnh Lạng Sơn", "triển khai Chương trình “Năm chuyển đổi số” tỉnh Lạng Sơn"),
+    ("a|b c d", "a|b c d"),  # never the whole title
+])
+def test_a_scans_title_loses_its_debris_and_keeps_its_province(title, kept):
+    text = HEAD.replace("Chuyển đổi số", title)
+    assert extract_identity(text, segment(text)).title == kept
