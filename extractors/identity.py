@@ -41,12 +41,13 @@ ABOUT_LEAD = regex.compile(rf"^{ABOUT}\s*[:.]?\s*")
 LEADING_PUNCTUATION = regex.compile(r"^[\W_]+")
 
 
-def _clean_title(title: str) -> Optional[str]:
-    """Trích yếu without the 'V/v' / 'Về việc' lead, stray OCR punctuation, a province name OCR
-    misread by a letter, and the debris a scan's stamp leaves after it."""
+def _clean_title(title: str, ocr: bool = False) -> Optional[str]:
+    """Trích yếu without the 'V/v' / 'Về việc' lead and stray OCR punctuation; read by OCR, also
+    without a province name's misread letter and the debris a stamp leaves after it (a text
+    layer's 'Zürich' is a name, not debris)."""
     title = ADDRESSEE.sub("", LEADING_PUNCTUATION.sub("", title.strip()))
-    title = ABOUT_LEAD.sub("", title)
-    return _cut_ocr_debris(_repair_province_names(title.strip())) or None
+    title = ABOUT_LEAD.sub("", title).strip()
+    return (_cut_ocr_debris(_repair_province_names(title)) if ocr else title) or None
 
 
 # OCR debris a stamp or a seal leaves after a scan's trích yếu: 'lmà|š Ị số: _', '“Ă=. TỊN HỌC'
@@ -701,7 +702,7 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
                 after = True
         if not after:
             title_parts = [line for line in header_lines if ABOUT_LINE.match(line)]
-        ident.title = _clean_title(" ".join(title_parts))
+        ident.title = _clean_title(" ".join(title_parts), ocr)
 
     if not ident.title:
         for p in passages[-40:]:

@@ -100,4 +100,10 @@ def test_a_handwritten_number_read_as_junk_is_no_id_nor_a_citation(line):
 ])
 def test_a_scans_title_loses_its_debris_and_keeps_its_province(title, kept):
     text = HEAD.replace("Chuyển đổi số", title)
-    assert extract_identity(text, segment(text)).title == kept
+    assert extract_identity(text, segment(text), ocr=True).title == kept
+
+
+def test_a_text_layers_title_is_kept_as_written():
+    title = "hợp tác chuyển đổi số với thành phố Zürich và tỉnh Quảng Nzgãi"
+    text = HEAD.replace("Chuyển đổi số", title)
+    assert extract_identity(text, segment(text)).title == title
