@@ -73,21 +73,21 @@ def _repair_province_names(title: str) -> str:
     province is that close: 'tỉnh Quảng Nøãi', 'tỉnh Quảng Nzgãi' → 'tỉnh Quảng Ngãi'."""
     for kind in reversed(list(PROVINCE_KIND.finditer(title))):
         following = title[kind.end():].split()
-        if any(fold(" ".join(following[:len(name.split())])) == fold(name) for name in provinces()):
+        # each province beside the words in its place, folded: as many words as its name has
+        written = {name: " ".join(following[:len(name.split())]) for name in provinces()
+                   if len(following) >= len(name.split())}
+        if any(fold(words) == fold(name) for name, words in written.items()):
             continue  # a province, written right ('Hà Giang' is not 'Hậu Giang' misread)
-        close = {name for name in provinces() if len(name) >= 6 and len(following) >= len(name.split())
-                 and _misread_as(name, " ".join(following[:len(name.split())]))}
+        close = [name for name, words in written.items() if len(name) >= 6 and _misread_as(name, words)]
         if len(close) == 1:
-            name = close.pop()
-            written = " ".join(following[:len(name.split())])
-            title = title[:kind.end()] + title[kind.end():].replace(written, name, 1)
+            title = title[:kind.end()] + title[kind.end():].replace(written[close[0]], close[0], 1)
     return title
 
 
 def _misread_as(name: str, written: str) -> bool:
     """written is name with one letter misread, added or dropped (its first letter read right)."""
     folded, name_folded = fold(written), fold(name)
-    return folded != name_folded and folded[:1] == name_folded[:1] and within_one_edit(folded, name_folded)
+    return folded[:1] == name_folded[:1] and within_one_edit(folded, name_folded)
 
 
 def _agency_key(name: str) -> str:
@@ -497,12 +497,8 @@ def known_surname(word: str, forgive_ocr: bool = False) -> Optional[str]:
     candidates = _surnames_by_fold().get(folded, frozenset())
     if not candidates and len(folded) >= 5:
         candidates = frozenset().union(*(names for key, names in _surnames_by_fold().items()
-                                          if len(key) == len(folded) and _one_letter_apart(key, folded)))
+                                          if len(key) == len(folded) and within_one_edit(key, folded)))
     return next(iter(candidates)) if len(candidates) == 1 else None
-
-
-def _one_letter_apart(a: str, b: str) -> bool:
-    return sum(x != y for x, y in zip(a, b)) == 1
 
 
 # "Tổng Bí thư Tô Lâm đã ký ban hành …": who signed, in a news-style lead

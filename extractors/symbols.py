@@ -20,6 +20,7 @@ from typing import Optional
 import regex
 
 from vanban.models.knowledge import agencies, doc_types, legislatures
+from vanban.models.vietnamese import within_one_edit
 
 # slashes a scan or a font gives for '/': fraction slash, division slash, full-width solidus
 SLASH_LOOKALIKES = "\u2044\u2215\uff0f"
@@ -165,17 +166,4 @@ def _thin_glyph_misreads(upper: str) -> set[str]:
 def _one_edit_away(upper: str) -> set[str]:
     """The listed pieces (capitals) one letter added, dropped or changed away from `upper`."""
     return {k for k in known_pieces() if abs(len(k) - len(upper)) <= 1 and len(k) >= 2
-            and _edit_distance_at_most_one(k, upper)}
-
-
-def _edit_distance_at_most_one(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    if len(a) > len(b):
-        a, b = b, a
-    for i in range(len(b)):
-        if b[:i] + b[i + 1:] == a:
-            return True
-    return False
+            and within_one_edit(k, upper)}

@@ -619,27 +619,29 @@ CONTAINER_SUFFIXES = {".pdf": "a PDF (no %PDF- header)", ".docx": "a DOCX (no ZI
 
 
 def _read_text(path: Path, notes: list[str]) -> list[Page]:
-    _check_text_size(path.stat().st_size, "a text file")
     try:
-        text, warning = decode_text(path.read_bytes())
+        text = _decoded(path, notes, "a text file")
     except UnreadableFile as exc:
         claimed = CONTAINER_SUFFIXES.get(path.suffix.lower())
-        if claimed:
+        if claimed and not isinstance(exc, OverBudget):
             raise UnreadableFile(f"named {path.suffix} but not {claimed}, nor text: corrupt, or not what "
                                  "its name says") from exc
         raise
-    if warning:
-        notes.append(warning)
     return [Page(1, repair_text(text.replace("\r\n", "\n")), "plain")]
 
 
 def _read_html(path: Path, notes: list[str]) -> list[Page]:
     """An HTML page's text (html_text.py), decoded as a text file is."""
-    _check_text_size(path.stat().st_size, "an HTML page")
+    return [Page(1, repair_text(html_text(_decoded(path, notes, "an HTML page"))), "plain")]
+
+
+def _decoded(path: Path, notes: list[str], what: str) -> str:
+    """A text-like file's text within the text budget; how it was decoded, when not plain UTF-8, goes to notes."""
+    _check_text_size(path.stat().st_size, what)
     text, warning = decode_text(path.read_bytes())
     if warning:
         notes.append(warning)
-    return [Page(1, repair_text(html_text(text)), "plain")]
+    return text
 
 
 def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page], list[str]]]:
