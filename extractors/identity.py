@@ -50,6 +50,31 @@ def _clean_title(title: str, ocr: bool = False) -> Optional[str]:
     return (_cut_ocr_debris(_repair_province_names(title)) if ocr else title) or None
 
 
+# the words that tie a body's name into the trích yếu before it: '… CỦA CHÍNH PHỦ' is the title's own
+TITLE_TIES = frozenset({"cua", "cho", "voi", "va", "thuoc", "tai", "giua", "doi", "den", "tu", "ve", "la", "trong"})
+ROLE_CLOSING = regex.compile(rf"(?:^|\s)(?:{ROLE})$")  # 'CHỦ TỊCH' before 'ỦY BAN NHÂN DÂN TỈNH …'
+
+
+def _without_enacting_body(title: str, issuer: Optional[str]) -> str:
+    """The trích yếu without the enacting body a law-making text prints under it in capitals, above
+    'Căn cứ …' ('Về phân loại đô thị' / 'ỦY BAN THƯỜNG VỤ QUỐC HỘI'; 'VỀ ĐẶC XÁ' / 'CHỦ TỊCH NƯỚC
+    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'): the issuer's name (a role before it, capitals after it
+    perhaps) closing the title after a word that does not tie it in ('… CỦA CHÍNH PHỦ' stays)."""
+    name = _agency_key(issuer or "").split()
+    words = title.split()
+    for start in range(len(words) - len(name), 0, -1):
+        if not name or [_agency_key(w) for w in words[start:start + len(name)]] != name:
+            continue
+        if not all(w.isupper() for w in words[start:start + len(name)]) or not is_caps(" ".join(words[start:])):
+            continue
+        role = ROLE_CLOSING.search(" ".join(words[:start]))
+        cut = start - (len(role.group().split()) if role else 0)
+        if cut == 0 or _agency_key(words[cut - 1]) in TITLE_TIES:
+            return title
+        return " ".join(words[:cut])
+    return title
+
+
 # OCR debris a stamp or a seal leaves after a scan's trích yếu: 'lmà|š Ị số: _', '“Ă=. TỊN HỌC'
 DEBRIS_MARKS = frozenset("|=_~@#^*<>{}[]\\")
 MIN_TITLE_WORDS = 4  # debris is cut only after this many words: never the whole title
@@ -688,6 +713,7 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
                 ident.notes["type"] = "inferred from the closing sentence (no type line in the text)"
 
     # trích yếu: header lines after the type line
+    issuer = _issuer_from_header(header_lines) if header else None
     if header:
         after = False
         title_parts = []
@@ -698,7 +724,7 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
                 after = True
         if not after:
             title_parts = [line for line in header_lines if ABOUT_LINE.match(line)]
-        ident.title = _clean_title(" ".join(title_parts), ocr)
+        ident.title = _clean_title(_without_enacting_body(" ".join(title_parts), issuer), ocr)
 
     if not ident.title:
         for p in passages[-40:]:
@@ -709,7 +735,6 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
                 break
 
     # cơ quan ban hành, tỉnh
-    issuer = _issuer_from_header(header_lines) if header else None
     if issuer:
         for line in header_lines[:4]:
             near = None if _known_agency(line) or WRITTEN_KIND.search(fold(line)) else fuzzy_agency(line)

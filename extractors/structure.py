@@ -79,17 +79,26 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
     i = (type_at if type_at is not None else number_at) + 1
     # the line right after the type line is the trích yếu, even when it opens
     # like a body sentence ("Thực hiện Kế hoạch số 55/KH-UBND …")
-    if type_at is not None and i < limit and not ADDRESSEE.sub("", paragraphs[i][2]).endswith((".", ";", ":")):
+    if type_at is not None and i < limit and (not ADDRESSEE.sub("", paragraphs[i][2]).endswith((".", ";", ":"))
+                                              or _clause_follows(paragraphs, i)):
         i += 1
     # trích yếu: short lines after the type line, until the body opens
     while i < limit:
         text = paragraphs[i][2]
-        if BODY_OPENING.match(text) or label_level(text)[0] or len(text) > 400 or text.endswith((";", ":")):
+        if BODY_OPENING.match(text) or label_level(text)[0] or len(text) > 400 or \
+                (text.endswith((";", ":")) and not (type_at is not None and _clause_follows(paragraphs, i))):
             break
         if type_at is None and not TITLE_WITHOUT_TYPE.match(text):
             break
         i += 1
     return i
+
+
+def _clause_follows(paragraphs: list[tuple[int, int, str]], i: int) -> bool:
+    """Whether paragraph i closes a clause of the trích yếu that the next one carries on, in small
+    letters: 'Quy định chi tiết …;' / 'khai thác tài liệu …' (a body's 'Căn cứ …;' opens in capitals)."""
+    return (paragraphs[i][2].endswith(";") and not BODY_OPENING.match(paragraphs[i][2])
+            and i + 1 < len(paragraphs) and paragraphs[i + 1][2][:1].islower())
 
 
 def _join_split_type_line(text: str, paras: list[tuple]) -> list[tuple]:

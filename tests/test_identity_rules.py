@@ -107,3 +107,26 @@ def test_a_text_layers_title_is_kept_as_written():
     title = "hợp tác chuyển đổi số với thành phố Zürich và tỉnh Quảng Nzgãi"
     text = HEAD.replace("Chuyển đổi số", title)
     assert extract_identity(text, segment(text)).title == title
+
+
+@pytest.mark.parametrize("head, title_lines, title", [
+    # the enacting body under the trích yếu, above 'Căn cứ': the issuer, a role before it, capitals after it
+    ("ỦY BAN THƯỜNG VỤ\nQUỐC HỘI", "Về tiêu chí xếp loại thư viện\nỦY BAN THƯỜNG VỤ QUỐC HỘI",
+     "Về tiêu chí xếp loại thư viện"),
+    ("CHÍNH PHỦ", "QUY ĐỊNH VỀ QUẢN LÝ KHO LƯU TRỮ\nCHÍNH PHỦ", "QUY ĐỊNH VỀ QUẢN LÝ KHO LƯU TRỮ"),
+    ("CHỦ TỊCH NƯỚC", "VỀ VIỆC TẶNG HUÂN CHƯƠNG\nCHỦ TỊCH NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+     "VỀ VIỆC TẶNG HUÂN CHƯƠNG"),
+    ("ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG", "Về việc giao chỉ tiêu chuyển đổi số\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG",
+     "giao chỉ tiêu chuyển đổi số"),  # its lead "Về việc" dropped as ever
+    ("HỘI ĐỒNG NHÂN DÂN\nTỈNH LẠNG SƠN", "Về kế hoạch đầu tư công\nHỘI ĐỒNG NHÂN DÂN TỈNH LẠNG SƠN\nKHÓA XVII, KỲ HỌP THỨ 9",
+     "Về kế hoạch đầu tư công"),
+    # the body's name is the title's own after a word tying it in, or when it is not the issuer
+    ("CHÍNH PHỦ", "BÃI BỎ MỘT SỐ NGHỊ QUYẾT CỦA\nCHÍNH PHỦ", "BÃI BỎ MỘT SỐ NGHỊ QUYẾT CỦA CHÍNH PHỦ"),
+    ("CHÍNH PHỦ", "Quy chế phối hợp giữa Bộ Nội vụ và\nQUỐC HỘI", "Quy chế phối hợp giữa Bộ Nội vụ và QUỐC HỘI"),
+    ("ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG", "Về việc thành lập\nBAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ TỈNH",
+     "thành lập BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ TỈNH"),
+])
+def test_the_enacting_body_under_the_trich_yeu_is_not_part_of_it(head, title_lines, title):
+    text = (f"{head}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 12/2025/NQ-CP\n"
+            f"Hà Nội, ngày 3 tháng 9 năm 2025\nNGHỊ QUYẾT\n{title_lines}\nCăn cứ Luật Tổ chức Chính phủ;\nĐiều 1. Giao")
+    assert extract_identity(text, segment(text)).title == title

@@ -87,3 +87,18 @@ def test_a_syllable_broken_after_its_first_letters_is_joined():
     c = clean("TM. CHÍNH PH\nỦ\nKT. TH\nỦ TƯỚNG\nPHÓ TH\nỦ TƯỚNG\nTr\nần Hồng Hà\n")
     assert c.text.split("\n") == ["TM. CHÍNH PHỦ", "KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "Trần Hồng Hà"]
     assert clean("Bộ Tư pháp và\nỦy ban nhân dân\n").text == "Bộ Tư pháp và Ủy ban nhân dân"  # words, not pieces
+
+
+def test_a_piece_of_a_word_on_a_line_of_its_own_is_joined_to_its_word():
+    # some web pages print an accented vowel, a drop cap or a comma in an element of its own
+    c = clean("V\nề\nviệc phát tri\nể\nn kho lưu tr\nữ d\nữ liệu qu\nố\nc gia\n")
+    assert c.text == "Về việc phát triển kho lưu trữ dữ liệu quốc gia"
+    assert clean("B\nan hành\nQ\nuy chế làm việc\n").text == "Ban hành Quy chế làm việc"
+    assert clean("NGHỊ QUYẾT\nQU\nỐ\nC H\nỘ\nI\n").text == "NGHỊ QUYẾT\nQUỐC HỘI"
+    assert clean("các cơ ch\nế\n, chính sách\n").text == "các cơ chế, chính sách"
+
+
+def test_a_letter_on_a_line_of_its_own_stays_a_word_when_it_joins_nothing():
+    assert clean("sửa đổi một số điều của\nN\nghị định số 15\n").text == "sửa đổi một số điều của Nghị định số 15"
+    assert clean("Phương án\nA\nvà phương án\nB\n").text == "Phương án A và phương án B"
+    assert clean("Mục\nI\nQuy định chung\n").text == "Mục I Quy định chung"

@@ -37,3 +37,17 @@ def test_a_type_line_printed_in_two_pieces_is_one_header_line():
     passages = segment(text)
     assert [p.text for p in passages if p.kind == "header"][-2:] == ["NGHỊ\nĐỊNH", "Quy định chi tiết"]
     assert type_line("NGHỊ\nĐỊNH") == "Nghị định"
+
+
+def test_a_trich_yeu_of_clauses_closed_by_semicolons_stays_in_the_header():
+    text = ("CHÍNH PHỦ\nSố: 41/2025/NĐ-CP\nHà Nội, ngày 16 tháng 10 năm 2025\nNGHỊ ĐỊNH\n"
+            "Quy định chi tiết về bảo quản tài liệu lưu trữ;\nkhai thác tài liệu lưu trữ;\nkho lưu trữ chuyên dụng\n"
+            "Căn cứ Luật Lưu trữ số 33/2024/QH15;\nCăn cứ Luật Tổ chức Chính phủ;\nĐiều 1. Phạm vi")
+    header = [p.text for p in segment(text) if p.kind == "header"]
+    assert header[-3:] == ["Quy định chi tiết về bảo quản tài liệu lưu trữ;", "khai thác tài liệu lưu trữ;",
+                           "kho lưu trữ chuyên dụng"]
+
+
+def test_a_body_opening_after_the_type_line_is_not_the_trich_yeu():
+    text = "Số: 12/QĐ-UBND\nQUYẾT ĐỊNH\nCăn cứ Luật Tổ chức chính quyền địa phương;\ncăn cứ thêm;\nĐiều 1. Giao"
+    assert [p.text for p in segment(text) if p.kind == "header"] == ["Số: 12/QĐ-UBND", "QUYẾT ĐỊNH"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Optional
 
 import regex
 
@@ -64,6 +65,7 @@ class _Line:
     blank_before: bool = False
     markdown_heading: bool = False  # '# …' is a block of its own
     heading: bool = False  # mostly capitals
+    joins_previous: bool = False  # the rest of the word the line before broke off (_splits_word)
 
 
 def _clean_runs(raw: str, page: int, offset: int) -> list:
@@ -130,24 +132,60 @@ ID_HYPHEN_END = re.compile(r"[A-ZĐ0-9]-$")
 ID_PIECE_START = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9&]*(?![^\W\d_])")
 
 
-def _splits_word(prev: _Line, line: _Line) -> bool:
+# a line of one or two letters: a piece of a word some web pages print in an element of its own
+# ('phát tri' / 'ể' / 'n năng', a drop cap 'Q' / 'uy định')
+FRAGMENT = re.compile(r"^[^\W\d_]{1,2}$")
+# a line opening with the punctuation that closes the words before it: ', chính sách', '; khai thác'
+CLOSING_PUNCTUATION = re.compile(r"^[,;.:!?)](?:\s|$)")
+
+
+def _splits_word(prev: _Line, line: _Line, before: Optional[_Line] = None, after: Optional[_Line] = None) -> bool:
     """'Tr' / 'ần Hồng Hà', 'Chính ph' / 'ủ': a syllable some web pages break after its
-    first letters (the accented vowel sits in another element). Joined, it reads as one."""
+    first letters (the accented vowel sits in another element). Joined, it reads as one.
+    before and after: the lines around the two, for a piece on a line of its own ('tri' /
+    'ể' / 'n' is 'triển'; a drop cap 'B' / 'an hành' is 'Ban hành')."""
     if ID_HYPHEN_END.search(prev.text) and ID_PIECE_START.match(line.text):
         return True
+    if CLOSING_PUNCTUATION.match(line.text) and prev.text[-1].islower():
+        return True
+    if len(line.text) <= 2 and FRAGMENT.match(line.text):
+        head = _word_closing(prev, line.text)
+        tail = after and WORD_START.match(after.text)
+        if head and (is_syllable(head + line.text + (tail.group() if tail else "")) or is_syllable(head + line.text)):
+            return True
+    if len(prev.text) <= 2 and FRAGMENT.match(prev.text) and WORD_START.match(line.text):
+        tail = WORD_START.match(line.text).group()
+        head = _word_closing(before, prev.text) if before else None
+        if (head and is_syllable(head + prev.text + tail)) or (not is_syllable(prev.text)
+                                                                and is_syllable(prev.text + tail)):
+            return True
     if line.text[0].isascii():
         return False  # the common case, decided before any pattern runs
     tail = WORD_START.match(line.text)
-    head = tail and WORD_END.search(prev.text[-4:])
-    if not head or len(head.group()) > 3:
-        return False
-    return not is_syllable(head.group()) and is_syllable(head.group() + tail.group())
+    head = tail and _word_closing(prev)
+    return bool(head) and not is_syllable(head) and is_syllable(head + tail.group())
+
+
+def _word_closing(line: _Line, piece: str = "") -> Optional[str]:
+    """The word of at most three letters closing the line, if it closes with one (and, with piece,
+    if the piece in capitals may carry it on: 'của' / 'N' / 'ghị định' is 'của Nghị định')."""
+    head = WORD_END.search(line.text[-4:])
+    if not head or len(head.group()) > 3 or (piece.isupper() and not head.group().isupper()):
+        return None
+    return head.group()
+
+
+def _mark_split_words(lines: list[_Line]) -> None:
+    """Set joins_previous on each line that carries on the word the line before broke off."""
+    for i in range(1, len(lines)):
+        lines[i].joins_previous = _splits_word(lines[i - 1], lines[i], lines[i - 2] if i >= 2 else None,
+                                               lines[i + 1] if i + 1 < len(lines) else None)
 
 
 def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
     if prev.markdown_heading or line.markdown_heading:
         return True
-    if _splits_word(prev, line):
+    if line.joins_previous:
         return False
     if BLOCK_START.match(line.text) or line.heading or prev.heading:
         return True
@@ -257,7 +295,7 @@ def _emit_line(builder: CleanTextBuilder, line: _Line, cuts: list) -> None:
 def _emit_paragraph(builder: CleanTextBuilder, paragraph: list[_Line], numbers: set) -> tuple[int, int]:
     start = builder.length
     for i, line in enumerate(paragraph):
-        if i and not _splits_word(paragraph[i - 1], line):
+        if i and not line.joins_previous:
             last = paragraph[i - 1].runs[-1]
             builder.insert(" ", last[1], max(last[2], 0) + len(last[0]))
         _emit_line(builder, line, _marker_cuts(line.text, numbers) if numbers else [])
@@ -272,6 +310,8 @@ def normalise(pages: list[Page]) -> CleanText:
     'Căn cứ Quyết định số 742/QĐ-UBND ngày 24/6/2022 của UBND tỉnh;'
     """
     body, note_lines = _split_lines(pages)
+    _mark_split_words(body)
+    _mark_split_words(note_lines)
     footnotes = _group_footnotes(note_lines)
     numbers = {FOOTNOTE_START.match(n[0].text).group(1) for n in footnotes if FOOTNOTE_START.match(n[0].text)}
     builder = CleanTextBuilder()
