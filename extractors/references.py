@@ -51,6 +51,8 @@ ODD_DASH_RE = regex.compile(r"[‐‑–]")
 DOUBLED_DASH_RE = regex.compile(r"-{2,}")
 PIECE_SPLIT_RE = regex.compile(r"([-/])")
 QH_RE = regex.compile(r"(?:UBTV)?QH\d*$")  # Quốc hội, with its term: QH13
+# a body of Quốc hội signs with the term too: 'ĐĐQH15' (its Đảng đoàn), 'UBPLTP15' (a committee)
+QUOC_HOI_TERM = regex.compile(r"(?<=\p{Lu})1[3-6]$")
 RECIPIENTS_RE = regex.compile(r"(?:Nơi nhận|NƠI NHẬN)")
 PARTY_CASE = {"chấp hành": "Chấp hành", "thường vụ": "Thường vụ", "uỷ": "ủy"}
 PARTY_CASE_RE = regex.compile(r"(?i:chấp hành|thường vụ|uỷ)")
@@ -287,13 +289,13 @@ def _jurisdiction_from_symbol(symbol: str, party: bool, province: Optional[str])
     A local piece wins ('QĐ-TCT68-CAT' is a provincial working group with the police).
     Pieces nobody knows are taken as local: central bodies use the listed abbreviations.
     """
-    known = agencies()
     levels = []
     for piece in _issuer_pieces(symbol, party):
         up = piece.upper()
-        if up in known:
-            levels.append(known[up].level)
-        elif QH_RE.match(up) or up.endswith("TW") or up.endswith("TƯ"):
+        known = _listed_agency(up)
+        if known:
+            levels.append(known.level)
+        elif QH_RE.match(up) or QUOC_HOI_TERM.search(up) or up.endswith("TW") or up.endswith("TƯ"):
             levels.append(NATIONAL)
         else:
             levels.append("province")
@@ -302,9 +304,14 @@ def _jurisdiction_from_symbol(symbol: str, party: bool, province: Optional[str])
     return NATIONAL
 
 
+def _listed_agency(piece: str):
+    """The agency of agencies.csv a ký hiệu's piece names, with Quốc hội's term or without: 'ĐĐQH15'."""
+    return agencies().get(piece) or agencies().get(QUOC_HOI_TERM.sub("", piece))
+
+
 def _issuer_from_symbol(symbol: str, party: bool, province: Optional[str]) -> Optional[str]:
     pieces = _issuer_pieces(symbol, party)
-    agency = agencies().get(pieces[0].upper()) if pieces else None
+    agency = _listed_agency(pieces[0].upper()) if pieces else None
     if agency is None:
         return agencies()["QH"].name if pieces and QH_RE.match(pieces[0].upper()) else None
     if agency.level == NATIONAL or not province:

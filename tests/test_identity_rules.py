@@ -130,3 +130,11 @@ def test_the_enacting_body_under_the_trich_yeu_is_not_part_of_it(head, title_lin
     text = (f"{head}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 12/2025/NQ-CP\n"
             f"Hà Nội, ngày 3 tháng 9 năm 2025\nNGHỊ QUYẾT\n{title_lines}\nCăn cứ Luật Tổ chức Chính phủ;\nĐiều 1. Giao")
     assert extract_identity(text, segment(text)).title == title
+
+
+def test_a_party_body_of_quoc_hoi_is_central():
+    text = ("ĐẢNG CỘNG SẢN VIỆT NAM\nBAN CHẤP HÀNH TRUNG ƯƠNG\nĐẢNG ĐOÀN QUỐC HỘI\nSố 1234-KH/ĐĐQH15\n"
+            "Hà Nội, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\nthực hiện chương trình chuyển đổi số\n"
+            "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.")
+    ident = extract_identity(text, segment(text))
+    assert (ident.issuer, ident.province, ident.place) == ("Đảng đoàn Quốc hội", None, "Hà Nội")

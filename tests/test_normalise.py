@@ -102,3 +102,9 @@ def test_a_letter_on_a_line_of_its_own_stays_a_word_when_it_joins_nothing():
     assert clean("sửa đổi một số điều của\nN\nghị định số 15\n").text == "sửa đổi một số điều của Nghị định số 15"
     assert clean("Phương án\nA\nvà phương án\nB\n").text == "Phương án A và phương án B"
     assert clean("Mục\nI\nQuy định chung\n").text == "Mục I Quy định chung"
+
+
+def test_a_number_printed_in_pieces_is_one_number():
+    c = clean("Số:\n41\n/202\n5\n/TT-BCA\nHà Nội, ngày\n9\ntháng\n8\nnăm 202\n5\nTHÔNG TƯ\n")
+    assert c.text.split("\n") == ["Số:", "41/2025/TT-BCA", "Hà Nội, ngày 9 tháng 8 năm 2025", "THÔNG TƯ"]
+    assert clean("tăng 12\n15 điểm\n").text == "tăng 12 15 điểm"  # two numbers that make no year stay two

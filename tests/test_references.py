@@ -114,6 +114,20 @@ def test_party_documents(text, cid, juris):
     assert (r.id, r.jurisdiction) == (cid, juris)
 
 
+@pytest.mark.parametrize("text, cid, issuer", [
+    ("Kế hoạch số 812-KH/ĐĐQH15 ngày 10/01/2025", "812-KH/ĐĐQH15", "Đảng đoàn Quốc hội"),  # listed, with the term
+    ("Báo cáo số 77/BC-UBKT15 ngày 2/3/2024", "77/BC-UBKT15", None),  # a committee of Quốc hội, unlisted
+    ("Tờ trình số 90/TTr-VPQH ngày 5/5/2025", "90/TTr-VPQH", "Văn phòng Quốc hội"),
+])
+def test_the_bodies_of_quoc_hoi_are_national(text, cid, issuer):
+    r = one(text, province=TQ)
+    assert (r.id, r.jurisdiction, r.issuer) == (cid, "national", issuer)
+
+
+def test_a_number_after_a_local_bodys_piece_stays_local():
+    assert one("Công văn số 15/UBND-KT15 ngày 3/3/2025", province=TQ).jurisdiction == TQ
+
+
 def test_chuong_trinh_hanh_dong_is_a_chuong_trinh():
     r = one("Chương trình hành động số 153-CTr/TU ngày 21/7/2020 của Ban Thường vụ Tỉnh ủy", province="Lạng Sơn")
     assert (r.type, r.jurisdiction, r.issuer) == ("Chương trình", "Lạng Sơn", "Ban Thường vụ Tỉnh ủy Lạng Sơn")

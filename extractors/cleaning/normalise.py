@@ -135,6 +135,10 @@ ID_PIECE_START = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9&]*(?![^\W\d_])")
 # a line of one or two letters: a piece of a word some web pages print in an element of its own
 # ('phát tri' / 'ể' / 'n năng', a drop cap 'Q' / 'uy định')
 FRAGMENT = re.compile(r"^[^\W\d_]{1,2}$")
+# a number some web pages print in pieces: 'Số:' / '78' / '/202' / '5' / '/TT-BCA', 'năm 202' / '5'
+SLASH_PIECE = re.compile(r"^/[\dA-ZĐ]")
+YEAR_HEAD = re.compile(r"(?:/|\bnăm )(\d{1,3})$")
+YEAR_TAIL = re.compile(r"^\d{1,3}(?!\d)")
 # a line opening with the punctuation that closes the words before it: ', chính sách', '; khai thác'
 CLOSING_PUNCTUATION = re.compile(r"^[,;.:!?)](?:\s|$)")
 
@@ -147,6 +151,8 @@ def _splits_word(prev: _Line, line: _Line, before: Optional[_Line] = None, after
     if ID_HYPHEN_END.search(prev.text) and ID_PIECE_START.match(line.text):
         return True
     if CLOSING_PUNCTUATION.match(line.text) and prev.text[-1].islower():
+        return True
+    if prev.text[-1].isdigit() and (SLASH_PIECE.match(line.text) or _year_completed(prev.text, line.text)):
         return True
     if len(line.text) <= 2 and FRAGMENT.match(line.text):
         head = _word_closing(prev, line.text)
@@ -164,6 +170,13 @@ def _splits_word(prev: _Line, line: _Line, before: Optional[_Line] = None, after
     tail = WORD_START.match(line.text)
     head = tail and _word_closing(prev)
     return bool(head) and not is_syllable(head) and is_syllable(head + tail.group())
+
+
+def _year_completed(head: str, tail: str) -> bool:
+    """Whether the digits closing head ('/202', 'năm 202') and those opening tail ('5') are one year."""
+    first, rest = YEAR_HEAD.search(head), YEAR_TAIL.match(tail)
+    return bool(first and rest) and len(first.group(1) + rest.group()) == 4 and \
+        (first.group(1) + rest.group()).startswith(("19", "20"))
 
 
 def _word_closing(line: _Line, piece: str = "") -> Optional[str]:
