@@ -432,21 +432,9 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
     >>> read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Hoàng Tuấn"])
     ('Trần Hoàng Tuấn', 'Phó Chủ tịch', None)
     """
-    role = acting_for = on_behalf = None
-    for line in tail:
-        behalf = ON_BEHALF.search(line)
-        if behalf and not ROLE_LINE.match(" " + behalf.group(1)):
-            on_behalf = behalf.group(0)
-        for m in ROLE_LINE.finditer(line):
-            prefix = SIGN_PREFIX.search(line[:m.start("role")])
-            if prefix is None:
-                role = m.group("role")
-            elif prefix.group("prefix") in DEPUTY_MARKS:
-                acting_for = m.group("role")
-    if role is None and acting_for and not acting_for.startswith("PHÓ"):
-        role = "PHÓ " + acting_for
-    signer = None
-    for line in reversed(tail):
+    signer, named_at = None, len(tail)
+    for named_at in range(len(tail) - 1, -1, -1):
+        line = tail[named_at]
         if line.startswith(("-", "+", "•")) and not FILED_COPY.match(line):
             # a recipient, not a signer; but in a scan the signature column shares its lines,
             # and a name after the recipient's closing ';' is the signer's ('- Như trên; Lê Văn An'),
@@ -463,6 +451,20 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
             signer = None  # 'Hà Tĩnh', 'Đoàn Thanh niên': a family name opens it, yet nobody is named
         if signer:
             break
+    # the role is read above the name: a line after it is another's (an annex's 'THỦ TƯỚNG CHÍNH PHỦ')
+    role = acting_for = on_behalf = None
+    for line in tail[:named_at + 1] if signer else tail:
+        behalf = ON_BEHALF.search(line)
+        if behalf and not ROLE_LINE.match(" " + behalf.group(1)):
+            on_behalf = behalf.group(0)
+        for m in ROLE_LINE.finditer(line):
+            prefix = SIGN_PREFIX.search(line[:m.start("role")])
+            if prefix is None:
+                role = m.group("role")
+            elif prefix.group("prefix") in DEPUTY_MARKS:
+                acting_for = m.group("role")
+    if role is None and acting_for and not acting_for.startswith("PHÓ"):
+        role = "PHÓ " + acting_for
     return signer, (_title_case_role(role) if role else None), on_behalf
 
 

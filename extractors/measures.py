@@ -429,6 +429,9 @@ def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_k
     governing = _cue_kind(governing_text)
     if governing == "target":
         return "target"
+    # a bare 'đạt' with a floor is a level to reach, a criterion: 'đạt từ 90% trở lên' ('đã đạt …' reports)
+    if governing == "actual" and MIN_AFTER_RE.match(text[f.tail:f.tail + 12]) and not _strong_actual(governing_text):
+        return "target"
     # 'đã …', 'hiện nay …' report even under a heading of goals; a bare 'đạt' follows the section
     if governing == "actual" and (not section_kind or _strong_actual(governing_text)):
         return "actual"

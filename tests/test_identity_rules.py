@@ -138,3 +138,10 @@ def test_a_party_body_of_quoc_hoi_is_central():
             "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.")
     ident = extract_identity(text, segment(text))
     assert (ident.issuer, ident.province, ident.place) == ("Đảng đoàn Quốc hội", None, "Hà Nội")
+
+
+def test_the_role_is_read_above_the_name_not_in_an_annexs_header_after_it():
+    # a regulation issued with the decision follows the signature, under its issuer's line
+    tail = ["KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "(Đã ký) Lê Văn Minh", "THỦ TƯỚNG CHÍNH PHỦ", "QUY CHẾ"]
+    assert read_signature_block(tail) == ("Lê Văn Minh", "Phó Thủ tướng", None)
+    assert read_signature_block(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]) == (None, "Chủ tịch", "TM. ỦY BAN NHÂN DÂN")

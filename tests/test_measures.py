@@ -212,3 +212,13 @@ def test_seed_absent_figures(seed_measures):
         spans = [(text.find(item["text"]), text.find(item["text"]) + len(item["text"]))]
         assert spans[0][0] >= 0, item
         assert not [m for m in measures if spans[0][0] <= m.span.start < spans[0][1]], item
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("Chỉ số hài lòng của người dân đối với cơ quan cấp tỉnh đạt từ 90% trở lên.", "target"),  # a criterion
+    ("Tỷ lệ văn bản ký số đạt 85% trở lên.", "target"),
+    ("Năm 2023, chỉ số hài lòng của người dân đã đạt từ 90% trở lên.", "actual"),  # 'đã' reports
+    ("Tỷ lệ hồ sơ trực tuyến đạt 92,5%.", "actual"),  # no floor: a level reached
+])
+def test_a_bare_dat_with_a_floor_is_a_level_to_reach(sentence, kind):
+    assert [m.kind for m in find_measures(sentence, [], 2024) if m.unit == "%"] == [kind]
