@@ -50,6 +50,9 @@ def _clean_title(title: str, ocr: bool = False) -> Optional[str]:
     return (_cut_ocr_debris(_repair_province_names(title)) if ocr else title) or None
 
 
+# where another column's text begins on a trích yếu's line: a numbered item ('… cho HS, SV 1. Cô Hương
+# gửi …'), or a clause's end (a trích yếu has none)
+OTHER_COLUMN = regex.compile(r"\s\d{1,2}\.\s+(?=\p{Lu})|;")
 # the words that tie a body's name into the trích yếu before it: '… CỦA CHÍNH PHỦ' is the title's own
 TITLE_TIES = frozenset({"cua", "cho", "voi", "va", "thuoc", "tai", "giua", "doi", "den", "tu", "ve", "la", "trong"})
 ROLE_CLOSING = regex.compile(rf"(?:^|\s)(?:{ROLE})$")  # 'CHỦ TỊCH' before 'ỦY BAN NHÂN DÂN TỈNH …'
@@ -727,6 +730,14 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         if not after:
             title_parts = [line for line in header_lines if ABOUT_LINE.match(line)]
         ident.title = _clean_title(_without_enacting_body(" ".join(title_parts), issuer), ocr)
+
+    if header and not ident.title:
+        # a 'V/v' line the header did not take: a scan's two columns run together after it
+        for p in passages[len(header):len(header) + 3]:
+            if ABOUT_LINE.match(p.text):
+                ident.title = _clean_title(OTHER_COLUMN.split(p.text, maxsplit=1)[0], ocr)
+                ident.notes["title"] = "the V/v line after the header, up to where another column's text begins"
+                break
 
     if not ident.title:
         for p in passages[-40:]:

@@ -268,6 +268,16 @@ def test_random_bytes_named_as_a_container_format_say_which_format_they_are_not(
         list(read_documents(path))
 
 
+def test_a_compressed_text_says_it_is_an_archive_and_a_chinese_one_an_unknown_encoding(tmp_path):
+    import gzip
+    (tmp_path / "kh.txt").write_bytes(gzip.compress(PLAN.format(n=189).encode()))
+    (tmp_path / "cn.txt").write_bytes("国务院关于数字化转型的通知，第十二号。".encode("gbk") * 20)
+    with pytest.raises(UnreadableFile, match="a gzip archive; unpack it"):
+        list(read_documents(tmp_path / "kh.txt"))
+    with pytest.raises(UnreadableFile, match="not UTF-8 text, and not Vietnamese in a legacy encoding"):
+        list(read_documents(tmp_path / "cn.txt"))
+
+
 def test_plain_text_misnamed_as_pdf_is_still_read(tmp_path):
     path = tmp_path / "plan.pdf"
     path.write_text(PLAN.format(n=188), encoding="utf-8")

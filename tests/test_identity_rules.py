@@ -145,3 +145,19 @@ def test_the_role_is_read_above_the_name_not_in_an_annexs_header_after_it():
     tail = ["KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "(Đã ký) Lê Văn Minh", "THỦ TƯỚNG CHÍNH PHỦ", "QUY CHẾ"]
     assert read_signature_block(tail) == ("Lê Văn Minh", "Phó Thủ tướng", None)
     assert read_signature_block(["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]) == (None, "Chủ tịch", "TM. ỦY BAN NHÂN DÂN")
+
+
+def test_a_vv_line_run_into_another_columns_items_gives_the_title_up_to_them():
+    # a scan's handwritten notes beside the trích yếu: OCR runs the two columns into one paragraph
+    from vanban.models.records import Page
+    from vanban.pipeline.reading.analyse import build_document
+    text = ("UBND THÀNH PHỐ ĐÀ NẴNG CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "SỞ GIÁO DỤC VÀ ĐÀO TẠO Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 512 /SGDĐT-VP Đà Nẵng, ngày 12 tháng 5 năm 2019\n"
+            "V/v phòng chống đuối nước cho học sinh 1. Thầy Nam gửi các tổ chuyên môn\n"
+            "trong dịp hè 2. Đoàn trường tổ chức tuyên truyền cho học sinh;\n"
+            "Kính gửi: Hiệu trưởng các trường trung học phổ thông.\n"
+            "Thực hiện Công văn số 2114/BGDĐT-GDCTHSSV ngày 16/5/2019 của Bộ Giáo dục và Đào tạo.")
+    doc = build_document("scan.pdf", [Page(1, text, "ocr")])
+    assert doc.identity.title == "phòng chống đuối nước cho học sinh"
+    assert "another column" in doc.identity.notes["title"]
