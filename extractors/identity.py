@@ -7,6 +7,7 @@ lot: "Sở Lao động - Thương binh và Xã hội xây dựng Kế hoạch �
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -408,7 +409,8 @@ def _signature(passages: list[Passage], ocr: bool = False) -> tuple[Optional[str
 # a transcription's stand-in for the signature: 'PHÓ THỦ TƯỚNG' / '(Đã ký) Trần Văn Bình'
 SIGNED_HERE = regex.compile(r"\((?:đã ký|Đã ký|ĐÃ KÝ)\)")
 # an annex run into the signer's line: '(Đã ký) Trần Văn Bình Phụ lục (Kèm theo Nghị định số …)'
-ANNEX_START = regex.compile(r"\s+(?:Phụ lục|PHỤ LỤC|Mẫu số|MẪU SỐ|Biểu số|BIỂU SỐ|\((?:Ban hành )?[Kk]èm theo)")
+ANNEX_START = regex.compile(r"\s+(?:(?i:phụ lục|mẫu số|biểu số)\b|\((?:Ban hành )?[Kk]èm theo)")
+ANNEX_LINE = regex.compile(r"^\s*(?:(?i:phụ lục|mẫu số|biểu số)\b|\((?:Ban hành )?[Kk]èm theo)")  # an annex's first line
 SIGNATURE_LINES_ABOVE = 4  # 'TM. CHÍNH PHỦ', 'KT. THỦ TƯỚNG', 'PHÓ THỦ TƯỚNG' above the mark
 
 
@@ -435,9 +437,11 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
     >>> read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Hoàng Tuấn"])
     ('Trần Hoàng Tuấn', 'Phó Chủ tịch', None)
     """
+    # an annex after the signature is not read: its forms' roles and names are not the signer's
+    tail = list(itertools.takewhile(lambda line: not ANNEX_LINE.match(line), tail))
     signer, named_at = None, len(tail)
     for named_at in range(len(tail) - 1, -1, -1):
-        line = tail[named_at]
+        line = ANNEX_START.split(tail[named_at], maxsplit=1)[0]  # 'Lê Văn Minh Phụ lục …': one ran into the other
         if line.startswith(("-", "+", "•")) and not FILED_COPY.match(line):
             # a recipient, not a signer; but in a scan the signature column shares its lines,
             # and a name after the recipient's closing ';' is the signer's ('- Như trên; Lê Văn An'),
@@ -613,7 +617,10 @@ BLANK_DATE_NOTES = {7: "the header leaves the day blank",
 NON_DIGIT = regex.compile(r"\D")
 DATE_LINE = regex.compile(r"^\s*ngày\s", regex.I)  # a worded date alone on its line
 THROUGH_SLASH = regex.compile(r"^.*?/\s*\S+\s+")  # up to the first slash and the word after it
-PASSED_ON = regex.compile(r"thông\s+qua\s+ngày")
+# '… thông qua ngày 10 tháng 12 năm 2025', '… thông qua tại Phiên họp thứ 49 ngày 26 tháng 9 năm 2025'
+PASSED_ON = regex.compile(r"thông\s+qua(?:\s+tại\s+[^.;]{1,60}?)?\s+ngày")
+# the sentence that enacts it: 'Nghị quyết này được Ủy ban Thường vụ Quốc hội … thông qua …'
+ENACTED = regex.compile(r"^(?:Luật|Bộ luật|Pháp lệnh|Nghị quyết)\s+này\s+(?:đã\s+)?được\s")
 # 'Trên đây là Kế hoạch … này' / '… ./.': the closing sentence names the document's type
 CLOSING_TYPE = regex.compile(r"(?:Trên đây là|^)\s*(?P<type>\p{Lu}\p{Ll}*\s+\p{Ll}+)\s+(?:này|.*?\./\.)")
 CLOSING_TITLE = regex.compile(
@@ -687,8 +694,10 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
             ident.notes["date"] = BLANK_DATE_NOTES[len(ident.date)]
     else:
         ident.notes["date"] = "no date in the header" if header else "header not found in the text"
-        # a law or a Quốc hội resolution is dated where it is passed: "… thông qua ngày 10 tháng 12 năm 2025"
-        for p in reversed([p for p in passages if p.kind != "footnote"][-15:]):
+        # a law or a Quốc hội resolution is dated where it is passed: "… thông qua ngày 10 tháng 12 năm 2025",
+        # at its end, or before the regulation or programme it issues (then its enacting sentence)
+        closing = [p for p in passages if p.kind != "footnote"]
+        for p in [*reversed(closing[-15:]), *(p for p in closing[:-15] if ENACTED.match(p.text))]:
             passed = PASSED_ON.search(p.text)
             found = list(find_dates(text, p.span.start + passed.start(), p.span.end)) if passed else []
             if found:

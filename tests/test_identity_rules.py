@@ -161,3 +161,29 @@ def test_a_vv_line_run_into_another_columns_items_gives_the_title_up_to_them():
     doc = build_document("scan.pdf", [Page(1, text, "ocr")])
     assert doc.identity.title == "phòng chống đuối nước cho học sinh"
     assert "another column" in doc.identity.notes["title"]
+
+
+RESOLUTION = ("ỦY BAN THƯỜNG VỤ\nQUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+              "Nghị quyết số: 77/2025/UBTVQH15\nNGHỊ QUYẾT\nBan hành Quy chế hoạt động của thư viện\n"
+              "Căn cứ Luật Tổ chức Quốc hội;\nĐiều 1. Ban hành kèm theo Nghị quyết này Quy chế.\n"
+              "Nghị quyết này được Ủy ban Thường vụ Quốc hội khóa XV thông qua {passed}.\n"
+              "TM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCHỦ TỊCH\nLê Văn Minh\n")
+
+
+@pytest.mark.parametrize("passed", ["ngày 26 tháng 9 năm 2025", "tại Phiên họp thứ 49 ngày 26 tháng 9 năm 2025"])
+@pytest.mark.parametrize("annex_articles", [0, 30])
+def test_a_resolution_without_a_dated_header_is_dated_where_it_was_passed(passed, annex_articles):
+    # the regulation it issues may follow, longer than the closing lines read for the date
+    annex = "QUY CHẾ\nHoạt động của thư viện\n" + "".join(
+        f"Điều {n}. Quy định số {n}\nThư viện mở cửa ngày 3 tháng 3 năm 2026.\n" for n in range(1, annex_articles + 1))
+    text = RESOLUTION.format(passed=passed) + (annex if annex_articles else "")
+    ident = extract_identity(text, segment(text))
+    assert ident.date == "2025-09-26" and "passed" in ident.notes["date"]
+
+
+@pytest.mark.parametrize("tail", [
+    ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Lê Văn Minh Phụ Lục", "TIÊU CHÍ CHẤT LƯỢNG", "(Kèm theo Thông tư số 11/2026/TT-BTP)"],
+    ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Lê Văn Minh", "PHỤ LỤC", "GIÁM ĐỐC", "Trần Thị Hoa"],  # a form's signature
+])
+def test_an_annex_after_the_signature_gives_neither_name_nor_role(tail):
+    assert read_signature_block(tail) == ("Lê Văn Minh", "Thứ trưởng", None)
