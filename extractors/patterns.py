@@ -32,7 +32,8 @@ PLAIN = rf"(?P<number>{NUMBER}){SLASH}(?P<symbol>{PART}(?:{DASH}{PART})+)"
 
 DOC_NUMBER_RE = regex.compile(
     # OCR may trail an underline: '187/KH-UBND_' (symbols.check_symbol trims what is caught)
-    rf"(?<![\w./\-])(?:{WITH_YEAR}|{PARTY}|{PLAIN})(?![^\W_]|/)", regex.V1 | regex.DOTALL
+    # a ký hiệu glued to the date after it ('43/2025/TT-BYTngày 15 …') ends there too, as PART lets it
+    rf"(?<![\w./\-])(?:{WITH_YEAR}|{PARTY}|{PLAIN})(?:(?![^\W_]|/)|(?=ngày))", regex.V1 | regex.DOTALL
 )
 
 # -- what stands before the number ---------------------------------------------

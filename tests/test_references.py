@@ -42,6 +42,12 @@ def test_doc_number_parts(text, number, symbol):
     assert m and m.group("number") == number and m.group("symbol") == symbol
 
 
+def test_a_number_glued_to_its_date_is_read_whole():
+    r = one("Sửa đổi một số điều của Thông tư số 43/2025/TT-BYTngày 15 tháng 11 năm 2025 của Bộ trưởng Bộ Y tế")
+    assert (r.id, r.date) == ("43/2025/TT-BYT", "2025-11-15")
+    assert ids("Công văn số 12/UBND-KTnam") == []  # glued to another word: not a number
+
+
 @pytest.mark.parametrize("text", ["24/6/2022", "2G/3G/4G", "COVID-19", "mức độ 4", "0207.3822.xxx", "90%/năm"])
 def test_doc_number_rejects_non_numbers(text):
     assert patterns.DOC_NUMBER_RE.search(text) is None
