@@ -31,7 +31,7 @@ from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_AL
                                         IMPLEMENTS_START_RE, ISSUER_GAP_RE, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
                                         STANDARD_RE, issuer_re, law_name_re, national_body, prefix_re, title_end_re,
                                         type_words)
-from vanban.models.knowledge import Law, agencies, cues, laws, local_name, provinces, type_by_abbreviation
+from vanban.models.knowledge import Agency, Law, agencies, cues, laws, local_name, provinces, type_by_abbreviation
 from vanban.models.records import Mention, Reference, Span
 from vanban.models.vietnamese import fix_d, nfc
 
@@ -304,7 +304,7 @@ def _jurisdiction_from_symbol(symbol: str, party: bool, province: Optional[str])
     return NATIONAL
 
 
-def _listed_agency(piece: str):
+def _listed_agency(piece: str) -> Optional[Agency]:
     """The agency of agencies.csv a ký hiệu's piece names, with Quốc hội's term or without: 'ĐĐQH15'."""
     return agencies().get(piece) or agencies().get(QUOC_HOI_TERM.sub("", piece))
 

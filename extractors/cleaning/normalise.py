@@ -154,20 +154,19 @@ def _splits_word(prev: _Line, line: _Line, before: Optional[_Line] = None, after
         return True
     if prev.text[-1].isdigit() and (SLASH_PIECE.match(line.text) or _year_completed(prev.text, line.text)):
         return True
-    if len(line.text) <= 2 and FRAGMENT.match(line.text):
+    if len(line.text) <= 2 and FRAGMENT.match(line.text):  # 'tri' / 'ể' / 'n', 'ch' / 'ế' / ', chính'
         head = _word_closing(prev, line.text)
-        tail = after and WORD_START.match(after.text)
-        if head and (is_syllable(head + line.text + (tail.group() if tail else "")) or is_syllable(head + line.text)):
+        rest = after and WORD_START.match(after.text)
+        if head and (is_syllable(head + line.text + (rest.group() if rest else "")) or is_syllable(head + line.text)):
             return True
-    if len(prev.text) <= 2 and FRAGMENT.match(prev.text) and WORD_START.match(line.text):
-        tail = WORD_START.match(line.text).group()
+    tail = WORD_START.match(line.text)
+    if tail and len(prev.text) <= 2 and FRAGMENT.match(prev.text):  # 'tri' / 'ể' / 'n', 'B' / 'an hành'
         head = _word_closing(before, prev.text) if before else None
-        if (head and is_syllable(head + prev.text + tail)) or (not is_syllable(prev.text)
-                                                                and is_syllable(prev.text + tail)):
+        if (head and is_syllable(head + prev.text + tail.group())) or (not is_syllable(prev.text)
+                                                                        and is_syllable(prev.text + tail.group())):
             return True
     if line.text[0].isascii():
         return False  # the common case, decided before any pattern runs
-    tail = WORD_START.match(line.text)
     head = tail and _word_closing(prev)
     return bool(head) and not is_syllable(head) and is_syllable(head + tail.group())
 
