@@ -65,11 +65,13 @@ def _without_enacting_body(title: str, issuer: Optional[str]) -> str:
     CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'): the issuer's name (a role before it, capitals after it
     perhaps) closing the title after a word that does not tie it in ('… CỦA CHÍNH PHỦ' stays)."""
     name = _agency_key(issuer or "").split()
+    if not name:
+        return title
     words = title.split()
     for start in range(len(words) - len(name), 0, -1):
-        if not name or [_agency_key(w) for w in words[start:start + len(name)]] != name:
-            continue
-        if not all(w.isupper() for w in words[start:start + len(name)]) or not is_caps(" ".join(words[start:])):
+        written = words[start:start + len(name)]
+        if [_agency_key(w) for w in written] != name or not all(w.isupper() for w in written) \
+                or not is_caps(" ".join(words[start:])):
             continue
         role = ROLE_CLOSING.search(" ".join(words[:start]))
         cut = start - (len(role.group().split()) if role else 0)
@@ -409,23 +411,20 @@ def _signature(passages: list[Passage], ocr: bool = False) -> tuple[Optional[str
 # a transcription's stand-in for the signature: 'PHÓ THỦ TƯỚNG' / '(Đã ký) Trần Văn Bình'
 SIGNED_HERE = regex.compile(r"\((?:đã ký|Đã ký|ĐÃ KÝ)\)")
 # an annex run into the signer's line: '(Đã ký) Trần Văn Bình Phụ lục (Kèm theo Nghị định số …)'
-ANNEX_START = regex.compile(r"\s+(?:(?i:phụ lục|mẫu số|biểu số)\b|\((?:Ban hành )?[Kk]èm theo)")
-ANNEX_LINE = regex.compile(r"^\s*(?:(?i:phụ lục|mẫu số|biểu số)\b|\((?:Ban hành )?[Kk]èm theo)")  # an annex's first line
+ANNEX = r"(?:(?i:phụ lục|mẫu số|biểu số)\b|\((?:Ban hành )?[Kk]èm theo)"
+ANNEX_START = regex.compile(rf"\s+{ANNEX}")
+ANNEX_LINE = regex.compile(rf"^\s*{ANNEX}")  # an annex's first line
 SIGNATURE_LINES_ABOVE = 4  # 'TM. CHÍNH PHỦ', 'KT. THỦ TƯỚNG', 'PHÓ THỦ TƯỚNG' above the mark
 
 
 def _marked_signature(passages: list[Passage]) -> tuple[Optional[str], Optional[str], Optional[str]]:
     """The signature block a transcription marks '(Đã ký) Name', the first that names someone,
-    read with the lines above it; the rest of its line is cut where an annex begins."""
+    read with the lines above it (read_signature_block cuts its line where an annex begins)."""
     lines = [line for p in passages if p.kind != "footnote" for line in p.text.splitlines()]
     for i, line in enumerate(lines):
-        mark = SIGNED_HERE.search(line)
-        if not mark:
+        if not SIGNED_HERE.search(line):
             continue
-        rest = line[mark.end():]
-        annex = ANNEX_START.search(rest)
-        block = [*lines[max(0, i - SIGNATURE_LINES_ABOVE):i], line[:mark.end()] + (rest[:annex.start()] if annex else rest)]
-        found = read_signature_block(block)
+        found = read_signature_block(lines[max(0, i - SIGNATURE_LINES_ABOVE):i + 1])
         if found[0]:
             return found
     return None, None, None
@@ -437,11 +436,13 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
     >>> read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Hoàng Tuấn"])
     ('Trần Hoàng Tuấn', 'Phó Chủ tịch', None)
     """
-    # an annex after the signature is not read: its forms' roles and names are not the signer's
-    tail = list(itertools.takewhile(lambda line: not ANNEX_LINE.match(line), tail))
+    # an annex after the signature is not read: its forms' roles and names are not the signer's;
+    # one run into a line ('(Đã ký) Lê Văn Minh Phụ lục (Kèm theo …)') is cut off it
+    tail = [ANNEX_START.split(line, maxsplit=1)[0]
+            for line in itertools.takewhile(lambda line: not ANNEX_LINE.match(line), tail)]
     signer, named_at = None, len(tail)
     for named_at in range(len(tail) - 1, -1, -1):
-        line = ANNEX_START.split(tail[named_at], maxsplit=1)[0]  # 'Lê Văn Minh Phụ lục …': one ran into the other
+        line = tail[named_at]
         if line.startswith(("-", "+", "•")) and not FILED_COPY.match(line):
             # a recipient, not a signer; but in a scan the signature column shares its lines,
             # and a name after the recipient's closing ';' is the signer's ('- Như trên; Lê Văn An'),

@@ -159,14 +159,15 @@ def _splits_word(prev: _Line, line: _Line, before: Optional[_Line] = None, after
         rest = after and WORD_START.match(after.text)
         if head and (is_syllable(head + line.text + (rest.group() if rest else "")) or is_syllable(head + line.text)):
             return True
-    tail = WORD_START.match(line.text)
-    if tail and len(prev.text) <= 2 and FRAGMENT.match(prev.text):  # 'tri' / 'ể' / 'n', 'B' / 'an hành'
+    if len(prev.text) <= 2 and FRAGMENT.match(prev.text):  # 'tri' / 'ể' / 'n', 'B' / 'an hành'
+        tail = WORD_START.match(line.text)
         head = _word_closing(before, prev.text) if before else None
-        if (head and is_syllable(head + prev.text + tail.group())) or (not is_syllable(prev.text)
-                                                                        and is_syllable(prev.text + tail.group())):
+        if tail and ((head and is_syllable(head + prev.text + tail.group()))
+                     or (not is_syllable(prev.text) and is_syllable(prev.text + tail.group()))):
             return True
     if line.text[0].isascii():
-        return False  # the common case, decided before any pattern runs
+        return False  # the common case, decided before any syllable is read
+    tail = WORD_START.match(line.text)
     head = tail and _word_closing(prev)
     return bool(head) and not is_syllable(head) and is_syllable(head + tail.group())
 
