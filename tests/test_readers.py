@@ -125,6 +125,8 @@ def test_broken_docx_named_pdf_says_both(tmp_path):
     ("kehoach.doc", b'<html xmlns:o="urn:schemas-microsoft-com:office:office">'),  # Word's "Web Page"
     ("trang.txt", b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- saved --><!DOCTYPE html><html>"),
     ("trang.htm", "<p>Số: 25/KH-UBND</p>".encode()),  # a fragment, named as a page
+    ("kehoach.doc", '<html xmlns:o="urn:schemas-microsoft-com:office:office">'.encode("utf-16")),  # "Unicode"
+    ("trang.html", "<p>Số: 25/KH-UBND</p>".encode("utf-16-be").join([b"\xfe\xff", b""])),
 ])
 def test_html_is_known_by_its_start_or_its_name(tmp_path, name, head):
     assert sniff(tmp_path / name, head) == "html"
@@ -141,6 +143,13 @@ def test_word_web_page_named_doc_is_read_as_html(tmp_path):
     [(label, pages, notes)] = read_documents(path)
     assert notes == ["named .doc but its content is HTML; read as HTML"]
     assert pages[0].text.splitlines() == [f"{HEADER[0]} {HEADER[1]} | {HEADER[2]}", "", HEADER[3]]
+
+
+def test_an_html_page_saved_as_utf16_is_read_as_html(tmp_path):
+    path = tmp_path / "trang.html"
+    path.write_text("<html><body><p>" + HEADER[0] + "</p><p>" + HEADER[3] + "</p></body></html>", encoding="utf-16")
+    [(label, pages, notes)] = read_documents(path)
+    assert notes == [] and pages[0].text.splitlines() == [HEADER[0], HEADER[3]]
 
 
 def test_docx_tables_are_rows(tmp_path):

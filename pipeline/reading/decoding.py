@@ -18,6 +18,7 @@ from vanban.models.records import UnreadableFile
 
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+WIDE_BOMS = tuple((bom, encoding) for bom, encoding in BOMS if encoding != "utf-8-sig")  # UTF-16 and UTF-32
 # "A few bad bytes": at most this many, and at most this share of the file. A TCVN3 or VNI
 # file has a bad byte in nearly every Vietnamese word (5-15 % of its bytes).
 MAX_BAD_BYTES = 16
@@ -32,6 +33,19 @@ MIN_WORDS = 5
 # more than this share of them and the bytes are binary, whatever they decode as.
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 MAX_CONTROL_SHARE = 0.001
+
+
+def head_as_utf8(head: bytes) -> bytes:
+    """A file's first bytes behind a UTF-16 or UTF-32 byte-order mark as UTF-8 (a character cut
+    at the end dropped), for a check on its markup; any other bytes as they are.
+
+    >>> head_as_utf8("<html>".encode("utf-16"))
+    b'<html>'
+    """
+    for bom, encoding in WIDE_BOMS:
+        if head.startswith(bom):
+            return head.decode(encoding, errors="ignore").encode()
+    return head
 
 
 def bad_utf8_offsets(data: bytes, enough: int = MAX_BAD_BYTES + 1) -> list[int]:

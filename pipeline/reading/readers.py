@@ -33,7 +33,7 @@ from PIL import Image
 from vanban.models.records import Page, UnreadableFile
 from vanban.pipeline.reading import budgets, esign
 from vanban.pipeline.reading.budgets import MB, OverBudget
-from vanban.pipeline.reading.decoding import decode_text
+from vanban.pipeline.reading.decoding import decode_text, head_as_utf8
 from vanban.pipeline.reading.html_text import html_text
 from vanban.extractors.cleaning.legacy_encodings import repair_text
 from vanban.pipeline.reading.ocr import ocr_image, ocr_pdf_pages
@@ -106,9 +106,11 @@ def sniff(path: Path, head: bytes) -> str:
     for magic, what in UNSUPPORTED_MAGIC.items():
         if head.startswith(magic):
             raise UnreadableFile(f"unsupported type: {what}")
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if HTML_START.match(head) or (path.suffix.lower() in EXTENSIONS["html"] and first.startswith(b"<")):
+    markup = head_as_utf8(head)  # a page saved as UTF-16 ("Unicode" in Windows) shows its tags so
+    if HTML_START.match(markup) or (path.suffix.lower() in EXTENSIONS["html"]
+                                    and markup.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")):
         return "html"  # a web page, or Word's "Web Page" named .doc
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if path.suffix.lower() in EXTENSIONS["jsonl"] or (first.startswith(b"{") and b'"text"' in head):
         return "jsonl"
     return "text"
