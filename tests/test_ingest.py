@@ -50,6 +50,22 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path):
     assert logged == set(bad)
 
 
+def test_a_jsonl_line_skipped_is_listed_with_its_file(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [json.dumps({"id": "a", "text": PLAN.format(n=1)}), "{broken", json.dumps({"id": "b", "text": None})]
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = ingest([folder], tmp_path / "v.db", jobs=1, progress=False)
+    assert summary.documents == 1 and not summary.failures
+    assert [(Path(p.path).name, p.reason) for p in summary.parts_skipped] == [
+        ("batch.jsonl", "line 2 skipped: not a JSON object with a text field (JSONDecodeError)"),
+        ("batch.jsonl", "line 3 skipped: not a JSON object with a text field (TypeError)")]
+    assert "parts skipped: 2" in summary.lines()
+    assert summary.as_dict()["parts_skipped"][0]["reason"].startswith("line 2 skipped")
+    warnings = store.open_db(tmp_path / "v.db").execute("select warnings from renditions").fetchone()[0]
+    assert "line 3 skipped" in warnings  # kept with the document too
+
+
 def test_reingest_changes_nothing(tmp_path):
     write_plans(tmp_path / "in", 4)
     first = ingest([tmp_path / "in"], tmp_path / "v.db", jobs=2, progress=False)

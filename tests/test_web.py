@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from pathlib import Path
 
@@ -211,6 +212,19 @@ def test_upload_needs_the_token_then_ingests_in_the_background(upload_client):
     assert "đã nạp: 1 văn bản" in page
     assert (inbox / "ke hoach.txt").is_file()
     assert client.get("/doc/98/KH-UBND").status_code == 200
+
+
+def test_an_upload_read_in_part_says_what_was_left_out(upload_client):
+    client, _ = upload_client
+    body = json.dumps({"id": "a", "text": SCRIPT_PLAN.replace("99/KH-UBND", "97/KH-UBND")}) + "\n{broken\n"
+    accepted = client.post("/upload", files={"files": ("lo.jsonl", body.encode(), "application/x-ndjson")},
+                           data={"token": TOKEN}, follow_redirects=False)
+    for _ in range(120):
+        page = client.get(accepted.headers["location"]).text
+        if "Xong." in page:
+            break
+        time.sleep(0.5)
+    assert "đã nạp: 1 văn bản" in page and "bỏ qua: line 2 skipped" in page
 
 
 def test_the_overview_counts_from_indexes_without_reading_a_row(web_store):

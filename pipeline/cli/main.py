@@ -133,7 +133,8 @@ def ingest(paths, db_path, jobs, force_jobs, force, strict, prune, follow_symlin
     killed batch resumes. Files are known
     by absolute path and content: a moved or copied file is not read again, an edited
     one replaces its old document. Files that cannot be read are listed with their
-    reason and logged in the ingest_log table.
+    reason and logged in the ingest_log table; a JSONL line that cannot be read is
+    listed under "parts skipped" with its file, and the rest of the file is stored.
     Paths not read at all (hidden, symlinks out of the folders, loops, FIFOs and devices,
     the store itself) are listed with why. Each file is read within budgets (memory,
     time, page pixels, inflated size, text size: README, "Bad input"); one over a budget

@@ -28,7 +28,7 @@ from vanban.pipeline.reading.analyse import build_document
 from vanban.pipeline.reading.budgets import Budgets
 from vanban.pipeline.reading.discovery import discover as walk
 from vanban.pipeline.corpus.graph import ensure_graph
-from vanban.pipeline.reading.readers import read_documents, refused_unread
+from vanban.pipeline.reading.readers import Skipped, read_documents, refused_unread
 from vanban.pipeline.reading.signature_ocr import rescue_signer
 from vanban.pipeline.reading.work_units import driver_settings, use_driver_settings
 from vanban.pipeline.reading.workers import WorkerPool
@@ -44,6 +44,7 @@ class IngestSummary:
     ocr_pages: int = 0
     removed: int = 0  # files forgotten by prune
     failures: list = field(default_factory=list)  # IngestFailure
+    parts_skipped: list = field(default_factory=list)  # IngestFailure: a part of a file read otherwise
     not_read: list = field(default_factory=list)  # discovery.Passed: paths passed over, with why
     notes: list = field(default_factory=list)  # about the run itself (--jobs lowered …)
 
@@ -52,6 +53,8 @@ class IngestSummary:
                f"documents: {self.documents}", f"pages: {self.pages}", f"OCR pages: {self.ocr_pages}",
                f"failures: {len(self.failures)}"] + ([f"removed: {self.removed}"] if self.removed else [])
         out += [f"  {failure}" for failure in self.failures]
+        if self.parts_skipped:
+            out += [f"parts skipped: {len(self.parts_skipped)}"] + [f"  {part}" for part in self.parts_skipped]
         if self.not_read:
             out += [f"not read: {len(self.not_read)}"]
             out += [f"  {store.path_text(p.path)}: {p.reason}" for p in self.not_read]
@@ -62,6 +65,7 @@ class IngestSummary:
         return {"files": self.files, "skipped": self.skipped, "documents": self.documents, "pages": self.pages,
                 "ocr_pages": self.ocr_pages, "removed": self.removed,
                 "failures": [{"path": f.path, "reason": f.reason, "page": f.page} for f in self.failures],
+                "parts_skipped": [{"path": f.path, "reason": f.reason} for f in self.parts_skipped],
                 "not_read": [{"path": store.path_text(p.path), "reason": p.reason} for p in self.not_read],
                 "notes": self.notes}
 
@@ -84,15 +88,17 @@ def file_hash(path: Path) -> Optional[str]:
 
 
 def process_file(path: str, ocr_jobs: int = 1, progress: bool = False) -> tuple[list[Document], list[str]]:
-    """Read and extract every document of one file (runs in a worker process)."""
-    documents, warnings = [], []
+    """Read and extract every document of one file (runs in a worker process); with them, the
+    parts of the file left out (readers.Skipped: a bad JSONL line), which the summary lists."""
+    documents, skipped = [], []
     for label, pages, notes in read_documents(Path(path), ocr_jobs=ocr_jobs, progress=progress):
         doc = build_document(label, pages)
         doc.warnings += notes
+        skipped += [str(note) for note in notes if isinstance(note, Skipped)]
         if doc.ocr_pages:
             rescue_signer(Path(path), doc)  # a red seal over the name: look again without it
         documents.append(doc)
-    return documents, warnings
+    return documents, skipped
 
 
 def _read(path: str, progress: bool, ocr_jobs: int = 1, env: tuple = ()) -> tuple[list[Document], list[str]]:
@@ -180,8 +186,11 @@ def ingest(paths: Iterable[Path], db_path: Path = store.DEFAULT_DB, jobs: Option
                 failure = IngestFailure(path, describe(result), getattr(result, "page", None))
                 _fail(db, summary, keys[path], failure, hashes.get(path))
                 continue
-            documents, _ = result
+            documents, skipped = result
             saver.save(keys[path], hashes[path] or "", documents)
+            for reason in skipped:  # the documents keep it too, as a warning
+                summary.parts_skipped.append(part := IngestFailure(path, reason))
+                tqdm.write(f"part skipped: {part}", file=sys.stderr)
             summary.documents += len(documents)
             summary.pages += sum(len(d.pages) for d in documents)
             summary.ocr_pages += sum(d.ocr_pages for d in documents)

@@ -646,6 +646,11 @@ def _decoded(path: Path, notes: list[str], what: str) -> str:
     return text
 
 
+class Skipped(str):
+    """A warning that part of a file was left out (a JSONL line): it stays with a document for
+    provenance, and the ingest summary lists it under the file's path (ingest.process_file)."""
+
+
 def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page], list[str]]]:
     """One document per line with a `text` field; a bad line is skipped with a warning, given to the
     next document, or to the last one for bad lines after it (each document is held until the
@@ -659,8 +664,8 @@ def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page],
             if len(raw) > limit:  # read no further into it than the limit: skip to its end
                 while raw and not raw.endswith(b"\n"):
                     raw = fh.readline(limit + 1)
-                pending.append(f"line {number} skipped: more than the text size limit of "
-                               f"{budgets.current().text_mb} MB (--text-limit, VANBAN_TEXT_MB)")
+                pending.append(Skipped(f"line {number} skipped: more than the text size limit of "
+                                       f"{budgets.current().text_mb} MB (--text-limit, VANBAN_TEXT_MB)"))
                 continue
             if not raw.strip():
                 continue
@@ -671,7 +676,8 @@ def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page],
                 if not isinstance(text, str):
                     raise TypeError("text is not a string")
             except (ValueError, KeyError, TypeError) as exc:
-                pending.append(f"line {number} skipped: not a JSON object with a text field ({type(exc).__name__})")
+                pending.append(Skipped(f"line {number} skipped: not a JSON object with a text field "
+                                       f"({type(exc).__name__})"))
                 continue
             if held:
                 yield held

@@ -39,7 +39,7 @@ def safe_name(name: str) -> str:
 class FileOutcome:
     name: str
     path: Path
-    state: str = "waiting"  # waiting, running, ok, skipped, failed
+    state: str = "waiting"  # waiting, running, ok, partial, skipped, failed
     documents: int = 0
     pages: int = 0
     reason: str = ""
@@ -109,7 +109,9 @@ class Uploads:
             elif summary.skipped:
                 outcome.state = "skipped"
             else:
-                outcome.state, outcome.documents, outcome.pages = "ok", summary.documents, summary.pages
+                outcome.state = "partial" if summary.parts_skipped else "ok"  # partial: read, but not whole
+                outcome.documents, outcome.pages = summary.documents, summary.pages
+                outcome.reason = "; ".join(part.reason for part in summary.parts_skipped)
         job.finished = time.time()
 
     def close(self) -> None:
