@@ -28,12 +28,18 @@ OCR_ZERO = "OoØø"
 OCR_ONE = "Il"
 OCR_DAY = rf"(?P<day>[0-3{OCR_ZERO}{OCR_ONE}]?[\d{OCR_ZERO}])"
 WORDED_MONTH = rf"(?P<month>[01{OCR_ZERO}{OCR_ONE}]?[\d{OCR_ONE}])"
-WORDED_DATE = (rf"(?:ngày|Ngày|NGÀY)\s*(?:{OCR_DAY}(?=[\s,]|tháng|THÁNG)|[^\s\d]{{1,3}}|\S{{1,3}}(?=\s*(?:tháng|THÁNG)))?"
-               rf"\s*(?:tháng|THÁNG)\s*{WORDED_MONTH}\s*(?:năm|NĂM)\s*{YEAR}(?!\d)")
+# The words of a worded date in any case, their vowel under any tone mark: OCR reads
+# 'ngảy', 'thảng', 'nãm' where the print says 'ngày', 'tháng', 'năm' (and a text typed
+# without marks, 'ngay 12 thang 3 nam 2024'); only in the whole pattern are they a date.
+DAY_WORD = r"(?i:ng[aàáảãạ]y)"
+MONTH_WORD = r"(?i:th[aàáảãạ]ng)"
+YEAR_WORD = r"(?i:n[aàáảãạăằắẳẵặâầấẩẫậ]m)"
+WORDED_DATE = (rf"{DAY_WORD}\s*(?:{OCR_DAY}(?=[\s,]|{MONTH_WORD})|[^\s\d]{{1,3}}|\S{{1,3}}(?=\s*{MONTH_WORD}))?"
+               rf"\s*{MONTH_WORD}\s*{WORDED_MONTH}\s*{YEAR_WORD}\s*{YEAR}(?!\d)")
 
 # ngày … tháng … năm 2021: a header printed with the day and month left for the pen, which
 # OCR reads as nothing or junk ('ngày 2# tháng   năm 2021'); the year alone is still known
-YEAR_ONLY_DATE_RE = regex.compile(rf"(?:ngày|Ngày|NGÀY)\s*\S{{0,3}}\s*(?:tháng|THÁNG)\s*\S{{0,3}}\s*(?:năm|NĂM)\s*"
+YEAR_ONLY_DATE_RE = regex.compile(rf"{DAY_WORD}\s*\S{{0,3}}\s*{MONTH_WORD}\s*\S{{0,3}}\s*{YEAR_WORD}\s*"
                                   rf"{YEAR}(?!\d)")
 
 _OCR_DIGITS = str.maketrans({**{c: "0" for c in OCR_ZERO}, **{c: "1" for c in OCR_ONE}})

@@ -133,26 +133,38 @@ def clause_start(text: str, start: int, pos: int) -> int:
 # -- the number line of a header ----------------------------------------------------
 NUMBER = r"\d{1,5}(?:\.\d{1,3})?[a-z]?"  # 742, 66.13 (vbpl), 16a
 YEAR = r"(?:19|20)\d\d"
-SO_WORD = r"S[ốôỐÔ]"  # 'Số', 'SỐ', OCR's 'Sô'
+# 'Số', 'SỐ', and as OCR reads it: another tone on the ô ('Sô', 'Sổ'), a space inside ('S ố')
+SO_VOWEL = "ốôồổỗộỐÔỒỔỖỘ"
+SO_WORD = rf"S ?[{SO_VOWEL}]"
+SO_MARK = r"[:.;]"  # the colon after it, or OCR's ';' for it
 # 'Số:' / 'Số.' / 'Số', or '<Type> số:' opening a line ('Luật số:') or a bare 'số:'.
 # 'Kế hoạch số 55/…' in running text is a citation, not the number line: it has no colon.
-NUMBER_LABEL_LEAD = (rf"(?:(?<![\p{{L}}\d]){SO_WORD}\s*[:.]?"
+NUMBER_LABEL_LEAD = (rf"(?:(?<![\p{{L}}\d]){SO_WORD}\s*{SO_MARK}?"
                      rf"|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)")
 # In scans a handwritten or stamped number reads as junk: 'Số: ý# /CT-UBND', 'Sô:⁄11 /CT-UBND'.
-UNREADABLE = r"(?![\u2044\u2215\uff0f]\p{Lu})[^\s\d/\-–\p{Lu}][^\s/]{0,2}"  # a fraction slash before the ký hiệu is a slash
+# a ký hiệu's dash as typed, autocorrected or read: hyphen, en and em dash, minus
+DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+DASH_LIKE = rf"[{DASHES}]"
+DASH_LIKE_RE = regex.compile(DASH_LIKE)
+UNREADABLE = rf"(?![\u2044\u2215\uff0f]\p{{Lu}})[^\s\d/{DASHES}\p{{Lu}}][^\s/]{{0,2}}"  # a fraction slash before the ký hiệu is a slash
 SYMBOL_PIECE = r"[\wĐđƯư&.]*"
-SYMBOL = rf"[A-ZĐƯ]{SYMBOL_PIECE}(?:\s*[-/]\s*[A-ZĐƯ\d]{SYMBOL_PIECE})*"  # KH-UBND, NĐ-CP, KH/ĐĐQH15
+SYMBOL = rf"[A-ZĐƯ]{SYMBOL_PIECE}(?:\s*(?:{DASH_LIKE}|/)\s*[A-ZĐƯ\d]{SYMBOL_PIECE})*"  # KH-UBND, NĐ-CP, KH/ĐĐQH15
 # OCR may split a number with a space ('Số: 1 87/KH-UBND'): the header's number is read whole
 SPACED_NUMBER = r"\d{1,3}[ ]\d{1,3}(?=\s*[/⁄-])"
 SLASH_LIKE = r"[/\u2044\u2215\uff0f]"  # a fraction slash '⁄' stands for '/' in scans and some fonts
 NUMBER_LINE = (rf"{NUMBER_LABEL_LEAD}\s*(?P<number>{SPACED_NUMBER}|{NUMBER})?\s*(?P<junk>{UNREADABLE}\s*)?"
-               rf"(?:(?P<year>{SLASH_LIKE}\s*{YEAR})\s*)?(?P<sep>{SLASH_LIKE}|-)\s*(?P<symbol>{SYMBOL})")
+               rf"(?:(?P<year>{SLASH_LIKE}\s*{YEAR})\s*)?(?P<sep>{SLASH_LIKE}|{DASH_LIKE})\s*(?P<symbol>{SYMBOL})")
 # Số: 187 /KH-UBND · Số 3260-KH/ĐĐQH15 · Số: 370/2025/NĐ-CP · Số: /BC-STTTT · Luật số: 119/2025/QH15
 NUMBER_LINE_RE = regex.compile(NUMBER_LINE)
 # 'Số:' whose number could not be read: the issuer lines end before it
-SO_COLON_RE = regex.compile(rf"(?<![\p{{L}}\d]){SO_WORD}\s*:")
+SO_COLON_RE = regex.compile(rf"(?<![\p{{L}}\d]){SO_WORD}\s*[:;]")
 # 'Số:' alone on its line (the number is on the next), OCR's 'Śố' and 'số' too
-SO_ALONE_RE = regex.compile(r"^[SsŚ][ốôỐÔ]\s*[:.]?$")
+SO_ALONE_RE = regex.compile(rf"^[SsŚ] ?[{SO_VOWEL}]\s*{SO_MARK}?$")
+
+
+def plain_dashes(text: str) -> str:
+    """Every dash a ký hiệu may hold as '-': 'QĐ–UBND' → 'QĐ-UBND'."""
+    return DASH_LIKE_RE.sub("-", text)
 
 
 # -- phrases from the knowledge base as one pattern ---------------------------------------
@@ -190,5 +202,8 @@ def words_re(words: tuple[str, ...], flags: int = 0) -> regex.Pattern:
 SIGNING_MARK = f"(?:{phrases(signing_marks())})"  # 'TM.', 'KT.', 'T/M', 'Q.' …
 ON_BEHALF_MARK = f"(?:{phrases(signing_marks('thay mặt'))})"  # 'TM. ỦY BAN NHÂN DÂN'
 DEPUTY_MARKS = signing_marks("ký thay")  # 'KT. CHỦ TỊCH': a deputy signs
+# 'PHÓ' (deputy), also as OCR reads it without its tone or with another ('PHO', 'PHỎ')
+DEPUTY = "PH[OÓÒỎÕỌ]"
+DEPUTY_WORD = regex.compile(rf"{DEPUTY}(?=\s|$)")
 # A role in capitals, a deputy's too: 'CHỦ TỊCH', 'PHÓ GIÁM ĐỐC', 'TỔNG BÍ THƯ'
-ROLE = rf"(?:PHÓ\s+)?(?:{phrases(r.upper() for r in roles())})"
+ROLE = rf"(?:{DEPUTY}\s+)?(?:{phrases(r.upper() for r in roles())})"

@@ -15,12 +15,13 @@ from typing import Optional
 
 import regex
 
-from vanban.extractors.dates import find_dates, find_year_only_date
+from vanban.extractors.dates import DAY_WORD, find_dates, find_year_only_date
 from vanban.extractors.references import find_references
+from vanban.extractors.cleaning.text_quality import is_syllable
 from vanban.extractors.symbols import check_symbol
 from vanban.extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
-from vanban.extractors.grammar import (DEPUTY_MARKS, NUMBER_LINE_RE, ON_BEHALF_MARK, ROLE, SIGNING_MARK, SO_ALONE_RE,
-                                       SO_COLON_RE, phrases)
+from vanban.extractors.grammar import (DEPUTY_MARKS, DEPUTY_WORD, NUMBER_LINE_RE, ON_BEHALF_MARK, ROLE, SIGNING_MARK,
+                                       SO_ALONE_RE, SO_COLON_RE, phrases, plain_dashes)
 from vanban.models.knowledge import (PROVINCE_KINDS, agencies, cues, doc_types, local_name, provinces, roles, surnames,
                                      type_by_abbreviation)
 from vanban.models.records import Identity, Passage, Span
@@ -29,7 +30,8 @@ from vanban.models.vietnamese import fix_d, fold, is_vietnamese_letter, within_o
 # the breaks inside a number printed in pieces: 'Số:\n18 /202 5\n/TT-BCA' → 'Số:18/2025/TT-BCA'
 DIGIT_FRAGMENT_GAP = regex.compile(r"(?<=[\d/:])\s+(?=[\d/])")
 SYMBOL_SEPARATOR = regex.compile(r"[-/]")  # between the pieces of a ký hiệu: KH-UBND, NQ/TW
-PLACE_DATE = regex.compile(r"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{Lu}Đ][\p{L}.]*(?:\s+[\p{Lu}Đ][\p{L}.]*){0,3})\s*,\s*ngày")
+PLACE_DATE = regex.compile(rf"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{{Lu}}Đ][\p{{L}}.]*(?:\s+[\p{{Lu}}Đ][\p{{L}}.]*){{0,3}})"
+                           rf"\s*,\s*{DAY_WORD}")
 ROLE_LINE = regex.compile(rf"(?:^|\s)(?P<role>{ROLE})(?:\s|$)")
 ROLE_WORDS = regex.compile(ROLE)
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
@@ -170,13 +172,21 @@ def _caps_to_name(caps: str) -> str:
                 return f"{_caps_to_name(' '.join(head_words[:-n]))} {kind} {province}"
         if _is_body(head):  # 'CÔNG AN QUẢNG NGÃI', 'UBND ĐÀ NẴNG'
             return _caps_to_name(head) + " " + province
+    # a level below the province: 'HUYỆN TIÊN DU', or 'UBND HUYỆN TIÊN DU' after its body
+    words = caps.split()
+    for i in range(len(words)):
+        unit = _local_unit(" ".join(words[i:]))
+        if unit and (i == 0 or _is_body(" ".join(words[:i]))):
+            return f"{_caps_to_name(' '.join(words[:i]))} {unit}" if i else unit
     # a line that is only a kind ('TỈNH') or a listed abbreviation ('UBND')
     kind = next((k for k in PROVINCE_KINDS if fold(k) == folded), None)
     abbreviated = agencies().get(fix_d(caps.strip()).upper())
     if kind or abbreviated:
         return kind or abbreviated.name
-    words = caps.lower().split()
-    return _proper_names(" ".join([words[0].capitalize()] + words[1:])) if words else caps
+    # in small letters but for the abbreviations agencies.csv lists ('VĂN PHÒNG HĐND VÀ UBND'), not a
+    # word that is one too ('TƯ' in 'BỘ TƯ PHÁP')
+    words = [w if fix_d(w) in agencies() and not is_syllable(w) else w.lower() for w in caps.split()]
+    return _proper_names(" ".join([words[0][:1].upper() + words[0][1:]] + words[1:])) if words else caps
 
 
 AGENCY_MATCH_MIN = 0.88  # 'cuc hue' against 'cuc thue' scores 0.93; two different Sở score below 0.85
@@ -234,7 +244,7 @@ def _titles_by_caps() -> dict[str, str]:
 def _title_case_role(caps: str) -> str:
     """A role as roles.csv writes it: 'PHÓ CHỦ TỊCH' → 'Phó Chủ tịch', 'TỔNG BÍ THƯ' → 'Tổng Bí thư'."""
     words = caps.split()
-    deputy = words[:1] == ["PHÓ"]
+    deputy = bool(DEPUTY_WORD.fullmatch(words[0]))
     title = _titles_by_caps().get(" ".join(words[deputy:]), " ".join(words[deputy:]).capitalize())
     return f"Phó {title}" if deputy else title
 
@@ -305,9 +315,36 @@ def _dominant_province(text: str) -> Optional[str]:
 
 
 # the place and date, a number or a bare 'Số:': the issuer lines have ended
-ISSUER_END = regex.compile(rf",\s*ngày|^[\d/]|{SO_ALONE_RE.pattern}")
+ISSUER_END = regex.compile(rf",\s*{DAY_WORD}|^[\d/]|{SO_ALONE_RE.pattern}")
 RULE_MARKS = regex.compile(r"[-_*#]{2,}")  # the rule drawn under the issuer, markdown emphasis
 FOLDED_LEVEL_START = regex.compile(r"^(?:tinh|thanh pho)\b")
+
+
+@lru_cache(maxsize=None)
+def _local_level() -> tuple[regex.Pattern, dict]:
+    """A level below the province opening a folded line ('huyen tien du'), and each level as written."""
+    written = {fold(w): w for w in cues("local_level")}
+    alternation = "|".join(regex.escape(w) for w in sorted(written, key=len, reverse=True))
+    return regex.compile(rf"^(?:{alternation})(?=\s+\S)"), written
+
+
+@lru_cache(maxsize=None)
+def _named_unit() -> regex.Pattern:
+    """A level below the province and its place closing a name: '… huyện Tiên Du'."""
+    levels = "|".join(regex.escape(w) for w in sorted(cues("local_level"), key=len, reverse=True))
+    return regex.compile(rf"(?<!\p{{L}})(?:{levels})(?:\s+\p{{Lu}}\p{{Ll}}*)+$")
+
+
+def _local_unit(caps: str) -> Optional[str]:
+    """'HUYỆN TIÊN DU' → 'huyện Tiên Du', 'THỊ XÃ TỪ SƠN' → 'thị xã Từ Sơn': the level, then the
+    place's name with each syllable capitalised; None when the line does not open with a level."""
+    pattern, written = _local_level()
+    m = pattern.match(fold(" ".join(caps.split())))
+    if not m:
+        return None
+    level_words = len(m.group(0).split())
+    place = " ".join(w.capitalize() for w in caps.split()[level_words:])
+    return f"{written[m.group(0)]} {place}"
 WRITTEN_KIND = regex.compile(r"\b(?:tinh|thanh pho)\b")
 NAME_CONTINUES = regex.compile(r"(?:\sVÀ|[,\-–&])\s*$")  # an issuer line that ends mid-name
 NOT_WORD = regex.compile(r"[^\w]+")
@@ -336,12 +373,16 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
     if not parts:
         return None
     names = [_caps_to_name(p) for p in _join_continued(parts)]
-    if len(names) >= 2 and FOLDED_LEVEL_START.match(fold(names[1])):
+    if len(names) >= 2 and (FOLDED_LEVEL_START.match(fold(names[1])) or _local_level()[0].match(fold(names[1]))):
         names = [names[0] + " " + names[1]] + names[2:]
     # 'UBND TỈNH TUYÊN QUANG / SỞ THÔNG TIN …' → the Sở of that province
     if len(names) >= 2:
         parent_province = _stated_province(names[0])
         child = names[-1]
+        # 'UBND HUYỆN TIÊN DU / PHÒNG NỘI VỤ' → the Phòng of that district
+        unit = None if parent_province else _named_unit().search(names[0])
+        if unit and not _named_unit().search(child):
+            return f"{child} {unit.group(0)}"
         if parent_province and not _stated_province(child):
             written = WRITTEN_KIND.search(fold(names[0]))  # 'UBND THÀNH PHỐ …' says its kind; else the data
             if written:
@@ -380,8 +421,9 @@ def _issuer_from_symbol(symbol: Optional[str], province: Optional[str]) -> Optio
 
 SIGN_PREFIX = regex.compile(rf"(?P<prefix>{SIGNING_MARK})\s*$")
 # A name closing a line of the signature block; in scans it may trail OCR debris.
+# the name closing a line, a quote or a stray stop after it ('Nguyễn Văn An.': a speck of the seal)
 TRAILING_NAME = regex.compile(r"(?:^|[\s\"“'(])(?P<name>[\p{Lu}Đ][\p{Ll}đ]+(?:\s+[\p{Lu}Đ][\p{Ll}đ]+){1,3}"
-                              r"|[\p{Lu}Đ]+(?:\s+[\p{Lu}Đ]+){1,3})\s*[\"”']?\s*$")
+                              r"|[\p{Lu}Đ]+(?:\s+[\p{Lu}Đ]+){1,3})\s*[\"”']?\s*[.,;:]?\s*$")
 ON_BEHALF = regex.compile(rf"{ON_BEHALF_MARK}\s*(.+)$")  # 'TM. ỦY BAN NHÂN DÂN': signed for a body
 ON_BEHALF_PREFIX = regex.compile(rf"^{ON_BEHALF_MARK}\s*")
 FILED_COPY = regex.compile(r"^-\s*Lưu")  # '- Lưu: VT', the last recipient line
@@ -471,7 +513,7 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
                 role = m.group("role")
             elif prefix.group("prefix") in DEPUTY_MARKS:
                 acting_for = m.group("role")
-    if role is None and acting_for and not acting_for.startswith("PHÓ"):
+    if role is None and acting_for and not DEPUTY_WORD.match(acting_for):
         role = "PHÓ " + acting_for
     return signer, (_title_case_role(role) if role else None), on_behalf
 
@@ -616,7 +658,7 @@ def _header_year(head_text: str) -> Optional[int]:
 BLANK_DATE_NOTES = {7: "the header leaves the day blank",
                     4: "the header leaves the day and month blank or unreadable: its year alone"}
 NON_DIGIT = regex.compile(r"\D")
-DATE_LINE = regex.compile(r"^\s*ngày\s", regex.I)  # a worded date alone on its line
+DATE_LINE = regex.compile(rf"^\s*{DAY_WORD}\s")  # a worded date alone on its line
 THROUGH_SLASH = regex.compile(r"^.*?/\s*\S+\s+")  # up to the first slash and the word after it
 # '… thông qua ngày 10 tháng 12 năm 2025', '… thông qua tại Phiên họp thứ 49 ngày 26 tháng 9 năm 2025'
 PASSED_ON = regex.compile(r"thông\s+qua(?:\s+tại\s+[^.;]{1,60}?)?\s+ngày")
@@ -649,7 +691,7 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         m = pieced  # 'Số:' / '18 /202 5' / '/TT-BVHTTDL': a number some web pages print in pieces
     if m:
         year = NON_DIGIT.sub("", m.group("year") or "")
-        raw_symbol = fix_d(WHITESPACE.sub("", m.group("symbol"))).rstrip(".").replace("TƯ", "TW")
+        raw_symbol = plain_dashes(fix_d(WHITESPACE.sub("", m.group("symbol")))).rstrip(".").replace("TƯ", "TW")
         checked = check_symbol(raw_symbol, int(year) if year else _header_year(head_text))
         symbol = ident.symbol = checked.symbol
         if checked.status != "valid":
@@ -663,7 +705,7 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
             ident.notes["id"] = f"the number in the header is unreadable ({m.group(0)!r})"
         elif number:
             ident.number = number
-            sep = "/" if m.group("sep") != "-" else "-"
+            sep = "-" if plain_dashes(m.group("sep")) == "-" else "/"
             ident.id = f"{number}/{year}/{symbol}" if year else f"{number}{sep}{symbol}"
             if m is pieced:
                 ident.notes["id"] = "number joined from pieces on several lines"

@@ -393,7 +393,8 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
     return out
 
 
-BY_YEAR_RE = regex.compile(r"đến|cuối")  # 'đến năm 2025', 'cuối năm 2025': a deadline
+YEAR_LEADS_CLAUSE = 16  # characters before 'năm 2023' at most: 'Tính đến cuối ', 'Trong '
+BY_YEAR_RE = regex.compile(r"đến|cuối", regex.I)  # '(Đ)đến năm 2025', 'cuối năm 2025': a deadline
 # A rule of an index: its figures are thresholds ('nếu thấp hơn 60% thì không tính điểm').
 SCORING_RE = regex.compile(rf"{words_re(cues('scoring'), regex.I).pattern}|(?i:\bnếu\b[^;]*\bthì\b)")
 # 'Bộ chỉ số gồm 09 chỉ số chính': a count that says how a thing is built, not a result
@@ -504,6 +505,9 @@ def _year(text: str, f: _Figure, s: int, e: int, section_year: Optional[int], do
     for before in YEAR_RE.finditer(text, s, f.start):
         pass
     if before and kind == "target":
+        return int(before.group("year"))
+    # a year that opens the clause dates a reported figure too: 'Năm 2023, …', 'Cuối năm 2023, … đạt 45%'
+    if before and before.start() - s <= YEAR_LEADS_CLAUSE:
         return int(before.group("year"))
     return section_year or doc_year
 

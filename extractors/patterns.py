@@ -11,12 +11,13 @@ from functools import lru_cache
 
 import regex
 
-from vanban.extractors.grammar import CLAUSE_END, HEADING_LABEL, MARKDOWN_LEAD, NUMBER, YEAR, phrases
+from vanban.extractors.dates import DAY_WORD
+from vanban.extractors.grammar import CLAUSE_END, DASH_LIKE, HEADING_LABEL, MARKDOWN_LEAD, NUMBER, YEAR, phrases
 from vanban.models.knowledge import Agency, agencies, cues, doc_types, laws, provinces
 from vanban.models.vietnamese import fold
 
 # -- the number and its ký hiệu (NUMBER and YEAR are the number line's: grammar.py) -----
-DASH = r"\s?[-‐‑–](?:\s?[-‐‑–])?\s?"  # OCR and line joins leave a space on either side, or a dash twice
+DASH = rf"\s?{DASH_LIKE}(?:\s?{DASH_LIKE})?\s?"  # OCR and line joins leave a space on either side, or a dash twice
 SLASH = r"\s?[/\u2044\u2215\uff0f]\s?"  # a scan's or a font's fraction slash '⁄' stands for '/' too
 # One piece of a ký hiệu: QĐ, UBND, TTg, CTr, TCT68, SGD&ĐT. Lower-case letters are only
 # those real ký hiệu use (TTg, CTr, QĐi); the piece may not run on into a word ('Nam').
@@ -33,7 +34,8 @@ PLAIN = rf"(?P<number>{NUMBER}){SLASH}(?P<symbol>{PART}(?:{DASH}{PART})+)"
 DOC_NUMBER_RE = regex.compile(
     # OCR may trail an underline: '187/KH-UBND_' (symbols.check_symbol trims what is caught)
     # a ký hiệu glued to the date after it ('43/2025/TT-BYTngày 15 …') ends there too, as PART lets it
-    rf"(?<![\w./\-])(?:{WITH_YEAR}|{PARTY}|{PLAIN})(?:(?![^\W_]|/)|(?=ngày))", regex.V1 | regex.DOTALL
+    # a text layer may lose the space after 'số' ('Quyết định số742/QĐ-UBND'): the number starts there too
+    rf"(?:(?<=(?i:số))|(?<![\w./\-]))(?:{WITH_YEAR}|{PARTY}|{PLAIN})(?:(?![^\W_]|/)|(?=ngày))", regex.V1 | regex.DOTALL
 )
 
 # -- what stands before the number ---------------------------------------------
@@ -66,7 +68,7 @@ def prefix_re() -> regex.Pattern:
 # -- what stands after it ------------------------------------------------------
 # 'số 52-NQ/TƯ, ngày 27/9/2019', 'số 01/QĐ-BCĐ (ngày 21/4/2022)', 'Luật … 19/11/2015'
 DATE_LEAD_RE = regex.compile(r"[_:]*\s*,?\s*\(?\s*(?:(?:ban hành|ký)\s+)?")
-NGAY_RE = regex.compile(r"(?:ngày|Ngày|NGÀY)\s*")
+NGAY_RE = regex.compile(rf"{DAY_WORD}\s*")
 # a footnote digit glued to the year of a date: 'ngày 24/6/20221'
 GLUED_DATE_RE = regex.compile(
     r"(?P<day>[0-3]?\d)\s*[/\-.]\s*(?P<month>[01]?\d)\s*[/\-.]\s*(?P<year>(?:19|20)\d\d)\d(?!\d)"

@@ -25,7 +25,7 @@ import regex
 from vanban.extractors.dates import find_dates, to_iso
 from vanban.extractors.symbols import check_symbol
 from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, NUMBER_LABEL_LEAD, clause_start, label_level,
-                                       phrases, words_re)
+                                       phrases, plain_dashes, words_re)
 from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
                                         CAN_CU_START_RE, DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE,
                                         IMPLEMENTS_START_RE, ISSUER_GAP_RE, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
@@ -47,7 +47,6 @@ FORM_RE = regex.compile(rf"(?i:{phrases(cues('form'))})\s*(?:số)?\s*[:.]?\s*(?
 # the header's own 'Số:', OCR's junk between it and the number too ('Sô:⁄11 /CT-UBND')
 OWN_NUMBER_RE = regex.compile(rf"(?:^|\n)[\s*#]*{NUMBER_LABEL_LEAD}\s*[^\w\s]{{0,3}}\s*$")
 ALL_CAPS_RE = regex.compile(r"(?=(?:[^\p{L}]*\p{L}){3})[^\p{Ll}]+")  # a heading in capitals
-ODD_DASH_RE = regex.compile(r"[‐‑–]")
 DOUBLED_DASH_RE = regex.compile(r"-{2,}")
 PIECE_SPLIT_RE = regex.compile(r"([-/])")
 QH_RE = regex.compile(r"(?:UBTV)?QH\d*$")  # Quốc hội, with its term: QH13
@@ -176,7 +175,7 @@ def _number_cites(ctx: _Context, own: Optional[str]) -> list[_Cite]:
 def _clean_symbol(raw: str) -> str:
     """'QÐ- UBND' → 'QĐ-UBND', 'NQ/TƯ' → 'NQ/TW', 'QD-UBND' → 'QĐ-UBND'."""
     sym = NON_SPACE.sub("", fix_d(nfc(raw)))
-    sym = DOUBLED_DASH_RE.sub("-", ODD_DASH_RE.sub("-", sym))  # 'QĐ- -TTg': OCR read the dash twice
+    sym = DOUBLED_DASH_RE.sub("-", plain_dashes(sym))  # 'QĐ- -TTg': OCR read the dash twice
     known = set(type_by_abbreviation()) | set(agencies())
     pieces = PIECE_SPLIT_RE.split(sym)
     for i, piece in enumerate(pieces):

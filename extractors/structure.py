@@ -50,17 +50,26 @@ def _folded_type_names() -> dict[str, str]:
     return {fold(t.name): t.name for t in doc_types()}
 
 
+@lru_cache(maxsize=None)
+def _spaced_type_names() -> dict[str, str]:
+    return {fold(t.name).replace(" ", ""): t.name for t in doc_types()}
+
+
 def type_line(text: str) -> Optional[str]:
     """'KẾ HOẠCH' → 'Kế hoạch' when a line is just a document type in capitals.
 
-    Compared folded, so OCR's 'CHÍ THỊ' still reads as Chỉ thị.
+    Compared folded, so OCR's 'CHÍ THỊ' still reads as Chỉ thị; a heading set with its
+    letters spaced out ('Q U Y Ế T  Đ Ị N H') is compared without the spaces.
     """
-    if len(text) > 40:
-        return None  # the longest type name in capitals, with markdown, is shorter
+    if len(text) > 60:
+        return None  # the longest type name in capitals, with markdown or spaced out, is shorter
     bare = TYPE_LINE_NOISE.sub(" ", text).strip()  # the noise class takes line breaks too: 'NGHỊ\nĐỊNH'
     if not is_caps(bare):
         return None
-    return _folded_type_names().get(fold(bare))
+    words = bare.split()
+    if len(words) >= 4 and all(len(w) == 1 for w in words):
+        return _spaced_type_names().get(fold(bare).replace(" ", ""))
+    return _folded_type_names().get(fold(bare)) if len(text) <= 40 else None
 
 
 def is_caps(text: str) -> bool:

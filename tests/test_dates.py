@@ -65,3 +65,16 @@ def test_a_worded_date_without_day_and_month_is_its_year(text, year):
 
 def test_year_only_dates_need_the_worded_form():
     assert find_year_only_date("giai đoạn 2021-2025") is None and find_year_only_date("năm 2021") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Bắc Ninh, ngảy 12 thảng 3 nãm 2024",  # OCR put another tone on each word's vowel
+    "Bắc Ninh, NGÀY 12 THÁNG 3 NĂM 2024",
+    "Bac Ninh, ngay 12 thang 3 nam 2024",  # typed without marks
+])
+def test_the_words_of_a_worded_date_are_read_under_any_tone(text):
+    assert [d.iso for d in find_dates(text)] == ["2024-03-12"]
+
+
+def test_the_same_words_without_the_whole_pattern_are_no_date():
+    assert list(find_dates("ngay sau khi có ý kiến, tháng tới nam bộ 2024")) == []

@@ -187,3 +187,44 @@ def test_a_resolution_without_a_dated_header_is_dated_where_it_was_passed(passed
 ])
 def test_an_annex_after_the_signature_gives_neither_name_nor_role(tail):
     assert read_signature_block(tail) == ("Lê Văn Minh", "Thứ trưởng", None)
+
+
+@pytest.mark.parametrize("number_line", [
+    "Số: 15/KH-UBND", "Sô: 15/KH-UBND", "S ố: 15 /KH-UBND", "Sổ: 15/KH-UBND",  # OCR's readings of 'Số'
+    "Số; 15/KH-UBND",  # a semicolon read for the colon
+    "Số: 15/KH–UBND", "Số:15/KH—UBND", "Số: 15/KH−UBND",  # an en dash, an em dash, a minus
+])
+def test_the_number_line_as_ocr_and_word_processors_write_it(number_line):
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{number_line}\nBắc Ninh, ngảy 12 tháng 3 nãm 2024\nKẾ HOẠCH\n"
+            "Triển khai chuyển đổi số năm 2024\nI. MỤC TIÊU\nNâng cao chất lượng dịch vụ công.")
+    ident = extract_identity(text, segment(text))
+    assert (ident.id, ident.issuer, ident.date) == ("15/KH-UBND", "Ủy ban nhân dân tỉnh Bắc Ninh", "2024-03-12")
+
+
+def test_a_party_number_with_an_en_dash_keeps_its_dash():
+    text = "ĐẢNG ỦY KHỐI\nSố 48–NQ/ĐU\nHà Nội, ngày 02 tháng 3 năm 2024\nNGHỊ QUYẾT\nVề chuyển đổi số\n1. Mục tiêu"
+    assert extract_identity(text, segment(text)).id == "48-NQ/ĐU"
+
+
+@pytest.mark.parametrize("lines, signer, role", [
+    (["KT. CHỦ TỊCH", "PHO CHỦ TỊCH", "Nguyễn Văn An"], "Nguyễn Văn An", "Phó Chủ tịch"),  # OCR lost the tone
+    (["PHỎ GIÁM ĐỐC", "Trần Thị Bình"], "Trần Thị Bình", "Phó Giám đốc"),
+    (["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An."], "Nguyễn Văn An", "Phó Chủ tịch"),  # a speck read as a stop
+    (["CHỦ TỊCH", "Lê Văn Hoà"], "Lê Văn Hoà", "Chủ tịch"),
+])
+def test_a_signature_block_as_ocr_reads_it(lines, signer, role):
+    assert read_signature_block(lines)[:2] == (signer, role)
+
+
+@pytest.mark.parametrize("issuer_lines, issuer", [
+    ("ỦY BAN NHÂN DÂN\nHUYỆN TIÊN DU", "Ủy ban nhân dân huyện Tiên Du"),
+    ("ỦY BAN NHÂN DÂN\nTHỊ XÃ TỪ SƠN", "Ủy ban nhân dân thị xã Từ Sơn"),
+    ("HỘI ĐỒNG NHÂN DÂN\nPHƯỜNG TÂN AN", "Hội đồng nhân dân phường Tân An"),
+    ("UBND XÃ TÂN AN", "Ủy ban nhân dân xã Tân An"),
+    ("ỦY BAN NHÂN DÂN HUYỆN TIÊN DU\nVĂN PHÒNG HĐND VÀ UBND", "Văn phòng HĐND và UBND huyện Tiên Du"),
+    ("UBND TỈNH BẮC NINH\nSỞ NỘI VỤ", "Sở Nội vụ tỉnh Bắc Ninh"),  # a province's, as before
+])
+def test_a_body_below_the_province_is_named_with_its_level_and_place(issuer_lines, issuer):
+    text = (f"{issuer_lines}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 15/KH-UBND\n"
+            "Tiên Du, ngày 12 tháng 3 năm 2024\nKẾ HOẠCH\nTriển khai chuyển đổi số\nI. MỤC TIÊU\nNâng cao.")
+    assert extract_identity(text, segment(text)).issuer == issuer

@@ -222,3 +222,16 @@ def test_seed_absent_figures(seed_measures):
 ])
 def test_a_bare_dat_with_a_floor_is_a_level_to_reach(sentence, kind):
     assert [m.kind for m in find_measures(sentence, [], 2024) if m.unit == "%"] == [kind]
+
+
+@pytest.mark.parametrize("sentence, kind, year, bound", [
+    ("Đến năm 2025, 80% dịch vụ công được cung cấp trực tuyến toàn trình.", "target", 2025, None),  # the deadline opens it
+    ("Đến năm 2025, tỷ lệ dịch vụ công trực tuyến ≥ 80%.", "target", 2025, "min"),
+    ("Tỷ lệ hồ sơ trễ hạn ≤ 5%.", "other", None, "max"),
+    ("Năm 2023, tỷ lệ hồ sơ trực tuyến đạt 45%.", "actual", 2023, None),  # a year opening the clause dates it
+    ("Cuối năm 2023, 45% hồ sơ đã được xử lý trực tuyến.", "actual", 2023, None),
+    ("Kế hoạch giai đoạn 2021-2025 và năm 2023 đã đạt 45%.", "actual", 2024, None),  # deep in it: the document's
+])
+def test_deadlines_bounds_and_years_as_plans_and_reports_write_them(sentence, kind, year, bound):
+    [m] = percents(sentence, doc_year=2024)
+    assert (m.kind, m.year, m.bound) == (kind, year, bound)

@@ -108,3 +108,19 @@ def test_a_number_printed_in_pieces_is_one_number():
     c = clean("Số:\n41\n/202\n5\n/TT-BCA\nHà Nội, ngày\n9\ntháng\n8\nnăm 202\n5\nTHÔNG TƯ\n")
     assert c.text.split("\n") == ["Số:", "41/2025/TT-BCA", "Hà Nội, ngày 9 tháng 8 năm 2025", "THÔNG TƯ"]
     assert clean("tăng 12\n15 điểm\n").text == "tăng 12 15 điểm"  # two numbers that make no year stay two
+
+
+def test_a_markdown_table_holding_the_header_is_read_cell_by_cell():
+    source = ("| ỦY BAN NHÂN DÂN<br>TỈNH BẮC NINH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự do - Hạnh phúc |\n"
+              "| --- | --- |\n| Số: 15/KH-UBND | Bắc Ninh, ngày 12 tháng 3 năm 2024 |\n\nKẾ HOẠCH\n")
+    c = clean(source)
+    lines = c.text.split("\n")
+    assert lines[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH BẮC NINH"] and "Số: 15/KH-UBND" in lines
+    at = c.text.index("TỈNH BẮC NINH")
+    page, offset = c.map.locate(at)
+    assert source[offset:offset + 13] == "TỈNH BẮC NINH"  # offsets still point into the source
+
+
+def test_a_table_in_the_body_stays_a_row_a_line():
+    c = clean("| TT | Chỉ tiêu | Kết quả |\n| --- | --- | --- |\n| 1 | Tỷ lệ hồ sơ trực tuyến | 80% |\n")
+    assert "Tỷ lệ hồ sơ trực tuyến" in c.text and "80%" in c.text.split("\n")[-1]

@@ -309,3 +309,20 @@ def test_spacing_and_date_forms_round_trip(case):
     text, (cid, year, iso, juris, typ) = case
     refs = find_references(text, province=TQ)
     assert [(r.id, r.year, r.date, r.jurisdiction, r.type) for r in refs] == [(cid, year, iso, juris, typ)], text
+
+
+@pytest.mark.parametrize("written", ["742/QĐ–UBND", "742/QĐ—UBND", "742/QĐ−UBND", "742 /QĐ - UBND"])
+def test_a_ky_hieu_with_any_dash_is_one_citation(written):
+    ref = one(f"Căn cứ Quyết định số {written} ngày 24/6/2022 của Ủy ban nhân dân tỉnh;")
+    assert (ref.id, ref.date) == ("742/QĐ-UBND", "2022-06-24")
+
+
+def test_a_number_glued_to_so_is_cited():
+    ref = one("Căn cứ Quyết định số742/QĐ-UBND ngày 24/6/2022 của Ủy ban nhân dân tỉnh;")
+    assert (ref.id, ref.type) == ("742/QĐ-UBND", "Quyết định")
+    assert ids("Xem bảng số liệu 12/KH-UBND") == ["12/KH-UBND"]  # 'liệu' before it: as before
+
+
+def test_a_citations_date_in_words_misread_by_ocr():
+    ref = one("Căn cứ Kế hoạch số 15/KH-UBND ngảy 12 thảng 3 nãm 2024 của UBND tỉnh;")
+    assert ref.date == "2024-03-12"

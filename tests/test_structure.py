@@ -51,3 +51,12 @@ def test_a_trich_yeu_of_clauses_closed_by_semicolons_stays_in_the_header():
 def test_a_body_opening_after_the_type_line_is_not_the_trich_yeu():
     text = "Số: 12/QĐ-UBND\nQUYẾT ĐỊNH\nCăn cứ Luật Tổ chức chính quyền địa phương;\ncăn cứ thêm;\nĐiều 1. Giao"
     assert [p.text for p in segment(text) if p.kind == "header"] == ["Số: 12/QĐ-UBND", "QUYẾT ĐỊNH"]
+
+
+def test_a_type_heading_with_its_letters_spaced_out():
+    assert type_line("Q U Y Ế T   Đ Ị N H") == "Quyết định" and type_line("K Ế H O Ạ C H") == "Kế hoạch"
+    assert type_line("A B C D") is None and type_line("K H") is None  # no type, too short to tell
+    text = "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 15/KH-UBND\nK Ế H O Ạ C H\nTriển khai chuyển đổi số\nI. MỤC TIÊU\nNâng cao."
+    from vanban.extractors.identity import extract_identity
+    ident = extract_identity(text, segment(text))
+    assert (ident.type, ident.title) == ("Kế hoạch", "Triển khai chuyển đổi số")

@@ -215,6 +215,40 @@ def _line_width(lines: list[_Line]) -> int:
     return lengths[int(len(lengths) * 0.8)] if lengths else 80
 
 
+# A Markdown table (a DOCX converted by a tool that renders its header table as one) whose cells
+# hold a header's parts, read cell by cell: the issuer's column, then the quốc hiệu's.
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
+TABLE_CELL = re.compile(r"[^|]+")
+CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+HEADER_CELL = regex.compile(r"(?i:cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|,\s*ngày\s)|" + NUMBER_LINE_RE.pattern)
+
+
+def _header_table_rows(lines: list[str]) -> set:
+    """Indexes of the lines of every Markdown table that holds a header's parts."""
+    rows, block = set(), []
+    for index, raw in enumerate(lines + [""]):
+        if TABLE_ROW.match(raw):
+            block.append(index)
+            continue
+        if block and any(HEADER_CELL.search(lines[i]) for i in block):
+            rows.update(block)
+        block = []
+    return rows
+
+
+def _cell_pieces(raw: str) -> list[tuple[int, int]]:
+    """(start, end) in raw of each cell's lines: between the bars, split at '<br>'."""
+    pieces = []
+    for cell in TABLE_CELL.finditer(raw):
+        at = cell.start()
+        for cut in CELL_BREAK.finditer(raw, cell.start(), cell.end()):
+            pieces.append((at, cut.start()))
+            at = cut.end()
+        pieces.append((at, cell.end()))
+    return pieces
+
+
 def _split_lines(pages: list[Page]):
     """Body lines and footnote lines (with the footnote numbers seen), page by page."""
     headers = _running_headers(pages)
@@ -224,11 +258,19 @@ def _split_lines(pages: list[Page]):
         blank = False
         offset = 0
         lines = page.text.splitlines(keepends=True)
+        header_rows = _header_table_rows([line.rstrip("\r\n") for line in lines]) if "|" in page.text else set()
         first_seen = False
         for index, raw_nl in enumerate(lines):
             raw = raw_nl.rstrip("\r\n")
             start = offset
             offset += len(raw_nl)
+            if index in header_rows:
+                for a, b in [] if TABLE_RULE.match(raw) else _cell_pieces(raw):
+                    if runs := _clean_runs(raw[a:b], page.number, start + a):
+                        body.append(_Line("".join(r[0] for r in runs), runs, blank_before=blank,
+                                          heading=_is_heading("".join(r[0] for r in runs))))
+                        blank = False
+                continue
             if FOOTNOTE_SEPARATOR.match(raw):
                 following = next((l for l in lines[index + 1:] if l.strip()), "")
                 in_notes = bool(FOOTNOTE_START.match(following.strip()))
