@@ -21,6 +21,7 @@ from typing import Iterable, Optional
 
 import regex
 
+from vanban.extractors.dates import DAY_WORD
 from vanban.models.knowledge import roles, signing_marks
 
 # -- labels: headings and list items ------------------------------------------------
@@ -128,6 +129,14 @@ def clause_start(text: str, start: int, pos: int) -> int:
     for m in CLAUSE_END_RE.finditer(text, start, pos):
         found = m.end()
     return found
+
+
+# -- the header's place and date, and a công văn's trích yếu -------------------------
+# 'Tuyên Quang, ngày 03 tháng 10 năm 2022', 'TP. Hồ Chí Minh, ngày …'
+PLACE_DATE = regex.compile(rf"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{{Lu}}Đ][\p{{L}}.]*(?:\s+[\p{{Lu}}Đ][\p{{L}}.]*){{0,3}})"
+                           rf"\s*,\s*{DAY_WORD}")
+# "V/v" (về việc) opens a công văn's trích yếu; OCR reads it 'Vív', 'Vêviệc'.
+ABOUT = r"(?:V\s*[/íi]\s*v\b\.?|V[ềê]\s*việc\b)"
 
 
 # -- the number line of a header ----------------------------------------------------

@@ -20,25 +20,21 @@ from vanban.extractors.references import find_references
 from vanban.extractors.cleaning.text_quality import is_syllable
 from vanban.extractors.symbols import check_symbol
 from vanban.extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
-from vanban.extractors.grammar import (DEPUTY_MARKS, DEPUTY_WORD, NUMBER_LINE_RE, ON_BEHALF_MARK, ROLE, SIGNING_MARK,
-                                       SO_ALONE_RE, SO_COLON_RE, phrases, plain_dashes)
-from vanban.models.knowledge import (PROVINCE_KINDS, agencies, cues, doc_types, local_name, provinces, roles, surnames,
-                                     type_by_abbreviation)
+from vanban.extractors.grammar import (ABOUT, DEPUTY_MARKS, DEPUTY_WORD, NUMBER_LINE_RE, ON_BEHALF_MARK, PLACE_DATE, ROLE,
+                                       SIGNING_MARK, SO_ALONE_RE, SO_COLON_RE, phrases, plain_dashes)
+from vanban.models.knowledge import (PARTY_COMMITTEES, PROVINCE_KINDS, agencies, cues, doc_types, local_name, provinces,
+                                     roles, surnames, type_by_abbreviation)
 from vanban.models.records import Identity, Passage, Span
 from vanban.models.vietnamese import fix_d, fold, is_vietnamese_letter, within_one_edit
 
 # the breaks inside a number printed in pieces: 'Số:\n18 /202 5\n/TT-BCA' → 'Số:18/2025/TT-BCA'
 DIGIT_FRAGMENT_GAP = regex.compile(r"(?<=[\d/:])\s+(?=[\d/])")
 SYMBOL_SEPARATOR = regex.compile(r"[-/]")  # between the pieces of a ký hiệu: KH-UBND, NQ/TW
-PLACE_DATE = regex.compile(rf"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{{Lu}}Đ][\p{{L}}.]*(?:\s+[\p{{Lu}}Đ][\p{{L}}.]*){{0,3}})"
-                           rf"\s*,\s*{DAY_WORD}")
 ROLE_LINE = regex.compile(rf"(?:^|\s)(?P<role>{ROLE})(?:\s|$)")
 ROLE_WORDS = regex.compile(ROLE)
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
 
 
-# "V/v" (về việc) opens a công văn's trích yếu; OCR reads it 'Vív', 'Vêviệc'.
-ABOUT = r"(?:V\s*[/íi]\s*v\b\.?|V[ềê]\s*việc\b)"
 ABOUT_LINE = regex.compile(rf"(?m)^{ABOUT}")  # .match(line) at a line's start, .search(text) at any line's
 ABOUT_LEAD = regex.compile(rf"^{ABOUT}\s*[:.]?\s*")
 LEADING_PUNCTUATION = regex.compile(r"^[\W_]+")
@@ -373,7 +369,9 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
     if not parts:
         return None
     names = [_caps_to_name(p) for p in _join_continued(parts)]
-    if len(names) >= 2 and (FOLDED_LEVEL_START.match(fold(names[1])) or _local_level()[0].match(fold(names[1]))):
+    # 'ỦY BAN NHÂN DÂN' / 'TỈNH LẠNG SƠN' is one name; 'ĐẢNG BỘ TỈNH …' / 'TỈNH ỦY' is a parent and its body
+    level = FOLDED_LEVEL_START.match(fold(names[1])) or _local_level()[0].match(fold(names[1])) if len(names) >= 2 else None
+    if level and not _known_agency(names[1]):
         names = [names[0] + " " + names[1]] + names[2:]
     # 'UBND TỈNH TUYÊN QUANG / SỞ THÔNG TIN …' → the Sở of that province
     if len(names) >= 2:
@@ -385,7 +383,7 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
             return f"{child} {unit.group(0)}"
         if parent_province and not _stated_province(child):
             written = WRITTEN_KIND.search(fold(names[0]))  # 'UBND THÀNH PHỐ …' says its kind; else the data
-            if written:
+            if written and child not in PARTY_COMMITTEES:
                 return f"{child} {'thành phố' if written.group(0) == 'thanh pho' else 'tỉnh'} {parent_province}"
             return local_name(child, parent_province)
         return child

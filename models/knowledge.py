@@ -219,6 +219,9 @@ def province_kinds() -> dict[str, str]:
     return {r["name"]: r["kind"] for r in _rows("provinces.csv")}
 
 
+PARTY_COMMITTEES = ("Tỉnh ủy", "Thành ủy")  # a province's party committee, named by its kind
+
+
 def local_name(body: str, province: str) -> str:
     """A provincial body's full name in a province, by the province's kind.
 
@@ -228,7 +231,7 @@ def local_name(body: str, province: str) -> str:
     ('Công an thành phố Hà Nội', 'Thành ủy Hải Phòng', 'Tỉnh ủy Lào Cai')
     """
     kind = province_kinds().get(province, "tỉnh")
-    if body in ("Tỉnh ủy", "Thành ủy"):  # the party committee is named by the kind itself
+    if body in PARTY_COMMITTEES:  # the party committee is named by the kind itself
         return f"{'Thành ủy' if kind == 'thành phố' else 'Tỉnh ủy'} {province}"
     for written in PROVINCE_KINDS:
         if body.endswith(" " + written):  # 'Công an tỉnh': the kind is written, maybe wrongly

@@ -7,6 +7,8 @@ import pytest
 
 from vanban.extractors.identity import extract_identity, read_signature_block
 from vanban.extractors.structure import segment
+from vanban.extractors.cleaning.normalise import normalise
+from vanban.models.records import Page
 
 
 @pytest.mark.parametrize("lines,signer,title", [
@@ -228,3 +230,24 @@ def test_a_body_below_the_province_is_named_with_its_level_and_place(issuer_line
     text = (f"{issuer_lines}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 15/KH-UBND\n"
             "Tiên Du, ngày 12 tháng 3 năm 2024\nKẾ HOẠCH\nTriển khai chuyển đổi số\nI. MỤC TIÊU\nNâng cao.")
     assert extract_identity(text, segment(text)).issuer == issuer
+
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+
+
+@pytest.mark.parametrize("left_then_right", [
+    "Số: 1234/UBND-KGVX\nV/v triển khai nền tảng số\nBắc Ninh, ngày 05 tháng 4 năm 2024",  # the left column first
+    "Số: 1234/UBND-KGVX\nBắc Ninh, ngày 05 tháng 4 năm 2024\nV/v: triển khai nền tảng số",  # row by row
+])
+def test_a_cong_vans_vv_line_and_its_place_and_date_stay_apart(left_then_right):
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}{left_then_right}\nKính gửi: Các sở, ban, ngành.\n"
+            "Nội dung.")
+    ident = extract_identity(text, segment(normalise([Page(1, text, "plain")]).text))
+    assert (ident.title, ident.date, ident.place) == ("triển khai nền tảng số", "2024-04-05", "Bắc Ninh")
+
+
+def test_a_party_committee_under_its_party_branch():
+    text = ("ĐẢNG BỘ TỈNH BẮC NINH\nTỈNH ỦY\n*\nSố 15-NQ/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Bắc Ninh, ngày 20 tháng 8 năm 2021\nNGHỊ QUYẾT\nvề chuyển đổi số\nI. TÌNH HÌNH\nNội dung.")
+    ident = extract_identity(text, segment(text))
+    assert (ident.issuer, ident.province) == ("Tỉnh ủy Bắc Ninh", "Bắc Ninh")

@@ -124,3 +124,10 @@ def test_a_markdown_table_holding_the_header_is_read_cell_by_cell():
 def test_a_table_in_the_body_stays_a_row_a_line():
     c = clean("| TT | Chỉ tiêu | Kết quả |\n| --- | --- | --- |\n| 1 | Tỷ lệ hồ sơ trực tuyến | 80% |\n")
     assert "Tỷ lệ hồ sơ trực tuyến" in c.text and "80%" in c.text.split("\n")[-1]
+
+
+def test_a_place_and_date_wrapped_before_its_year_stays_one_line():
+    c = clean("Số: 333/2025/NĐ-CP\nHà Nội, ngày 18\ntháng 12 năm 2025\nNGHỊ ĐỊNH\n")
+    assert "Hà Nội, ngày 18 tháng 12 năm 2025" in c.text.split("\n")
+    c = clean("Số: 20/2025/TT-BQP\nHà Nội, ngày 11 tháng 4\nnăm 2025\nTHÔNG TƯ\n")
+    assert "Hà Nội, ngày 11 tháng 4 năm 2025" in c.text.split("\n")

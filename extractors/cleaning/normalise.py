@@ -15,7 +15,7 @@ from typing import Optional
 
 import regex
 
-from vanban.extractors.grammar import LABEL, NUMBER_LINE_RE, SIGNING_MARK
+from vanban.extractors.grammar import ABOUT, LABEL, NUMBER_LINE_RE, PLACE_DATE, SIGNING_MARK
 from vanban.models.records import Page
 from vanban.extractors.cleaning.offsets import CleanTextBuilder, OffsetMap
 from vanban.extractors.cleaning.text_quality import is_syllable
@@ -42,6 +42,8 @@ _DROP_LETTERS = {ord(c): None for c in _LATIN if c.isalpha()}
 _DROP_LOWER = {ord(c): None for c in _LATIN if c.islower()}
 COMMON_LOWER = "nhtcgiao"  # the commonest small letters of Vietnamese prose
 # The quốc hiệu's motto closes its line: 'Luật số: 117/2025/QH15' after it starts anew.
+YEAR_CLOSES = re.compile(r"(?:19|20)\d\d$")
+ABOUT_START = regex.compile(ABOUT)  # .match: a line opening with 'V/v', 'Về việc'
 MOTTO_END = re.compile(r"Hạnh\s+phúc\s*$", re.IGNORECASE)
 SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
 WORD_END = re.compile(r"(?<![^\W\d_])[^\W\d_]+$")  # the letters closing a line, a whole word
@@ -203,6 +205,12 @@ def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
     if BLOCK_START.match(line.text) or line.heading or prev.heading:
         return True
     if prev.text[-1] in TERMINAL or NUMBER_LINE_RE.match(prev.text) or MOTTO_END.search(prev.text):
+        return True
+    # a header's place and date is a line of its own, whichever column a text layer read first:
+    # 'V/v triển khai …' / 'Bắc Ninh, ngày 05 tháng 4 năm 2024' / 'V/v: báo cáo …'
+    # (a place and date wrapped before its year, 'Hà Nội, ngày 18' / 'tháng 12 năm 2025', stays one)
+    if PLACE_DATE.match(line.text) or ABOUT_START.match(line.text) or (PLACE_DATE.match(prev.text)
+                                                                      and YEAR_CLOSES.search(prev.text)):
         return True
     # After a blank line, a capital starts a new paragraph unless the previous line
     # ran to the right margin, i.e. it was wrapped ("Kiến trúc / Chính quyền điện tử").
