@@ -132,8 +132,8 @@ def clause_start(text: str, start: int, pos: int) -> int:
 
 
 # -- the header's place and date, and a công văn's trích yếu -------------------------
-# 'Tuyên Quang, ngày 03 tháng 10 năm 2022', 'TP. Hồ Chí Minh, ngày …'
-PLACE_DATE = regex.compile(rf"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{{Lu}}Đ][\p{{L}}.]*(?:\s+[\p{{Lu}}Đ][\p{{L}}.]*){{0,3}})"
+# 'Tuyên Quang, ngày 03 tháng 10 năm 2022', 'TP. Hồ Chí Minh, ngày …', 'Bà Rịa - Vũng Tàu, ngày …'
+PLACE_DATE = regex.compile(rf"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{{Lu}}Đ][\p{{L}}.]*(?:(?:\s+|\s*[-–]\s*)[\p{{Lu}}Đ][\p{{L}}.]*){{0,4}})"
                            rf"\s*,\s*{DAY_WORD}")
 # "V/v" (về việc) opens a công văn's trích yếu; OCR reads it 'Vív', 'Vêviệc'.
 ABOUT = r"(?:V\s*[/íi]\s*v\b\.?|V[ềê]\s*việc\b)"
@@ -198,19 +198,25 @@ def phrases(words: Iterable[str], capitals: bool = False) -> str:
 
 
 @lru_cache(maxsize=None)
-def words_re(words: tuple[str, ...], flags: int = 0) -> regex.Pattern:
-    """The phrases as whole words: 'đã' is found in 'đã cấp', not in 'đãi ngộ'.
+def words_re(words: tuple[str, ...], flags: int = 0, inside: Iterable[str] = ()) -> regex.Pattern:
+    """The phrases as whole words: 'đã' is found in 'đã cấp', not in 'đãi ngộ'; nor is a phrase
+    whose first syllable closes one of the words `inside` ('hiện có' in 'thực hiện có hiệu quả').
 
     >>> [bool(words_re(("đã", "hiện nay")).search(t)) for t in ("đã cấp", "đãi ngộ", "hiện  nay")]
     [True, False, True]
+    >>> bool(words_re(("hiện có",), inside=("thực hiện",)).search("thực hiện có hiệu quả"))
+    False
     """
-    return regex.compile(rf"(?<![\p{{L}}\d])(?:{phrases(words)})(?![\p{{L}}\d])", flags)
+    guard = "".join(rf"(?!(?<=(?<![\p{{L}}\d]){regex.escape(head)}\s+){regex.escape(tail)}(?![\p{{L}}\d]))"
+                    for head, tail in (word.split(maxsplit=1) for word in inside))
+    return regex.compile(rf"(?<![\p{{L}}\d]){guard}(?:{phrases(words)})(?![\p{{L}}\d])", flags)
 
 
 # -- the signature block ------------------------------------------------------------
 SIGNING_MARK = f"(?:{phrases(signing_marks())})"  # 'TM.', 'KT.', 'T/M', 'Q.' …
 ON_BEHALF_MARK = f"(?:{phrases(signing_marks('thay mặt'))})"  # 'TM. ỦY BAN NHÂN DÂN'
 DEPUTY_MARKS = signing_marks("ký thay")  # 'KT. CHỦ TỊCH': a deputy signs
+ACTING_MARKS = signing_marks("quyền")  # 'Q. GIÁM ĐỐC': the acting head signs
 # 'PHÓ' (deputy), also as OCR reads it without its tone or with another ('PHO', 'PHỎ')
 DEPUTY = "PH[OÓÒỎÕỌ]"
 DEPUTY_WORD = regex.compile(rf"{DEPUTY}(?=\s|$)")

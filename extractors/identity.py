@@ -20,8 +20,9 @@ from vanban.extractors.references import find_references
 from vanban.extractors.cleaning.text_quality import is_syllable
 from vanban.extractors.symbols import check_symbol
 from vanban.extractors.structure import ADDRESSEE, is_caps, type_line, without_motto
-from vanban.extractors.grammar import (ABOUT, DEPUTY_MARKS, DEPUTY_WORD, NUMBER_LINE_RE, ON_BEHALF_MARK, PLACE_DATE, ROLE,
-                                       SIGNING_MARK, SO_ALONE_RE, SO_COLON_RE, phrases, plain_dashes)
+from vanban.extractors.grammar import (ABOUT, ACTING_MARKS, DEPUTY_MARKS, DEPUTY_WORD, NUMBER_LINE_RE, ON_BEHALF_MARK,
+                                       PLACE_DATE, ROLE, SIGNING_MARK, SO_ALONE_RE, SO_COLON_RE, phrases,
+                                       plain_dashes)
 from vanban.models.knowledge import (PARTY_COMMITTEES, PROVINCE_KINDS, agencies, cues, doc_types, local_name, provinces,
                                      roles, surnames, type_by_abbreviation)
 from vanban.models.records import Identity, Passage, Span
@@ -237,9 +238,15 @@ def _titles_by_caps() -> dict[str, str]:
     return {" ".join(title.upper().split()): title for title in roles()}
 
 
+ACTING = "QUYỀN"  # what 'Q.' before a role stands for
+
+
 def _title_case_role(caps: str) -> str:
-    """A role as roles.csv writes it: 'PHÓ CHỦ TỊCH' → 'Phó Chủ tịch', 'TỔNG BÍ THƯ' → 'Tổng Bí thư'."""
+    """A role as roles.csv writes it: 'PHÓ CHỦ TỊCH' → 'Phó Chủ tịch', 'TỔNG BÍ THƯ' → 'Tổng Bí thư',
+    'QUYỀN GIÁM ĐỐC' (signed 'Q. GIÁM ĐỐC') → 'Quyền Giám đốc'."""
     words = caps.split()
+    if words[0] == ACTING:
+        return "Quyền " + _title_case_role(" ".join(words[1:]))
     deputy = bool(DEPUTY_WORD.fullmatch(words[0]))
     title = _titles_by_caps().get(" ".join(words[deputy:]), " ".join(words[deputy:]).capitalize())
     return f"Phó {title}" if deputy else title
@@ -418,8 +425,8 @@ def _issuer_from_symbol(symbol: Optional[str], province: Optional[str]) -> Optio
 
 
 SIGN_PREFIX = regex.compile(rf"(?P<prefix>{SIGNING_MARK})\s*$")
-# A name closing a line of the signature block; in scans it may trail OCR debris.
-# the name closing a line, a quote or a stray stop after it ('Nguyễn Văn An.': a speck of the seal)
+# The name closing a line of the signature block, a quote or a stray stop after it ('Nguyễn Văn An.':
+# a speck of the seal)
 TRAILING_NAME = regex.compile(r"(?:^|[\s\"“'(])(?P<name>[\p{Lu}Đ][\p{Ll}đ]+(?:\s+[\p{Lu}Đ][\p{Ll}đ]+){1,3}"
                               r"|[\p{Lu}Đ]+(?:\s+[\p{Lu}Đ]+){1,3})\s*[\"”']?\s*[.,;:]?\s*$")
 ON_BEHALF = regex.compile(rf"{ON_BEHALF_MARK}\s*(.+)$")  # 'TM. ỦY BAN NHÂN DÂN': signed for a body
@@ -511,6 +518,8 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
                 role = m.group("role")
             elif prefix.group("prefix") in DEPUTY_MARKS:
                 acting_for = m.group("role")
+            elif prefix.group("prefix") in ACTING_MARKS:
+                role = f"{ACTING} {m.group('role')}"
     if role is None and acting_for and not DEPUTY_WORD.match(acting_for):
         role = "PHÓ " + acting_for
     return signer, (_title_case_role(role) if role else None), on_behalf
@@ -805,8 +814,12 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
                 ident.notes["issuer"] = f"header line {line.strip()!r} matched {near[0]!r} of agencies.csv (score {near[1]})"
     province = _stated_province(issuer) if issuer else None
     province = province or (ident.place if ident.place in provinces() else None) or _dominant_province(text)
-    if not issuer:
-        issuer = _issuer_from_symbol(ident.symbol, province)
+    named = _issuer_from_symbol(ident.symbol, province)
+    if issuer and named and named.endswith(" " + issuer):
+        # the body's head issues under the body's name: 'CHÍNH PHỦ' over 'Số: 30/2025/QĐ-TTg'
+        ident.notes["issuer"] = f"the ký hiệu's {named!r}, under its body's header {issuer!r}"
+        issuer = named
+    issuer = issuer or named
     if not issuer:
         for p in passages[:30]:
             om = OPENING_ISSUER.match(p.text)

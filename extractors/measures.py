@@ -78,7 +78,7 @@ TARGET_HEADING = tuple(fold(cue) for cue in cues("target_heading"))
 REVIEW_HEADING = tuple(fold(cue) for cue in cues("review_heading"))
 
 TARGET_CUE = words_re(cues("target"), regex.I)
-ACTUAL_CUE = words_re(cues("actual"), regex.I)
+ACTUAL_CUE = words_re(cues("actual"), regex.I, inside=cues("cue_compound"))  # not 'thực hiện có …'
 # A clause about another document's content (its title or its own threshold).
 DOC_CITED_RE = regex.compile(
     rf"\d+\s*/\s*(?:\d{{4}}\s*/\s*)?[A-ZĐ]{{1,6}}\s*-|(?:{phrases(cues('cited_type'))})\s+(?:số\s+)?\d+"
@@ -90,6 +90,7 @@ BUDGET_SHARE_RE = regex.compile(rf"^\s*(?:tổng\s+)?(?:{phrases(cues('budget'))
 BOUND_BEFORE = [(bound, regex.compile(rf"(?:{phrases(cues('bound_' + bound))})\s*$", regex.I))
                 for bound in ("min", "max", "approx")]  # in this order: 'hơn 80%' is a minimum
 MIN_AFTER_RE = regex.compile(r"^\s*trở lên", regex.I)
+BRACKET_TARGET_RE = regex.compile(rf"\s*(?:{phrases(cues('bracket_target'))})\b", regex.I)
 
 YEAR_RE = regex.compile(r"(?:năm|Năm|NĂM)\s+(?P<year>(?:19|20)\d\d)(?!\d)")
 # `tính đến tháng 9/2021`, `hết 20/5/2022`, `hoàn thành ngày 06/6/2021`.
@@ -380,6 +381,8 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
         if i and _bracketed_after(text, group[i - 1].tail, f.start) and len((metric or "").split()) <= 2:
             metric = metrics[i - 1]  # '91,5% (chỉ tiêu 95%)': the target of what the figure before measures
         section_kind, section_year = sections.context(f.start)
+        lead_kind, lead_year = _lead_in(text, f.start)  # 'Phấn đấu đến năm 2025:' over its list: a nearer section
+        section_kind, section_year = lead_kind or section_kind, lead_year or section_year
         kind = _kind(text, f, s, e, start, end, section_kind)
         as_of = _as_of(text, f, start, sections) if kind == "actual" else None
         year = _year(text, f, s, e, section_year, doc_year, kind, as_of)
@@ -424,6 +427,8 @@ def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_k
         own = _cue_kind(text[opened:f.start])
         if own:
             return own
+        if BRACKET_TARGET_RE.match(text, opened + 1, f.start):  # '… đạt 92% (chỉ tiêu 95%)', '(kế hoạch 90%)'
+            return "target"
     else:
         opened = f.start
     governing_text = BRACKETED_RE.sub(" ", text[start:opened])
@@ -448,6 +453,37 @@ def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_k
     if m and BY_YEAR_RE.search(clause[max(0, m.start() - 12):m.start()]):
         return "target"
     return "other"
+
+
+LIST_ITEM = regex.compile(r"\s*(?:[-+•–*]|[a-zđ]\)|\d{1,2}[.)])\s")
+LEAD_IN_LINES = 12  # list items looked back over for the line they hang from
+LAST_SENTENCE = regex.compile(r"[^.;]*$")
+
+
+def _lead_in(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
+    """(kind, year) the line ending in ':' gives to the list item at pos that hangs from it:
+    'Phấn đấu đến năm 2025:' / '- 80% hồ sơ …' is a target for 2025; (None, None) without one."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not LIST_ITEM.match(text, line_start):
+        return None, None
+    end = line_start - 1
+    for _ in range(LEAD_IN_LINES):
+        if end <= 0:
+            break
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].rstrip()
+        if line.endswith(":"):
+            line = LAST_SENTENCE.search(line).group(0)  # 'Năm 2023, đã đạt:', not what a long paragraph said before
+            # a goal or a deadline only: a report's words in a lead-in are a rule's condition as often
+            # ('… khi đạt các tiêu chí sau:') or another verb's syllables ('thực hiện có hiệu quả …:')
+            year = YEAR_RE.search(line)
+            deadline = year and BY_YEAR_RE.search(line, 0, year.start())
+            kind = "target" if _cue_kind(line) == "target" or deadline else None
+            return kind, int(year.group("year")) if year and kind else None
+        if not LIST_ITEM.match(line):
+            break
+        end = start - 1
+    return None, None
 
 
 def _bracketed_after(text: str, after: int, pos: int) -> bool:

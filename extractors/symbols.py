@@ -106,6 +106,9 @@ def _check_piece(piece: str, year: Optional[int]) -> tuple[str, Optional[str]]:
     if len(upper) == 1:  # no listed piece is one letter but a type's first (L, Lệnh): a piece cut short
         near = sorted(known[k] for k in _one_edit_away(upper))
         return piece, f"{piece!r} is a piece cut short" + (f" (could be {' or '.join(near)})" if near else "")
+    barred = _bar_misread(upper)
+    if barred:
+        return barred, None
     if CLEAN_PIECE.match(piece):
         undoubled = _undoubled(upper)
         if undoubled:
@@ -135,6 +138,14 @@ def _check_term(piece: str, head: str, term: str, year: Optional[int]) -> tuple[
     if len(sitting) == 1:
         return head + sitting[0][2:], None
     return piece, f"{piece!r}: no term of the Quốc hội reads so" + (f" in {year}" if year else "")
+
+
+def _bar_misread(upper: str) -> Optional[str]:
+    """The one listed piece the word becomes with the bar of one Đ added or dropped: OCR and fonts
+    confuse them both ways ('UBNĐ' → 'UBND', 'BCD' → 'BCĐ')."""
+    swapped = {upper[:i] + ("Đ" if ch == "D" else "D") + upper[i + 1:] for i, ch in enumerate(upper) if ch in "DĐ"}
+    found = swapped & known_pieces().keys()
+    return known_pieces()[found.pop()] if len(found) == 1 else None
 
 
 def _undoubled(upper: str) -> Optional[str]:

@@ -115,6 +115,8 @@ LEXICONS = {
     "budget": "a share of a budget, an allocation rule: '1% tổng chi ngân sách'",
     "funds": "a clause about money, where a bare amount is in đồng: 'kinh phí 40.369.000.000'",
     "bound_min": "a lower bound before a figure: 'không dưới 80%'",
+    "cue_compound": "a word a cue's first syllable closes, where it is no cue: 'thực hiện' ('hiện có')",
+    "bracket_target": "words opening a bracket whose figure is the plan's: '92% (chỉ tiêu 95%)'",
     "bound_max": "an upper bound before a figure: 'không quá 5%'",
     "bound_approx": "an approximate figure: 'khoảng 30%'",
     "population_end": "the verb after the population a percentage counts: '100% CBCC cấp xã được …'",

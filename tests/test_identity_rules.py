@@ -251,3 +251,34 @@ def test_a_party_committee_under_its_party_branch():
             "Bắc Ninh, ngày 20 tháng 8 năm 2021\nNGHỊ QUYẾT\nvề chuyển đổi số\nI. TÌNH HÌNH\nNội dung.")
     ident = extract_identity(text, segment(text))
     assert (ident.issuer, ident.province) == ("Tỉnh ủy Bắc Ninh", "Bắc Ninh")
+
+
+@pytest.mark.parametrize("lines, role", [
+    (["Q. GIÁM ĐỐC", "Trần Văn Bình"], "Quyền Giám đốc"),  # the acting head
+    (["TL. BỘ TRƯỞNG", "VỤ TRƯỞNG VỤ PHÁP CHẾ", "Trần Văn Bình"], "Vụ trưởng"),
+    (["KT. CHỦ NHIỆM", "PHÓ CHỦ NHIỆM", "Trần Văn Bình"], "Phó Chủ nhiệm"),
+])
+def test_acting_heads_and_more_roles(lines, role):
+    assert read_signature_block(lines)[:2] == ("Trần Văn Bình", role)
+
+
+@pytest.mark.parametrize("header, number, issuer", [
+    ("CHÍNH PHỦ", "30/2025/QĐ-TTg", "Thủ tướng Chính phủ"),  # the head issues under the body's name
+    ("CHÍNH PHỦ", "30/2025/NĐ-CP", "Chính phủ"),
+    ("BỘ TÀI CHÍNH", "97/2025/QĐ-UBND", "Bộ Tài chính"),  # a ký hiệu of another body: the header stands
+])
+def test_the_kyhieu_names_the_head_that_issues_under_its_bodys_header(header, number, issuer):
+    text = (f"{header}\n{QUOC_HIEU}Số: {number}\nHà Nội, ngày 30 tháng 8 năm 2025\nQUYẾT ĐỊNH\nBan hành Quy chế\n"
+            "Căn cứ Luật Tổ chức Chính phủ;\nĐiều 1. Nội dung.")
+    ident = extract_identity(text, segment(text))
+    assert (ident.issuer, ident.province) == (issuer, None)
+
+
+@pytest.mark.parametrize("place_line, place", [
+    ("Bà Rịa - Vũng Tàu, ngày 30 tháng 8 năm 2024", "Bà Rịa - Vũng Tàu"),  # a province named with a hyphen
+    ("Phan Rang-Tháp Chàm, ngày 30 tháng 8 năm 2024", "Phan Rang-Tháp Chàm"),
+    ("Số: 16/KH-UBND Bắc Ninh, ngày 30 tháng 8 năm 2024", "Bắc Ninh"),  # a scan's merged line: the ký hiệu is no place
+])
+def test_a_place_written_with_a_hyphen_is_read_whole(place_line, place):
+    text = f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}Số: 15/KH-UBND\n{place_line}\nKẾ HOẠCH\nChuyển đổi số\nI. MỤC TIÊU\nNội dung."
+    assert extract_identity(text, segment(text)).place == place

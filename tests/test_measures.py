@@ -228,6 +228,8 @@ def test_a_bare_dat_with_a_floor_is_a_level_to_reach(sentence, kind):
     ("Đến năm 2025, 80% dịch vụ công được cung cấp trực tuyến toàn trình.", "target", 2025, None),  # the deadline opens it
     ("Đến năm 2025, tỷ lệ dịch vụ công trực tuyến ≥ 80%.", "target", 2025, "min"),
     ("Tỷ lệ hồ sơ trễ hạn ≤ 5%.", "other", None, "max"),
+    ("Tỷ lệ hồ sơ trễ hạn <= 5%.", "other", None, "max"),
+    ("Tỷ lệ hồ sơ được số hóa >=80%.", "other", None, "min"),
     ("Năm 2023, tỷ lệ hồ sơ trực tuyến đạt 45%.", "actual", 2023, None),  # a year opening the clause dates it
     ("Cuối năm 2023, 45% hồ sơ đã được xử lý trực tuyến.", "actual", 2023, None),
     ("Kế hoạch giai đoạn 2021-2025 và năm 2023 đã đạt 45%.", "actual", 2024, None),  # deep in it: the document's
@@ -235,3 +237,29 @@ def test_a_bare_dat_with_a_floor_is_a_level_to_reach(sentence, kind):
 def test_deadlines_bounds_and_years_as_plans_and_reports_write_them(sentence, kind, year, bound):
     [m] = percents(sentence, doc_year=2024)
     assert (m.kind, m.year, m.bound) == (kind, year, bound)
+
+
+@pytest.mark.parametrize("text, kinds, years", [
+    ("Phấn đấu đến năm 2025:\n- 100% cơ quan nhà nước kết nối liên thông;\n- 80% hồ sơ được xử lý trực tuyến.",
+     ["target", "target"], [2025, 2025]),  # the lead-in's cue and year govern its list
+    ("Đến năm 2025:\n+ 90% người dân có danh tính số;", ["target"], [2025]),
+    ("Kết quả đạt được như sau:\n- 85% hồ sơ trực tuyến.", ["other"], [None]),  # a report's words: not from a lead-in
+    ("Các chỉ tiêu:\n- 85% hồ sơ trực tuyến.", ["other"], [None]),  # a lead-in without a cue says nothing
+    ("Phấn đấu đến năm 2025:\nTrong đó 85% hồ sơ trực tuyến.", ["other"], [None]),  # not a list item
+])
+def test_a_list_item_takes_kind_and_year_from_the_line_it_hangs_from(text, kinds, years):
+    found = percents(text, doc_year=2024)
+    assert ([m.kind for m in found], [m.year for m in found]) == (kinds, years)
+
+
+@pytest.mark.parametrize("bracket", ["(chỉ tiêu 95%)", "(kế hoạch 95%)", "(KH: 95%)"])
+def test_a_bracketed_plan_figure_after_a_result_is_its_target(bracket):
+    reached, planned = percents(f"Tỷ lệ hồ sơ trực tuyến đạt 92% {bracket}.", doc_year=2024)
+    assert (reached.kind, planned.kind, planned.metric) == ("actual", "target", reached.metric)
+
+
+def test_a_cue_inside_a_longer_word_is_no_cue():
+    [m] = percents("Thực hiện có hiệu quả 100% nhiệm vụ được giao.", doc_year=2024)  # 'thực hiện', not 'hiện có'
+    assert m.kind == "other"
+    [m] = percents("Tỉnh hiện có 85% hồ sơ được xử lý trực tuyến.", doc_year=2024)
+    assert m.kind == "actual"

@@ -326,3 +326,10 @@ def test_a_number_glued_to_so_is_cited():
 def test_a_citations_date_in_words_misread_by_ocr():
     ref = one("Căn cứ Kế hoạch số 15/KH-UBND ngảy 12 thảng 3 nãm 2024 của UBND tỉnh;")
     assert ref.date == "2024-03-12"
+
+
+@pytest.mark.parametrize("opening", ["Để triển khai", "Để thực hiện", "Nhằm cụ thể hóa", "Nhằm cụ thể hoá", "Nhằm triển khai"])
+def test_a_plans_opening_purpose_clause_implements_what_it_cites(opening):
+    ref = one(f"{opening} Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ, UBND tỉnh ban hành "
+              "Kế hoạch thực hiện như sau:")
+    assert ref.relation == "implements"

@@ -83,3 +83,9 @@ def test_small_letters_real_ký_hiệu_use_are_no_damage():
     assert check_symbol("SGDĐT-CTrTT").status == "valid"
     refs = [r.id for r in find_references("Công văn số 1899/SGDĐT-CTrTT ngày 01/7/2020; công văn 1899/SGDĐT-CTTTT")]
     assert "1899/SGDĐT-CTrTT" in refs  # the misreading does not swallow it
+
+
+@pytest.mark.parametrize("read, meant", [("KH-UBNĐ", "KH-UBND"), ("QĐ-BCD", "QĐ-BCĐ"), ("CV-SGDDT", "CV-SGDĐT")])
+def test_the_bar_of_a_d_added_or_lost_is_undone_when_one_listed_piece_results(read, meant):
+    assert check_symbol(read).symbol == meant
+    assert check_symbol("NQ/ĐĐQH15").status == "valid" and check_symbol("KH-SGDĐT").symbol == "KH-SGDĐT"
