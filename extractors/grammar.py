@@ -217,6 +217,11 @@ SIGNING_MARK = f"(?:{phrases(signing_marks())})"  # 'TM.', 'KT.', 'T/M', 'Q.' �
 ON_BEHALF_MARK = f"(?:{phrases(signing_marks('thay mặt'))})"  # 'TM. ỦY BAN NHÂN DÂN'
 DEPUTY_MARKS = signing_marks("ký thay")  # 'KT. CHỦ TỊCH': a deputy signs
 ACTING_MARKS = signing_marks("quyền")  # 'Q. GIÁM ĐỐC': the acting head signs
+# A part of a header (the quốc hiệu, its motto, the number line, the place and date) or of a
+# signature block ('Nơi nhận:', a 'TM.'/'KT.' line): a table holding one lays them out, it holds
+# no data, and its cells are read as lines of their own (DOCX tables, Markdown ones)
+LAYOUT_PART = regex.compile(rf"(?i:cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|nơi\s+nhận\s*:)"
+                            rf"|{PLACE_DATE.pattern}|{NUMBER_LINE}|(?m:^)\s*{SIGNING_MARK}")
 # 'PHÓ' (deputy), also as OCR reads it without its tone or with another ('PHO', 'PHỎ')
 DEPUTY = "PH[OÓÒỎÕỌ]"
 DEPUTY_WORD = regex.compile(rf"{DEPUTY}(?=\s|$)")

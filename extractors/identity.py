@@ -321,21 +321,22 @@ def _dominant_province(text: str) -> Optional[str]:
 ISSUER_END = regex.compile(rf",\s*{DAY_WORD}|^[\d/]|{SO_ALONE_RE.pattern}")
 RULE_MARKS = regex.compile(r"[-_*#]{2,}")  # the rule drawn under the issuer, markdown emphasis
 FOLDED_LEVEL_START = regex.compile(r"^(?:tinh|thanh pho)\b")
+WRITTEN_KIND = regex.compile(r"\b(?:tinh|thanh pho)\b")
+NAME_CONTINUES = regex.compile(r"(?:\sVÀ|[,\-–&])\s*$")  # an issuer line that ends mid-name
+NOT_WORD = regex.compile(r"[^\w]+")
 
 
 @lru_cache(maxsize=None)
 def _local_level() -> tuple[regex.Pattern, dict]:
     """A level below the province opening a folded line ('huyen tien du'), and each level as written."""
     written = {fold(w): w for w in cues("local_level")}
-    alternation = "|".join(regex.escape(w) for w in sorted(written, key=len, reverse=True))
-    return regex.compile(rf"^(?:{alternation})(?=\s+\S)"), written
+    return regex.compile(rf"^(?:{phrases(written)})(?=\s+\S)"), written
 
 
 @lru_cache(maxsize=None)
 def _named_unit() -> regex.Pattern:
     """A level below the province and its place closing a name: '… huyện Tiên Du'."""
-    levels = "|".join(regex.escape(w) for w in sorted(cues("local_level"), key=len, reverse=True))
-    return regex.compile(rf"(?<!\p{{L}})(?:{levels})(?:\s+\p{{Lu}}\p{{Ll}}*)+$")
+    return regex.compile(rf"(?<!\p{{L}})(?:{phrases(cues('local_level'))})(?:\s+\p{{Lu}}\p{{Ll}}*)+$")
 
 
 def _local_unit(caps: str) -> Optional[str]:
@@ -345,12 +346,8 @@ def _local_unit(caps: str) -> Optional[str]:
     m = pattern.match(fold(" ".join(caps.split())))
     if not m:
         return None
-    level_words = len(m.group(0).split())
-    place = " ".join(w.capitalize() for w in caps.split()[level_words:])
+    place = " ".join(w.capitalize() for w in caps.split()[len(m.group(0).split()):])
     return f"{written[m.group(0)]} {place}"
-WRITTEN_KIND = regex.compile(r"\b(?:tinh|thanh pho)\b")
-NAME_CONTINUES = regex.compile(r"(?:\sVÀ|[,\-–&])\s*$")  # an issuer line that ends mid-name
-NOT_WORD = regex.compile(r"[^\w]+")
 
 
 def _issuer_from_header(lines: list[str]) -> Optional[str]:
@@ -377,7 +374,7 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
         return None
     names = [_caps_to_name(p) for p in _join_continued(parts)]
     # 'ỦY BAN NHÂN DÂN' / 'TỈNH LẠNG SƠN' is one name; 'ĐẢNG BỘ TỈNH …' / 'TỈNH ỦY' is a parent and its body
-    level = FOLDED_LEVEL_START.match(fold(names[1])) or _local_level()[0].match(fold(names[1])) if len(names) >= 2 else None
+    level = len(names) >= 2 and (FOLDED_LEVEL_START.match(fold(names[1])) or _local_level()[0].match(fold(names[1])))
     if level and not _known_agency(names[1]):
         names = [names[0] + " " + names[1]] + names[2:]
     # 'UBND TỈNH TUYÊN QUANG / SỞ THÔNG TIN …' → the Sở of that province

@@ -473,7 +473,7 @@ def _lead_in(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].rstrip()
         if line.endswith(":"):
-            line = LAST_SENTENCE.search(line).group(0)  # 'Năm 2023, đã đạt:', not what a long paragraph said before
+            line = LAST_SENTENCE.search(line).group(0)  # its last sentence, not what a long paragraph said before
             # a goal or a deadline only: a report's words in a lead-in are a rule's condition as often
             # ('… khi đạt các tiêu chí sau:') or another verb's syllables ('thực hiện có hiệu quả …:')
             year = YEAR_RE.search(line)

@@ -22,7 +22,8 @@ HOẠCH</span></b><o:p></o:p></p>
 
 def test_a_word_web_page_reads_as_its_docx_would():
     assert html_text(WORD_PAGE).splitlines() == [
-        "ỦY BAN NHÂN DÂN TỈNH HÀ GIANG Số: 25/KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc",
+        "ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "Số: 25/KH-UBND",  # the header's table: each cell's lines
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
         "",
         "KẾ HOẠCH",
         "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 & các văn bản;",
@@ -42,3 +43,9 @@ def test_unclosed_paragraphs_and_stray_cells_still_make_lines():
 
 def test_a_page_with_nothing_to_show_is_empty():
     assert html_text("<html><head><style>p{}</style></head><body><script>x()</script></body></html>") == ""
+
+
+def test_a_table_of_figures_stays_a_row_a_line_its_cells_paragraphs_joined():
+    assert html_text("<table><tr><td><p>Tỷ lệ hồ sơ</p><p>trực tuyến</p></td><td>90%</td></tr>"
+                     "<tr><td>Tỷ lệ ký số</td><td>80%</td></tr></table>") == (
+        "Tỷ lệ hồ sơ trực tuyến | 90%\nTỷ lệ ký số | 80%")

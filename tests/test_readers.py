@@ -142,7 +142,7 @@ def test_word_web_page_named_doc_is_read_as_html(tmp_path):
                     + HEADER[2] + "</p></td></tr></table><p>" + HEADER[3] + "</p></body></html>", encoding="utf-8")
     [(label, pages, notes)] = read_documents(path)
     assert notes == ["named .doc but its content is HTML; read as HTML"]
-    assert pages[0].text.splitlines() == [f"{HEADER[0]} {HEADER[1]} | {HEADER[2]}", "", HEADER[3]]
+    assert pages[0].text.splitlines() == [HEADER[0], HEADER[1], HEADER[2], "", HEADER[3]]  # the header's cells' lines
 
 
 def test_an_html_page_saved_as_utf16_is_read_as_html(tmp_path):
@@ -316,3 +316,29 @@ def test_truncated_image_is_a_clear_error(tmp_path):
     cut.write_bytes(whole.read_bytes()[:400])  # the header survives, the picture does not
     with pytest.raises(UnreadableFile, match="corrupt or truncated image"):
         read_file(cut)
+
+
+def test_docx_tables_laying_out_the_header_and_signature_give_each_cells_lines(tmp_path):
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)
+    for cell, text in zip(header._cells, ["ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                                          "Độc lập - Tự do - Hạnh phúc", "Số: 15/KH-UBND",
+                                          "Bắc Ninh, ngày 12 tháng 3 năm 2024"]):
+        cell.text = text
+    for line in ["KẾ HOẠCH", "Triển khai chuyển đổi số năm 2024", "I. MỤC TIÊU", "Phấn đấu 90% hồ sơ."]:
+        document.add_paragraph(line)
+    data = document.add_table(rows=1, cols=2)  # a table of figures stays a row a line
+    data.cell(0, 0).text, data.cell(0, 1).text = "Tỷ lệ hồ sơ trực tuyến", "90%"
+    signature = document.add_table(rows=1, cols=2)
+    signature.cell(0, 0).text = "Nơi nhận:\n- Như trên;\n- Lưu: VT."
+    signature.cell(0, 1).text = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An"
+    path = tmp_path / "kh.docx"
+    document.save(str(path))
+    lines = read_file(path)[0].text.splitlines()
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH BẮC NINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert "Tỷ lệ hồ sơ trực tuyến | 90%" in lines and "PHÓ CHỦ TỊCH" in lines
+    from vanban.pipeline.reading.ingest import process_file
+    [doc], _ = process_file(str(path))
+    ident = doc.identity
+    assert (ident.issuer, ident.id, ident.date, ident.signer, ident.signer_title) == (
+        "Ủy ban nhân dân tỉnh Bắc Ninh", "15/KH-UBND", "2024-03-12", "Nguyễn Văn An", "Phó Chủ tịch")

@@ -15,7 +15,7 @@ from typing import Optional
 
 import regex
 
-from vanban.extractors.grammar import ABOUT, LABEL, NUMBER_LINE_RE, PLACE_DATE, SIGNING_MARK
+from vanban.extractors.grammar import ABOUT, LABEL, LAYOUT_PART, NUMBER_LINE_RE, PLACE_DATE, SIGNING_MARK
 from vanban.models.records import Page
 from vanban.extractors.cleaning.offsets import CleanTextBuilder, OffsetMap
 from vanban.extractors.cleaning.text_quality import is_syllable
@@ -42,9 +42,9 @@ _DROP_LETTERS = {ord(c): None for c in _LATIN if c.isalpha()}
 _DROP_LOWER = {ord(c): None for c in _LATIN if c.islower()}
 COMMON_LOWER = "nhtcgiao"  # the commonest small letters of Vietnamese prose
 # The quốc hiệu's motto closes its line: 'Luật số: 117/2025/QH15' after it starts anew.
-YEAR_CLOSES = re.compile(r"(?:19|20)\d\d$")
-ABOUT_START = regex.compile(ABOUT)  # .match: a line opening with 'V/v', 'Về việc'
 MOTTO_END = re.compile(r"Hạnh\s+phúc\s*$", re.IGNORECASE)
+YEAR_CLOSES = re.compile(r"(?:19|20)\d\d$")  # a place and date complete: '…, ngày 05 tháng 4 năm 2024'
+ABOUT_START = regex.compile(ABOUT)  # .match: a line opening with 'V/v', 'Về việc'
 SPACES = re.compile(r"[ \t\u00a0]{2,}|\t")
 WORD_END = re.compile(r"(?<![^\W\d_])[^\W\d_]+$")  # the letters closing a line, a whole word
 WORD_START = re.compile(r"^[^\W\d_]+")
@@ -224,22 +224,21 @@ def _line_width(lines: list[_Line]) -> int:
 
 
 # A Markdown table (a DOCX converted by a tool that renders its header table as one) whose cells
-# hold a header's parts, read cell by cell: the issuer's column, then the quốc hiệu's.
+# hold a header's or a signature's parts, read cell by cell: the issuer's column, then the quốc hiệu's.
 TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
 TABLE_CELL = re.compile(r"[^|]+")
 CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-HEADER_CELL = regex.compile(r"(?i:cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*-\s*tự\s+do|,\s*ngày\s)|" + NUMBER_LINE_RE.pattern)
 
 
 def _header_table_rows(lines: list[str]) -> set:
-    """Indexes of the lines of every Markdown table that holds a header's parts."""
+    """Indexes of the lines of every Markdown table that holds a header's or a signature's parts."""
     rows, block = set(), []
     for index, raw in enumerate(lines + [""]):
         if TABLE_ROW.match(raw):
             block.append(index)
             continue
-        if block and any(HEADER_CELL.search(lines[i]) for i in block):
+        if block and any(LAYOUT_PART.search(lines[i]) for i in block):
             rows.update(block)
         block = []
     return rows
@@ -275,8 +274,8 @@ def _split_lines(pages: list[Page]):
             if index in header_rows:
                 for a, b in [] if TABLE_RULE.match(raw) else _cell_pieces(raw):
                     if runs := _clean_runs(raw[a:b], page.number, start + a):
-                        body.append(_Line("".join(r[0] for r in runs), runs, blank_before=blank,
-                                          heading=_is_heading("".join(r[0] for r in runs))))
+                        text = "".join(r[0] for r in runs)
+                        body.append(_Line(text, runs, blank_before=blank, heading=_is_heading(text)))
                         blank = False
                 continue
             if FOOTNOTE_SEPARATOR.match(raw):

@@ -2,20 +2,25 @@
 often serve those named `.doc`).
 
 One line per paragraph, heading or list item; a table row is one line, its cells joined by
-' | ' and a paragraph inside a cell joined to it by a space, as DOCX tables are read
-(readers._read_docx), so the two-column header of an official document reads the same
+' | ' and a paragraph inside a cell joined to it by a space, but a table laying out the
+header or the signature block (grammar.LAYOUT_PART) gives each cell's lines, cell after
+cell: as DOCX tables are read (readers._read_docx), so an official document reads the same
 either way. Scripts, styles, Word's `<xml>` properties and comments (its conditional ones
 too) are left out; entities are decoded and runs of white space are one space.
 
     >>> html_text("<table><tr><td><p>ỦY BAN NHÂN DÂN</p><p>TỈNH HÀ GIANG</p></td>"
     ...           "<td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</td></tr></table><p>KẾ&nbsp;HOẠCH</p>")
-    'ỦY BAN NHÂN DÂN TỈNH HÀ GIANG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\n\\nKẾ HOẠCH'
+    'ỦY BAN NHÂN DÂN\\nTỈNH HÀ GIANG\\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\n\\nKẾ HOẠCH'
+    >>> html_text("<table><tr><td>Tỷ lệ hồ sơ</td><td>90%</td></tr></table>")
+    'Tỷ lệ hồ sơ | 90%'
 """
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
 from typing import Optional
+
+from vanban.extractors.grammar import LAYOUT_PART
 
 # tags that end a line (and start one)
 BLOCKS = {"address", "article", "blockquote", "br", "center", "dd", "div", "dl", "dt", "footer", "form",
@@ -38,6 +43,7 @@ class _Lines(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.words: list[str] = []  # the text of the line being read
+        self.rows: list[list[str]] = []  # the rows of the table being read, its cells' lines joined by '\\n'
         self.row: Optional[list[str]] = None  # the cells of the table row being read
         self.cell: Optional[list[str]] = None  # the text of the cell being read
         self.skipping = 0
@@ -68,8 +74,7 @@ class _Lines(HTMLParser):
         elif tag == "tr":
             self._end_row()
         elif tag == "table":
-            self._end_row()
-            self.lines.append("")
+            self._end_table()
         elif tag in BLOCKS:
             self._break()
 
@@ -79,12 +84,12 @@ class _Lines(HTMLParser):
 
     def close(self) -> None:
         super().close()
-        self._end_row()
+        self._end_table()
         self._break()
 
     def _break(self) -> None:
-        if self.cell is not None:  # a cell is one line: its paragraphs are joined by a space
-            self.cell.append(" ")
+        if self.cell is not None:  # a cell's paragraphs: its lines, or one line (_end_table decides)
+            self.cell.append("\n")
             return
         text = _collapsed(self.words)
         if text:
@@ -94,7 +99,8 @@ class _Lines(HTMLParser):
     def _end_cell(self) -> None:
         if self.cell is None:
             return
-        text, self.cell = _collapsed(self.cell), None
+        text = "\n".join(line for line in map(_collapsed, "".join(self.cell).split("\n")) if line)
+        self.cell = None
         if self.row is None:  # a cell outside any row: a row of its own
             self.row = []
         if not self.row or self.row[-1] != text:  # as DOCX's merged cells: one copy
@@ -104,8 +110,19 @@ class _Lines(HTMLParser):
         self._end_cell()
         if self.row is not None:
             if any(self.row):
-                self.lines.append(" | ".join(self.row))
+                self.rows.append(self.row)
             self.row = None
+
+    def _end_table(self) -> None:
+        self._end_row()
+        if not self.rows:
+            return
+        if any(LAYOUT_PART.search(text) for row in self.rows for text in row):
+            self.lines += [line for row in self.rows for text in row for line in text.split("\n")]
+        else:
+            self.lines += [" | ".join(text.replace("\n", " ") for text in row) for row in self.rows]
+        self.lines.append("")
+        self.rows = []
 
 
 def _collapsed(parts: list[str]) -> str:

@@ -39,6 +39,7 @@ from vanban.extractors.cleaning.legacy_encodings import repair_text
 from vanban.pipeline.reading.ocr import ocr_image, ocr_pdf_pages
 from vanban.pipeline.reading.ocr import settings as ocr_settings
 from vanban.extractors.cleaning.text_quality import quality
+from vanban.extractors.grammar import LAYOUT_PART
 
 HEAD_BYTES = 8192
 # A text layer is trusted when its words read as Vietnamese (see text_quality.Quality.score):
@@ -497,7 +498,9 @@ def _largest_part(path: Path) -> int:
 
 
 def _read_docx(path: Path) -> list[Page]:
-    """Paragraphs and tables in document order; a table row is one line, cells joined by ' | '."""
+    """Paragraphs and tables in document order; a table row is one line, cells joined by ' | ', but
+    a table laying out the header or the signature block (grammar.LAYOUT_PART) gives each cell's
+    lines, cell after cell, as a text layer reads them."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -520,15 +523,23 @@ def _read_docx(path: Path) -> list[Page]:
         if tag == "p":
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells = []
-                for cell in row.cells:  # merged cells repeat: keep one copy
-                    text = cell.text.replace("\n", " ").strip()
-                    if not cells or cells[-1] != text:
-                        cells.append(text)
-                lines.append(" | ".join(cells))
+            rows = [_row_cells(row) for row in Table(child, document).rows]
+            if any(LAYOUT_PART.search(text) for cells in rows for text in cells):
+                lines += [text for cells in rows for text in cells]
+            else:
+                lines += [" | ".join(text.replace("\n", " ") for text in cells) for cells in rows]
             lines.append("")
     return [Page(1, repair_text("\n".join(lines)), "plain")]
+
+
+def _row_cells(row) -> list[str]:
+    """A table row's cell texts, a merged cell (repeated by python-docx) once."""
+    cells: list[str] = []
+    for cell in row.cells:
+        text = cell.text.strip()
+        if not cells or cells[-1] != text:
+            cells.append(text)
+    return cells
 
 
 CONVERT_TIMEOUT = 180  # seconds: LibreOffice converts a 50-page .doc in a few seconds; a hung one is stopped
