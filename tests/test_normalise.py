@@ -131,3 +131,12 @@ def test_a_place_and_date_wrapped_before_its_year_stays_one_line():
     assert "Hà Nội, ngày 18 tháng 12 năm 2025" in c.text.split("\n")
     c = clean("Số: 20/2025/TT-BQP\nHà Nội, ngày 11 tháng 4\nnăm 2025\nTHÔNG TƯ\n")
     assert "Hà Nội, ngày 11 tháng 4 năm 2025" in c.text.split("\n")
+
+
+def test_a_header_written_a_row_a_line_with_bars_between_its_cells_is_read_cell_by_cell():
+    c = clean("ỦY BAN NHÂN DÂN TỈNH BẮC NINH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n"
+              "Số: 15/KH-UBND | Bắc Ninh, ngày 12 tháng 3 năm 2024\n\nKẾ HOẠCH\n"
+              "Tỷ lệ hồ sơ trực tuyến | 90%\n")
+    lines = c.text.split("\n")
+    assert lines[:2] == ["ỦY BAN NHÂN DÂN TỈNH BẮC NINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"]
+    assert "Số: 15/KH-UBND" in lines and "Tỷ lệ hồ sơ trực tuyến | 90%" in lines  # a row of figures stays

@@ -223,9 +223,10 @@ def _line_width(lines: list[_Line]) -> int:
     return lengths[int(len(lengths) * 0.8)] if lengths else 80
 
 
-# A Markdown table (a DOCX converted by a tool that renders its header table as one) whose cells
-# hold a header's or a signature's parts, read cell by cell: the issuer's column, then the quốc hiệu's.
-TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# A table in text (Markdown, or a DOCX a converter wrote a row a line) whose cells hold a header's
+# or a signature's parts, read cell by cell: the issuer's column, then the quốc hiệu's.
+# a row with its outer bars, or one a converter wrote with bars between its cells only ('A | B')
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|^[^|]+(?:\s\|\s[^|]+)+$")
 TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
 TABLE_CELL = re.compile(r"[^|]+")
 CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
