@@ -209,8 +209,8 @@ def _starts_paragraph(prev: _Line, line: _Line, width: int) -> bool:
     # a header's place and date is a line of its own, whichever column a text layer read first:
     # 'V/v triển khai …' / 'Bắc Ninh, ngày 05 tháng 4 năm 2024' / 'V/v: báo cáo …'
     # (a place and date wrapped before its year, 'Hà Nội, ngày 18' / 'tháng 12 năm 2025', stays one)
-    if PLACE_DATE.match(line.text) or ABOUT_START.match(line.text) or (PLACE_DATE.match(prev.text)
-                                                                      and YEAR_CLOSES.search(prev.text)):
+    if PLACE_DATE.match(line.text) or ABOUT_START.match(line.text) or (YEAR_CLOSES.search(prev.text)
+                                                                      and PLACE_DATE.match(prev.text)):
         return True
     # After a blank line, a capital starts a new paragraph unless the previous line
     # ran to the right margin, i.e. it was wrapped ("Kiến trúc / Chính quyền điện tử").

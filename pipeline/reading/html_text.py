@@ -103,8 +103,7 @@ class _Lines(HTMLParser):
         self.cell = None
         if self.row is None:  # a cell outside any row: a row of its own
             self.row = []
-        if not self.row or self.row[-1] != text:  # as DOCX's merged cells: one copy
-            self.row.append(text)
+        self.row.append(text)
 
     def _end_row(self) -> None:
         self._end_cell()
@@ -117,12 +116,19 @@ class _Lines(HTMLParser):
         self._end_row()
         if not self.rows:
             return
-        if any(LAYOUT_PART.search(text) for row in self.rows for text in row):
-            self.lines += [line for row in self.rows for text in row for line in text.split("\n")]
-        else:
-            self.lines += [" | ".join(text.replace("\n", " ") for text in row) for row in self.rows]
+        self.lines += table_lines(self.rows)
         self.lines.append("")
         self.rows = []
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """The lines of a table given its rows' cell texts (a cell's lines joined by '\\n'), a merged
+    cell repeated beside itself once: a row a line, cells joined by ' | ', or, in a table laying
+    out the header or the signature block (grammar.LAYOUT_PART), each cell's lines (DOCX too)."""
+    rows = [[text for i, text in enumerate(row) if i == 0 or row[i - 1] != text] for row in rows]
+    if any(LAYOUT_PART.search(text) for row in rows for text in row):
+        return [line for row in rows for text in row for line in text.split("\n")]
+    return [" | ".join(text.replace("\n", " ") for text in row) for row in rows]
 
 
 def _collapsed(parts: list[str]) -> str:

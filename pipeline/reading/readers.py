@@ -34,12 +34,11 @@ from vanban.models.records import Page, UnreadableFile
 from vanban.pipeline.reading import budgets, esign
 from vanban.pipeline.reading.budgets import MB, OverBudget
 from vanban.pipeline.reading.decoding import decode_text, head_as_utf8
-from vanban.pipeline.reading.html_text import html_text
+from vanban.pipeline.reading.html_text import html_text, table_lines
 from vanban.extractors.cleaning.legacy_encodings import repair_text
 from vanban.pipeline.reading.ocr import ocr_image, ocr_pdf_pages
 from vanban.pipeline.reading.ocr import settings as ocr_settings
 from vanban.extractors.cleaning.text_quality import quality
-from vanban.extractors.grammar import LAYOUT_PART
 
 HEAD_BYTES = 8192
 # A text layer is trusted when its words read as Vietnamese (see text_quality.Quality.score):
@@ -63,6 +62,7 @@ IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00":
 EXTENSIONS = {"pdf": {".pdf"}, "docx": {".docx"}, "legacy": {".doc", ".rtf", ".odt"}, "image": {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp"},
               "text": {".txt", ".md", ".markdown", ".text", ""}, "jsonl": {".jsonl", ".ndjson", ".json"},
               "html": {".html", ".htm", ".xhtml"}}
+LEADING_BYTES = b"\xef\xbb\xbf \t\r\n"  # a UTF-8 mark and white space before a file's first sign
 # a page that says it is HTML from its start: a doctype or <html>, after an XML declaration or comments
 HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
                         re.IGNORECASE | re.DOTALL)
@@ -109,9 +109,9 @@ def sniff(path: Path, head: bytes) -> str:
             raise UnreadableFile(f"unsupported type: {what}")
     markup = head_as_utf8(head)  # a page saved as UTF-16 ("Unicode" in Windows) shows its tags so
     if HTML_START.match(markup) or (path.suffix.lower() in EXTENSIONS["html"]
-                                    and markup.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")):
+                                    and markup.lstrip(LEADING_BYTES).startswith(b"<")):
         return "html"  # a web page, or Word's "Web Page" named .doc
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first = head.lstrip(LEADING_BYTES)
     if path.suffix.lower() in EXTENSIONS["jsonl"] or (first.startswith(b"{") and b'"text"' in head):
         return "jsonl"
     return "text"
@@ -498,9 +498,8 @@ def _largest_part(path: Path) -> int:
 
 
 def _read_docx(path: Path) -> list[Page]:
-    """Paragraphs and tables in document order; a table row is one line, cells joined by ' | ', but
-    a table laying out the header or the signature block (grammar.LAYOUT_PART) gives each cell's
-    lines, cell after cell, as a text layer reads them."""
+    """Paragraphs and tables in document order, a table as html_text.table_lines writes it: a row a
+    line, cells joined by ' | ', or each cell's lines where it lays out the header or the signature."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -523,23 +522,9 @@ def _read_docx(path: Path) -> list[Page]:
         if tag == "p":
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
-            rows = [_row_cells(row) for row in Table(child, document).rows]
-            if any(LAYOUT_PART.search(text) for cells in rows for text in cells):
-                lines += [text for cells in rows for text in cells]
-            else:
-                lines += [" | ".join(text.replace("\n", " ") for text in cells) for cells in rows]
+            lines += table_lines([[cell.text.strip() for cell in row.cells] for row in Table(child, document).rows])
             lines.append("")
     return [Page(1, repair_text("\n".join(lines)), "plain")]
-
-
-def _row_cells(row) -> list[str]:
-    """A table row's cell texts, a merged cell (repeated by python-docx) once."""
-    cells: list[str] = []
-    for cell in row.cells:
-        text = cell.text.strip()
-        if not cells or cells[-1] != text:
-            cells.append(text)
-    return cells
 
 
 CONVERT_TIMEOUT = 180  # seconds: LibreOffice converts a 50-page .doc in a few seconds; a hung one is stopped
