@@ -19,7 +19,7 @@ SEP = r"\s*[/\-.]\s*"
 
 # 24/6/2022, 23/11/ 2020, 24-6-2022; the year must not run on into more digits.
 NUMERIC_DATE = rf"{DAY}{SEP}{MONTH}{SEP}{YEAR}(?!\d)"
-# ngày 24 tháng 6 năm 2022; the day may be blank in a header (ngày  tháng 5 năm 2022)
+# ngày 24 tháng 6 năm 2022 (or 'tháng 6, năm 2022'); the day may be blank in a header (ngày  tháng 5 năm 2022)
 # In scans the day is often handwritten or stamped over: OCR reads 'Ø3' (03), or junk
 # ('|3', '{') that is dropped, leaving a month date.
 # It also reads 1 as a letter: 'l6' (16), 'tháng 0I' (01), 'tháng II' (11); not '|', which
@@ -35,7 +35,7 @@ DAY_WORD = r"(?i:ng[aàáảãạ]y)"
 MONTH_WORD = r"(?i:th[aàáảãạ]ng)"
 YEAR_WORD = r"(?i:n[aàáảãạăằắẳẵặâầấẩẫậ]m)"
 WORDED_DATE = (rf"{DAY_WORD}\s*(?:{OCR_DAY}(?=[\s,]|{MONTH_WORD})|[^\s\d]{{1,3}}|\S{{1,3}}(?=\s*{MONTH_WORD}))?"
-               rf"\s*{MONTH_WORD}\s*{WORDED_MONTH}\s*{YEAR_WORD}\s*{YEAR}(?!\d)")
+               rf"\s*{MONTH_WORD}\s*{WORDED_MONTH}\s*,?\s*{YEAR_WORD}\s*{YEAR}(?!\d)")
 
 # ngày … tháng … năm 2021: a header printed with the day and month left for the pen, which
 # OCR reads as nothing or junk ('ngày 2# tháng   năm 2021'); the year alone is still known

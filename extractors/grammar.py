@@ -132,9 +132,11 @@ def clause_start(text: str, start: int, pos: int) -> int:
 
 
 # -- the header's place and date, and a công văn's trích yếu -------------------------
-# 'Tuyên Quang, ngày 03 tháng 10 năm 2022', 'TP. Hồ Chí Minh, ngày …', 'Bà Rịa - Vũng Tàu, ngày …'
+# 'Tuyên Quang, ngày 03 tháng 10 năm 2022', 'TP. Hồ Chí Minh, ngày …', 'Bà Rịa - Vũng Tàu, ngày …',
+# and typed without 'ngày': 'Bắc Ninh, 12/3/2024'
+NUMERIC_DATE_AHEAD = r"(?=[0-3]?\d\s*[/.-]\s*[01]?\d\s*[/.-]\s*(?:19|20)\d\d(?!\d))"
 PLACE_DATE = regex.compile(rf"(?P<place>(?:TP\.?\s*|Tp\.?\s*)?[\p{{Lu}}Đ][\p{{L}}.]*(?:(?:\s+|\s*[-–]\s*)[\p{{Lu}}Đ][\p{{L}}.]*){{0,4}})"
-                           rf"\s*,\s*{DAY_WORD}")
+                           rf"\s*,\s*(?:{DAY_WORD}|{NUMERIC_DATE_AHEAD})")
 # "V/v" (về việc) opens a công văn's trích yếu; OCR reads it 'Vív', 'Vêviệc'.
 ABOUT = r"(?:V\s*[/íi]\s*v\b\.?|V[ềê]\s*việc\b)"
 
@@ -146,27 +148,31 @@ YEAR = r"(?:19|20)\d\d"
 SO_VOWEL = "ốôồổỗộỐÔỒỔỖỘ"
 SO_WORD = rf"S ?[{SO_VOWEL}]"
 SO_MARK = r"[:.;]"  # the colon after it, or OCR's ';' for it
+# typed without its marks, or read with another tone or a '6' for the 'ố': with its colon only
+# ('So: 15/KH-UBND', 'Só:', 'S6:'); a bare 'So' is too often another word
+SO_PLAIN = r"S[oOóÓòÒ6]\s*:"
 # 'Số:' / 'Số.' / 'Số', or '<Type> số:' opening a line ('Luật số:') or a bare 'số:'.
 # 'Kế hoạch số 55/…' in running text is a citation, not the number line: it has no colon.
-NUMBER_LABEL_LEAD = (rf"(?:(?<![\p{{L}}\d]){SO_WORD}\s*{SO_MARK}?"
+NUMBER_LABEL_LEAD = (rf"(?:(?<![\p{{L}}\d])(?:{SO_WORD}\s*{SO_MARK}?|{SO_PLAIN})"
                      rf"|(?m:^)(?:\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Ll}}+)?\s+)?số\s*:)")
 # In scans a handwritten or stamped number reads as junk: 'Số: ý# /CT-UBND', 'Sô:⁄11 /CT-UBND'.
 # a ký hiệu's dash as typed, autocorrected or read: hyphen, en and em dash, minus
 DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
 DASH_LIKE = rf"[{DASHES}]"
 DASH_LIKE_RE = regex.compile(DASH_LIKE)
-UNREADABLE = rf"(?![\u2044\u2215\uff0f]\p{{Lu}})[^\s\d/{DASHES}\p{{Lu}}][^\s/]{{0,2}}"  # a fraction slash before the ký hiệu is a slash
+UNREADABLE = rf"(?![\u2044\u2215\uff0f|]\p{{Lu}})[^\s\d/{DASHES}\p{{Lu}}][^\s/]{{0,2}}"  # a fraction slash or a bar before the ký hiệu is a slash
 SYMBOL_PIECE = r"[\wĐđƯư&.]*"
 SYMBOL = rf"[A-ZĐƯ]{SYMBOL_PIECE}(?:\s*(?:{DASH_LIKE}|/)\s*[A-ZĐƯ\d]{SYMBOL_PIECE})*"  # KH-UBND, NĐ-CP, KH/ĐĐQH15
 # OCR may split a number with a space ('Số: 1 87/KH-UBND'): the header's number is read whole
 SPACED_NUMBER = r"\d{1,3}[ ]\d{1,3}(?=\s*[/⁄-])"
 SLASH_LIKE = r"[/\u2044\u2215\uff0f]"  # a fraction slash '⁄' stands for '/' in scans and some fonts
+BAR_SLASH = r"(?<=\d)\|(?=[A-ZĐ])"  # OCR's '|' for the slash, touching number and ký hiệu ('15|KH-UBND')
 NUMBER_LINE = (rf"{NUMBER_LABEL_LEAD}\s*(?P<number>{SPACED_NUMBER}|{NUMBER})?\s*(?P<junk>{UNREADABLE}\s*)?"
-               rf"(?:(?P<year>{SLASH_LIKE}\s*{YEAR})\s*)?(?P<sep>{SLASH_LIKE}|{DASH_LIKE})\s*(?P<symbol>{SYMBOL})")
+               rf"(?:(?P<year>{SLASH_LIKE}\s*{YEAR})\s*)?(?P<sep>{SLASH_LIKE}|{DASH_LIKE}|{BAR_SLASH})\s*(?P<symbol>{SYMBOL})")
 # Số: 187 /KH-UBND · Số 3260-KH/ĐĐQH15 · Số: 370/2025/NĐ-CP · Số: /BC-STTTT · Luật số: 119/2025/QH15
 NUMBER_LINE_RE = regex.compile(NUMBER_LINE)
 # 'Số:' whose number could not be read: the issuer lines end before it
-SO_COLON_RE = regex.compile(rf"(?<![\p{{L}}\d]){SO_WORD}\s*[:;]")
+SO_COLON_RE = regex.compile(rf"(?<![\p{{L}}\d])(?:{SO_WORD}\s*[:;]|{SO_PLAIN})")
 # 'Số:' alone on its line (the number is on the next), OCR's 'Śố' and 'số' too
 SO_ALONE_RE = regex.compile(rf"^[SsŚ] ?[{SO_VOWEL}]\s*{SO_MARK}?$")
 

@@ -32,6 +32,9 @@ from vanban.models.vietnamese import fix_d, fold, is_vietnamese_letter, within_o
 DIGIT_FRAGMENT_GAP = regex.compile(r"(?<=[\d/:])\s+(?=[\d/])")
 SYMBOL_SEPARATOR = regex.compile(r"[-/]")  # between the pieces of a ký hiệu: KH-UBND, NQ/TW
 ROLE_LINE = regex.compile(rf"(?:^|\s)(?P<role>{ROLE})(?:\s|$)")
+# a role typed in title case ('KT. Chủ tịch' / 'Phó Chủ tịch'), as a Word file or a transcription
+# may: only as the whole line, where running text ('Chủ tịch UBND tỉnh chỉ đạo …') never is
+ROLE_ALONE = regex.compile(rf"^\s*(?:{SIGNING_MARK}\s*)?(?P<role>(?:Phó\s+)?(?:{phrases(roles())}))\s*$")
 ROLE_WORDS = regex.compile(ROLE)
 OPENING_ISSUER = regex.compile(r"^(?P<agency>(?:Sở|Ủy ban nhân dân|UBND|Ban|Bộ|Văn phòng|Hội đồng nhân dân)[^,.;:]{2,80}?)\s+(?:xây dựng|ban hành|báo cáo|thông báo|hướng dẫn)\s")
 
@@ -41,11 +44,16 @@ ABOUT_LEAD = regex.compile(rf"^{ABOUT}\s*[:.]?\s*")
 LEADING_PUNCTUATION = regex.compile(r"^[\W_]+")
 
 
+# what a plan or a regulation is issued with, printed under its trích yếu: '(Kèm theo Quyết định số …)'
+ISSUED_WITH = regex.compile(r"\s*\((?i:ban\s+hành\s+)?(?i:kèm\s+theo)\b.*$", regex.S)
+
+
 def _clean_title(title: str, ocr: bool = False) -> Optional[str]:
     """Trích yếu without the 'V/v' / 'Về việc' lead and stray OCR punctuation; read by OCR, also
     without a province name's misread letter and the debris a stamp leaves after it (a text
     layer's 'Zürich' is a name, not debris)."""
     title = ADDRESSEE.sub("", LEADING_PUNCTUATION.sub("", title.strip()))
+    title = ISSUED_WITH.sub("", title)
     title = ABOUT_LEAD.sub("", title).strip()
     return (_cut_ocr_debris(_repair_province_names(title)) if ocr else title) or None
 
@@ -78,6 +86,20 @@ def _without_enacting_body(title: str, issuer: Optional[str]) -> str:
             return title
         return " ".join(words[:cut])
     return title
+
+
+ROLE_OPENING = regex.compile(rf"^\s*(?:{ROLE})(?:\s|$)")  # 'CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH'
+ISSUER_HEAD_WORDS = 3  # 'ỦY BAN NHÂN', 'HỘI ĐỒNG NHÂN', 'SỞ THÔNG TIN': enough of a body's name to know it
+
+
+def _closes_title(line: str, previous: str, issuer: Optional[str]) -> bool:
+    """Whether a header line after the trích yếu is no part of it: the enacting authority in capitals,
+    which a decision prints under its title where a text layer lost the rule between them ('CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH',
+    'ỦY BAN NHÂN DÂN TỈNH BẮC NINH'), unless the line before ties it in ('… CỦA')."""
+    if not is_caps(line) or not previous.split() or fold(previous.split()[-1]) in TITLE_TIES:
+        return False
+    head = fold(" ".join((issuer or "").split()[:ISSUER_HEAD_WORDS]))
+    return bool(ROLE_OPENING.match(line)) or (len(head.split()) == ISSUER_HEAD_WORDS and fold(line).startswith(head))
 
 
 # OCR debris a stamp or a seal leaves after a scan's trích yếu: 'lmà|š Ị số: _', '“Ă=. TỊN HỌC'
@@ -183,7 +205,20 @@ def _caps_to_name(caps: str) -> str:
     # in small letters but for the abbreviations agencies.csv lists ('VĂN PHÒNG HĐND VÀ UBND'), not a
     # word that is one too ('TƯ' in 'BỘ TƯ PHÁP')
     words = [w if fix_d(w) in agencies() and not is_syllable(w) else w.lower() for w in caps.split()]
-    return _proper_names(" ".join([words[0][:1].upper() + words[0][1:]] + words[1:])) if words else caps
+    return _proper_names(_field_capitals(" ".join([words[0][:1].upper() + words[0][1:]] + words[1:]))) if words else caps
+
+
+FIELD_OPENS = regex.compile(r"(^|\s(?:và|[-–])\s|,\s*)(\p{Ll})")  # a field's first syllable: after the kind, 'và', '-', ','
+
+
+def _field_capitals(name: str) -> str:
+    """A unit's name with each field it covers opening in a capital, as official names are written:
+    'Phòng văn hóa và thông tin' → 'Phòng Văn hóa và Thông tin', 'Ban chỉ đạo …' → 'Ban Chỉ đạo …'."""
+    kind = next((k for k in sorted(cues("unit_kind"), key=len, reverse=True) if name.startswith(k + " ")), None)
+    if not kind:
+        return name
+    fields = FIELD_OPENS.sub(lambda m: m.group(1) + m.group(2).upper(), name[len(kind) + 1:])
+    return f"{kind} {fields}"
 
 
 AGENCY_MATCH_MIN = 0.88  # 'cuc hue' against 'cuc thue' scores 0.93; two different Sở score below 0.85
@@ -381,6 +416,8 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
     if len(names) >= 2:
         parent_province = _stated_province(names[0])
         child = names[-1]
+        if child == OFFICE:  # 'UBND TỈNH BẮC NINH / VĂN PHÒNG': the office of the body above it
+            return f"{OFFICE} {names[0]}"
         # 'UBND HUYỆN TIÊN DU / PHÒNG NỘI VỤ' → the Phòng of that district
         unit = None if parent_province else _named_unit().search(names[0])
         if unit and not _named_unit().search(child):
@@ -392,6 +429,9 @@ def _issuer_from_header(lines: list[str]) -> Optional[str]:
             return local_name(child, parent_province)
         return child
     return names[0]
+
+
+OFFICE = "Văn phòng"
 
 
 def _join_continued(parts: list[str]) -> list[str]:
@@ -422,9 +462,15 @@ def _issuer_from_symbol(symbol: Optional[str], province: Optional[str]) -> Optio
 
 
 SIGN_PREFIX = regex.compile(rf"(?P<prefix>{SIGNING_MARK})\s*$")
+# a Central Highlands name may open with 'Y' (a man's) or 'H'' (a woman's, her own name first):
+# 'Y Thanh Hà Niê Kđăm', 'H'Yim Kđoh'
+WOMANS_NAME = r"H'\p{Lu}[\p{Ll}đ]+"
+WOMANS_OPENER = regex.compile(WOMANS_NAME)
+HIGHLANDS_OPENER = rf"(?:Y(?=\s)|{WOMANS_NAME})"
 # The name closing a line of the signature block, a quote or a stray stop after it ('Nguyễn Văn An.':
 # a speck of the seal)
-TRAILING_NAME = regex.compile(r"(?:^|[\s\"“'(])(?P<name>[\p{Lu}Đ][\p{Ll}đ]+(?:\s+[\p{Lu}Đ][\p{Ll}đ]+){1,3}"
+TRAILING_NAME = regex.compile(r"(?:^|[\s\"“'(])(?P<name>(?:[\p{Lu}Đ][\p{Ll}đ]+|" + HIGHLANDS_OPENER +
+                              r")(?:\s+[\p{Lu}Đ][\p{Ll}đ]+){1,4}"
                               r"|[\p{Lu}Đ]+(?:\s+[\p{Lu}Đ]+){1,3})\s*[\"”']?\s*[.,;:]?\s*$")
 ON_BEHALF = regex.compile(rf"{ON_BEHALF_MARK}\s*(.+)$")  # 'TM. ỦY BAN NHÂN DÂN': signed for a body
 ON_BEHALF_PREFIX = regex.compile(rf"^{ON_BEHALF_MARK}\s*")
@@ -509,14 +555,15 @@ def read_signature_block(tail: list[str], ocr: bool = False) -> tuple[Optional[s
         behalf = ON_BEHALF.search(line)
         if behalf and not ROLE_LINE.match(" " + behalf.group(1)):
             on_behalf = behalf.group(0)
-        for m in ROLE_LINE.finditer(line):
+        for m in [*ROLE_LINE.finditer(line)] or [*ROLE_ALONE.finditer(line)]:
             prefix = SIGN_PREFIX.search(line[:m.start("role")])
+            caps = m.group("role").upper()
             if prefix is None:
-                role = m.group("role")
+                role = caps
             elif prefix.group("prefix") in DEPUTY_MARKS:
-                acting_for = m.group("role")
+                acting_for = caps
             elif prefix.group("prefix") in ACTING_MARKS:
-                role = f"{ACTING} {m.group('role')}"
+                role = f"{ACTING} {caps}"
     if role is None and acting_for and not DEPUTY_WORD.match(acting_for):
         role = "PHÓ " + acting_for
     return signer, (_title_case_role(role) if role else None), on_behalf
@@ -531,6 +578,8 @@ def _name_from(words_at_end: str, ocr: bool) -> Optional[str]:
     for start in starts:
         name = " ".join(words[start:])
         family = known_surname(words[start], forgive_ocr=ocr and not name.isupper())
+        if not family and WOMANS_OPENER.fullmatch(words[start]):
+            return name  # 'H'Yim Kđoh', as written
         if family and not ROLE_WORDS.search(name.upper()):
             rest = words[start + 1:] if not name.isupper() else [w.capitalize() for w in words[start + 1:]]
             return " ".join([family.capitalize(), *rest])
@@ -780,6 +829,8 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
         title_parts = []
         for line in header_lines:
             if after:
+                if title_parts and _closes_title(line, title_parts[-1], issuer):
+                    break
                 title_parts.append(line)
             elif type_line(line):
                 after = True

@@ -383,7 +383,7 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
         section_kind, section_year = sections.context(f.start)
         lead_kind, lead_year = _lead_in(text, f.start)  # 'Phấn đấu đến năm 2025:' over its list: a nearer section
         section_kind, section_year = lead_kind or section_kind, lead_year or section_year
-        kind = _kind(text, f, s, e, start, end, section_kind)
+        kind = _kind(text, f, s, e, start, end, section_kind, doc_year)
         as_of = _as_of(text, f, start, sections) if kind == "actual" else None
         year = _year(text, f, s, e, section_year, doc_year, kind, as_of)
         if shared and metric and shared.startswith(_strip_scope(metric)):
@@ -408,11 +408,13 @@ DONE_BEFORE_RE = regex.compile(r"(?i:(?<![\p{L}])đã)\s+$")
 BRACKETED_RE = regex.compile(r"\([^()]*\)")
 
 
-def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_kind: Optional[str]) -> str:
+def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_kind: Optional[str],
+          doc_year: Optional[int] = None) -> str:
     """target / actual / other, by the status word that governs the figure.
 
     The words before a figure govern it, the nearest first; a bracket opens a clause of its
-    own: 'đạt 91,5% (chỉ tiêu tối thiểu 95%)' is 91,5 actual and 95 target.
+    own: 'đạt 91,5% (chỉ tiêu tối thiểu 95%)' is 91,5 actual and 95 target. A year after the
+    document's own is yet to come: a figure for it is a goal unless a report says it was met.
     """
     before = text[s:f.start]
     after = text[f.tail:e]
@@ -438,6 +440,10 @@ def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_k
     # a bare 'đạt' with a floor is a level to reach, a criterion: 'đạt từ 90% trở lên' ('đã đạt …' reports)
     if governing == "actual" and MIN_AFTER_RE.match(text[f.tail:f.tail + 12]) and not _strong_actual(governing_text):
         return "target"
+    # a share for a year to come: 'đạt 90% vào cuối năm 2025', 'chiếm 20% GRDP vào năm 2030' in a plan of
+    # 2024 (a count is as often a programme's list, '01 dự án … trong năm 2026', so shares only)
+    if f.unit == "%" and not _strong_actual(governing_text) and _names_a_later_year(text, start, end, doc_year):
+        return "target"
     # 'đã …', 'hiện nay …' report even under a heading of goals; a bare 'đạt' follows the section
     if governing == "actual" and (not section_kind or _strong_actual(governing_text)):
         return "actual"
@@ -453,6 +459,16 @@ def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_k
     if m and BY_YEAR_RE.search(clause[max(0, m.start() - 12):m.start()]):
         return "target"
     return "other"
+
+
+COMPARED_WITH = regex.compile(r"(?i:so\s+với)\s*$")  # 'tăng 12% so với năm 2025': a base, not a deadline
+
+
+def _names_a_later_year(text: str, start: int, end: int, doc_year: Optional[int]) -> bool:
+    """Whether the clause text[start:end] names a year after the document's own, not as a base of comparison."""
+    return bool(doc_year) and any(
+        int(m.group("year")) > doc_year and not COMPARED_WITH.search(text, max(start, m.start() - 12), m.start())
+        for m in YEAR_RE.finditer(text, start, end))
 
 
 LIST_ITEM = regex.compile(r"\s*(?:[-+•–*]|[a-zđ]\)|\d{1,2}[.)])\s")

@@ -141,6 +141,7 @@ LEXICONS = {
     "central_body": "the start of a central body's name: 'Bộ …', 'Tổng cục …'",
     "local_body": "a word of a local body's name: 'Sở …', '… tỉnh'",
     "local_level": "a level below the province a header names, with its place: 'HUYỆN TIÊN DU', 'XÃ TÂN AN'",
+    "unit_kind": "the kind opening a unit's name, whose fields each take a capital: 'Phòng Văn hóa và Thông tin'",
     "title_start": "a word that opens a trích yếu and so ends the issuer before it: 'về', 'ban hành'",
     # identity and structure
     "proper_name": "a name that keeps its capitals inside a body's name: 'Mặt trận Tổ quốc'",

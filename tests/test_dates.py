@@ -11,6 +11,7 @@ from vanban.extractors.dates import find_dates, find_year_only_date, parse_date,
     ("24.6.2022", "2022-06-24"),
     ("Tuyên Quang, ngày   tháng 5 năm 2022", "2022-05"),
     ("NGÀY 08 THÁNG 4 NĂM 2020", "2020-04-08"),
+    ("ngày 12 tháng 3, năm 2024", "2024-03-12"),  # a comma before the year
 ])
 def test_date_forms(text, iso):
     assert parse_date(text) == iso

@@ -246,6 +246,50 @@ def test_a_cong_vans_vv_line_and_its_place_and_date_stay_apart(left_then_right):
     assert (ident.title, ident.date, ident.place) == ("triển khai nền tảng số", "2024-04-05", "Bắc Ninh")
 
 
+@pytest.mark.parametrize("place_and_date", ["Bắc Ninh, 12/3/2024", "Bắc Ninh, ngày 12 tháng 3, năm 2024"])
+def test_a_header_date_typed_as_figures_or_with_a_comma(place_and_date):
+    text = f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}Số: 15/KH-UBND\n{place_and_date}\nKẾ HOẠCH\nChuyển đổi số\nNội dung."
+    ident = extract_identity(text, segment(normalise([Page(1, text, "plain")]).text))
+    assert (ident.date, ident.place) == ("2024-03-12", "Bắc Ninh")
+
+
+@pytest.mark.parametrize("number_line", ["So: 15/KH-UBND", "SO: 15/KH-UBND", "Só: 15/KH-UBND", "S6: 15/KH-UBND",
+                                         "Số: 15|KH-UBND"])
+def test_a_number_line_typed_without_marks_or_misread(number_line):
+    text = f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}{number_line}\nBắc Ninh, ngày 12 tháng 3 năm 2024\nKẾ HOẠCH\nNội dung."
+    assert extract_identity(text, segment(text)).id == "15/KH-UBND"
+
+
+@pytest.mark.parametrize("header, issuer", [
+    ("UBND TỈNH BẮC NINH\nVĂN PHÒNG", "Văn phòng Ủy ban nhân dân tỉnh Bắc Ninh"),  # the office of the body above
+    ("UBND HUYỆN TIÊN DU\nVĂN PHÒNG", "Văn phòng Ủy ban nhân dân huyện Tiên Du"),
+    ("UBND HUYỆN TIÊN DU\nPHÒNG VĂN HÓA VÀ THÔNG TIN", "Phòng Văn hóa và Thông tin huyện Tiên Du"),  # each field
+    ("UBND HUYỆN TIÊN DU\nPHÒNG TÀI CHÍNH - KẾ HOẠCH", "Phòng Tài chính - Kế hoạch huyện Tiên Du"),
+])
+def test_a_unit_under_its_parent_body(header, issuer):
+    text = f"{header}\n{QUOC_HIEU}Số: 15/TB-VP\nBắc Ninh, ngày 12 tháng 3 năm 2024\nTHÔNG BÁO\nNội dung."
+    assert extract_identity(text, segment(text)).issuer == issuer
+
+
+@pytest.mark.parametrize("after_title", [
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",  # the enacting authority, the rule above it lost
+    "ỦY BAN NHÂN DÂN TỈNH BẮC NINH",
+    "(Kèm theo Quyết định số 12/QĐ-UBND ngày 01/3/2024)",  # what it is issued with
+])
+def test_the_trich_yeu_ends_before_the_authority_or_the_issuing_note(after_title):
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}Số: 15/QĐ-UBND\nBắc Ninh, ngày 12 tháng 3 năm 2024\n"
+            f"QUYẾT ĐỊNH\nBan hành Kế hoạch chuyển đổi số\n{after_title}\nCăn cứ Luật Tổ chức chính quyền địa phương;\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Nội dung.")
+    ident = extract_identity(text, segment(normalise([Page(1, text, "plain")]).text))
+    assert ident.title == "Ban hành Kế hoạch chuyển đổi số"
+
+
+def test_a_title_in_capitals_tied_to_a_body_keeps_it():
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}Số: 15/QĐ-UBND\nBắc Ninh, ngày 12 tháng 3 năm 2024\n"
+            "QUYẾT ĐỊNH\nVỀ QUY CHẾ LÀM VIỆC CỦA\nỦY BAN NHÂN DÂN TỈNH BẮC NINH\nCăn cứ Luật;\nĐiều 1. Nội dung.")
+    assert extract_identity(text, segment(text)).title == "VỀ QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN TỈNH BẮC NINH"
+
+
 def test_a_party_committee_under_its_party_branch():
     text = ("ĐẢNG BỘ TỈNH BẮC NINH\nTỈNH ỦY\n*\nSố 15-NQ/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
             "Bắc Ninh, ngày 20 tháng 8 năm 2021\nNGHỊ QUYẾT\nvề chuyển đổi số\nI. TÌNH HÌNH\nNội dung.")
@@ -257,9 +301,23 @@ def test_a_party_committee_under_its_party_branch():
     (["Q. GIÁM ĐỐC", "Trần Văn Bình"], "Quyền Giám đốc"),  # the acting head
     (["TL. BỘ TRƯỞNG", "VỤ TRƯỞNG VỤ PHÁP CHẾ", "Trần Văn Bình"], "Vụ trưởng"),
     (["KT. CHỦ NHIỆM", "PHÓ CHỦ NHIỆM", "Trần Văn Bình"], "Phó Chủ nhiệm"),
+    (["TM. CƠ QUAN", "KT. THỦ TRƯỞNG", "(Đã ký)", "Trần Văn Bình"], "Phó Thủ trưởng"),  # the deputy's line left out
+    (["KT. TỔNG THANH TRA", "PHÓ TỔNG THANH TRA", "Trần Văn Bình"], "Phó Tổng Thanh tra"),
+    (["CHI CỤC TRƯỞNG", "Trần Văn Bình"], "Chi cục trưởng"),  # not the Cục trưởng inside it
+    (["TỔNG BIÊN TẬP", "Trần Văn Bình"], "Tổng Biên tập"),
+    (["KT. Chủ tịch", "Phó Chủ tịch", "Trần Văn Bình"], "Phó Chủ tịch"),  # typed in title case
 ])
 def test_acting_heads_and_more_roles(lines, role):
     assert read_signature_block(lines)[:2] == ("Trần Văn Bình", role)
+
+
+def test_a_title_case_role_only_as_its_own_line():
+    assert read_signature_block(["Chủ tịch UBND tỉnh chỉ đạo các sở", "Trần Văn Bình"])[1] is None
+
+
+@pytest.mark.parametrize("name", ["Y Thanh Hà Niê Kđăm", "H'Yim Kđoh", "Nguyễn Thị Kim Thu Hà"])
+def test_central_highlands_and_long_names(name):
+    assert read_signature_block(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", name])[:2] == (name, "Phó Chủ tịch")
 
 
 @pytest.mark.parametrize("header, number, issuer", [

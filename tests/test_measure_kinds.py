@@ -45,3 +45,15 @@ def test_a_metric_is_never_a_function_word():
 ])
 def test_ensuring_is_a_goal_unless_done(text, expected):
     assert kinds(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Kinh tế số chiếm 20% GRDP vào năm 2030.", [(20.0, "target", 2030)]),  # no goal word: the year tells
+    ("Tỷ lệ hồ sơ được số hóa đạt 90% vào cuối năm 2025.", [(90.0, "target", 2025)]),
+    ("Năm 2025: 100% hồ sơ được số hóa.", [(100.0, "target", 2025)]),
+    ("Năm 2022 đã đạt 90%.", [(90.0, "actual", 2022)]),  # a year gone
+    ("Tỷ lệ tăng 12% so với năm 2025.", [(12.0, "other", None)]),  # a base of comparison
+    ("Trình thông qua trong năm 2026 đối với 03 dự án sau đây", [(3.0, "other", None)]),  # a count: a list
+])
+def test_a_share_for_a_year_after_the_documents_is_a_goal(text, expected):
+    assert [(m.value, m.kind, m.year) for m in find_measures(text, doc_year=2023)] == expected
