@@ -110,7 +110,8 @@ POPULATION_LEVELS = [
     (regex.compile(r"(?:Ủy ban nhân dân|UBND)\s+(?:các\s+)?huyện,\s*thành phố|huyện,\s*thành phố"), "cấp huyện"),
     (regex.compile(r"sở,\s*ban,\s*ngành", regex.I), "cấp tỉnh"),
 ]
-PROVINCE_WIDE_RE = regex.compile(r"toàn tỉnh|trên địa bàn tỉnh")
+# the whole of one province; 'trên địa bàn tỉnh, thành phố' is any province, a national rule's words
+PROVINCE_WIDE_RE = regex.compile(r"(?:(?i:t)oàn|(?i:t)rên địa bàn) tỉnh(?!\s*(?:,|và|\/)\s*thành phố)")
 LEVEL_ORDER = ("tỉnh", "huyện", "xã")
 LEVEL_WORD_RE = {lvl: regex.compile(rf"\b{lvl}\b") for lvl in LEVEL_ORDER}
 
@@ -378,8 +379,10 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
     shared = _shared_metric(metrics)
     out = []
     for i, (f, (s, e), metric) in enumerate(zip(group, parts, metrics)):
-        if i and _bracketed_after(text, group[i - 1].tail, f.start) and len((metric or "").split()) <= 2:
-            metric = metrics[i - 1]  # '91,5% (chỉ tiêu 95%)': the target of what the figure before measures
+        outside = _figure_before_bracket(text, group, i)
+        if outside is not None and len((metric or "").split()) <= 2:
+            # '91,5% (chỉ tiêu 95%)', '98,6% (cấp tỉnh 99,1%, cấp huyện 97,2%)': what the figure before measures
+            metric = metrics[outside]
         section_kind, section_year = sections.context(f.start)
         lead_kind, lead_year = _lead_in(text, f.start)  # 'Phấn đấu đến năm 2025:' over its list: a nearer section
         section_kind, section_year = lead_kind or section_kind, lead_year or section_year
@@ -390,7 +393,7 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
             metric = shared
         out.append(Measure(
             value=f.value, unit=f.unit, kind=kind, metric=metric or None,
-            scope=_scope(text, f, s, e), year=year, as_of=as_of, bound=f.bound,
+            scope=_scope(text, f, s, e, start), year=year, as_of=as_of, bound=f.bound,
             span=Span(f.start, f.end), quote=_quote(text, s, e),
         ))
     return out
@@ -502,10 +505,15 @@ def _lead_in(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
     return None, None
 
 
-def _bracketed_after(text: str, after: int, pos: int) -> bool:
-    """Whether pos is inside a bracket opened after `after`: '… 91,5% (chỉ tiêu tối thiểu 95%'."""
-    opened = text.rfind("(", after, pos)
-    return opened >= 0 and text.find(")", opened, pos) < 0
+def _figure_before_bracket(text: str, group: list[_Figure], i: int) -> Optional[int]:
+    """The index of the figure before the bracket that figure i stands in, or None:
+    '… 98,6% (cấp tỉnh 99,1%, cấp huyện 97,2%' gives 0 for both figures in the bracket."""
+    if not i:
+        return None
+    opened = text.rfind("(", group[0].tail, group[i].start)
+    if opened < 0 or text.find(")", opened, group[i].start) >= 0:
+        return None
+    return max((k for k in range(i) if group[k].tail <= opened), default=None)
 
 
 def _strong_actual(before: str) -> bool:
@@ -568,7 +576,7 @@ def _year(text: str, f: _Figure, s: int, e: int, section_year: Optional[int], do
 POPULATION_END_RE = words_re(cues("population_end"))
 
 
-def _scope(text: str, f: _Figure, s: int, e: int) -> Optional[str]:
+def _scope(text: str, f: _Figure, s: int, e: int, clause_start: int) -> Optional[str]:
     """The levels a figure applies to, named between it and its verb, else before it.
 
     '100% CBCC cấp xã được trang bị máy tính' → 'cấp xã';
@@ -579,8 +587,9 @@ def _scope(text: str, f: _Figure, s: int, e: int) -> Optional[str]:
     scope = _levels(after) or _levels(text[s:f.start])
     if scope:
         return scope
-    m = PROVINCE_WIDE_RE.search(after)
-    return m.group() if m else None
+    # the whole province, named after the figure or anywhere before it in its clause ('Trên toàn tỉnh, …')
+    m = PROVINCE_WIDE_RE.search(after) or PROVINCE_WIDE_RE.search(text, clause_start, f.start)
+    return m.group().lower() if m else None
 
 
 def _levels(segment: str) -> Optional[str]:
@@ -653,7 +662,7 @@ HAS_LETTER_RE = regex.compile(r"[^\W\d_]")
 
 
 def _clean_metric(phrase: str) -> str:
-    phrase = SPACES_RE.sub(" ", phrase.replace("*", "")).strip(" ,;:.-")
+    phrase = SPACES_RE.sub(" ", phrase.replace("*", "")).strip(" ,;:.-").rstrip(" (")  # 'Có 95/100 xã (đạt 95%)'
     phrase = TRAILING_LINK_RE.sub("", phrase)
     phrase = _METRIC_LEAD.sub("", phrase)
     if phrase.lower() in FUNCTION_WORDS or not HAS_LETTER_RE.search(phrase):

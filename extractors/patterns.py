@@ -177,7 +177,8 @@ CAN_CU_ALONE_RE = regex.compile(rf"(?:^|\n)\s*{LEGAL_BASIS}\s*\n\s*$")  # vbpl p
 # then what may stand between: 'sửa đổi, bổ sung một số điều của', 'thay thế cho'.
 RELATION_TAIL = (r"(?:\s+(?i:và\s+hướng\s+dẫn\s+thi\s+hành))?(?:\s+(?i:một\s+số\s+điều|điều\s+\d+|toàn\s+bộ))?"
                  r"(?:\s+(?i:của|cho))?\s*$")
-ACTION_TRIGGERS = tuple((relation, regex.compile(rf"(?i:{phrases(cues(relation))}){RELATION_TAIL}"))
+# 'theo hướng dẫn Công văn số …' is the other way round: the cited document guides this one
+ACTION_TRIGGERS = tuple((relation, regex.compile(rf"(?<!(?i:theo)\s+)(?i:{phrases(cues(relation))}){RELATION_TAIL}"))
                         for relation in ("amends", "replaces", "repeals", "guides"))
 # their first words, opening a clause that acts: 'Sửa đổi …', 'Thay thế …'
 ACTION_START = rf"(?i:{phrases({c.split()[0] for r, _ in ACTION_TRIGGERS for c in cues(r)})})"

@@ -70,7 +70,10 @@ PEOPLES_COMMITTEE_RE = regex.compile(r"(?i:ủy|uỷ|UBND)")  # Ủy ban nhân d
 LOCAL_ISSUER_RE = words_re(cues("local_body"))
 CENTRAL_ISSUER_RE = regex.compile(rf"(?:{phrases(cues('central_body'))})\b")
 LAW_NUMBER_AFTER_RE = regex.compile(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?QH")  # cited by its number too
-AMENDING_LAW_RE = regex.compile(r"(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)(?:\s+(?i:của))?\s*$")
+# 'Luật sửa đổi, bổ sung một số điều [và Phụ lục …] của Luật X': the amending law is cited, not X
+AMENDING_LAW_RE = regex.compile(r"(?:(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)"
+                                r"|(?i:luật\s+sửa\s+đổi)[^;.\n]{0,120}?\s(?i:của))(?:\s+(?i:của))?\s*$")
+AMENDING_LOOKBACK = 160  # characters before a law's name looked at for the law that amends it
 NEWLINE_RE = regex.compile(r"\n")
 
 
@@ -407,7 +410,7 @@ def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
         after = text[m.end():m.end() + 40]
         if LAW_NUMBER_AFTER_RE.match(after):
             continue
-        clause = text[max(0, m.start() - 60):m.start()]
+        clause = text[max(0, m.start() - AMENDING_LOOKBACK):m.start()]
         if AMENDING_LAW_RE.search(clause):
             continue  # 'Luật sửa đổi … của Luật X' cites the amending law, not X
         code = m.group("kw").lower().startswith("bộ")  # Bộ luật Lao động, Bộ luật Dân sự

@@ -173,6 +173,12 @@ def test_carried_type_reads_the_first_piece_of_the_symbol():
     assert "says Quyết định" in symbol_disagrees("Kế hoạch", "QĐ-BCĐ")
 
 
+@pytest.mark.parametrize("doc_type, symbol", [("Nghị quyết", "QH15"), ("Luật", "QH15"), ("Pháp lệnh", "UBTVQH15"),
+                                              ("Nghị quyết", "UBTVQH14")])
+def test_the_quoc_hoi_numbers_by_its_term_alone(doc_type, symbol):
+    assert symbol_disagrees(doc_type, symbol) is None
+
+
 def test_a_header_whose_type_disagrees_with_its_symbol(corpus):
     db = corpus(doc("a.txt", so_hieu="12/QĐ-UBND", type="Kế hoạch"), doc("b.txt", so_hieu="13/KH-UBND"))
     [f] = kinds(db, "type_symbol_mismatch")

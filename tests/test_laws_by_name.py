@@ -21,6 +21,13 @@ def test_law_by_name_with_year_or_date(text, law_id, law_type):
     assert (ref.id, ref.type, ref.jurisdiction) == (law_id, law_type, "national")
 
 
+def test_the_law_an_amending_law_names_is_not_cited_by_it():
+    text = ("Căn cứ Luật Thống kê ngày 23 tháng 11 năm 2015;\nCăn cứ Luật sửa đổi, bổ sung một số điều và Phụ lục "
+            "Danh mục chỉ tiêu thống kê quốc gia của Luật Thống kê ngày 12 tháng 11 năm 2021;")
+    assert [(r.id, r.date) for r in find_references(text)] == [("89/2015/QH13", "2015-11-23"),
+                                                               ("01/2021/QH15", "2021-11-12")]
+
+
 def test_pháp_luật_in_small_letters_is_no_law():
     assert find_references("theo quy định của pháp luật doanh nghiệp") == []
 

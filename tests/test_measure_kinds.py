@@ -57,3 +57,19 @@ def test_ensuring_is_a_goal_unless_done(text, expected):
 ])
 def test_a_share_for_a_year_after_the_documents_is_a_goal(text, expected):
     assert [(m.value, m.kind, m.year) for m in find_measures(text, doc_year=2023)] == expected
+
+
+def test_figures_in_a_bracket_break_down_the_one_before_it():
+    found = find_measures("Tỷ lệ văn bản đi được ký số đạt 98,6% (cấp tỉnh 99,1%, cấp huyện 97,2%).", doc_year=2023)
+    assert [(m.value, m.scope, m.metric) for m in found] == [
+        (98.6, None, "văn bản đi được ký số"), (99.1, "cấp tỉnh", "văn bản đi được ký số"),
+        (97.2, "cấp huyện", "văn bản đi được ký số")]
+
+
+@pytest.mark.parametrize("text,scopes", [
+    ("Trên toàn tỉnh, năm 2023 có 1.000 văn bản, đạt tỷ lệ 100% văn bản điện tử.", ["toàn tỉnh", "toàn tỉnh"]),
+    ("Trên địa bàn tỉnh có 95% hộ gia đình có cáp quang.", ["trên địa bàn tỉnh"]),
+    ("Giao thông trên địa bàn tỉnh, thành phố có ít nhất 70% số km đường được trồng cây.", [None]),  # any province
+])
+def test_the_whole_province_named_before_its_figures(text, scopes):
+    assert [m.scope for m in find_measures(text, doc_year=2023)] == scopes

@@ -47,3 +47,11 @@ def test_a_preamble_is_still_the_legal_basis():
 def test_implements_survives_a_stamp_over_its_first_word(opening):
     text = f"{opening} Kế hoạch số 23/KH-UBND ngày 30/01/2024 của UBND tỉnh, Sở báo cáo như sau:"
     assert relations(text) == [("23/KH-UBND", "implements")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Thông tư này hướng dẫn Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 của Chính phủ.", "guides"),
+    ("Văn bản này thực hiện theo hướng dẫn Công văn số 123/BTTTT-THH ngày 12/3/2024.", "mentions"),  # it guides us
+])
+def test_a_document_that_guides_another(text, expected):
+    assert [r for _, r in relations(text)] == [expected]

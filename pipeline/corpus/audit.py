@@ -26,7 +26,7 @@ import regex
 import sqlite_utils
 from tqdm import tqdm
 
-from vanban.models.knowledge import agencies, doc_types, type_by_abbreviation
+from vanban.models.knowledge import agencies, doc_types, legislatures, type_by_abbreviation
 from vanban.models.records import Span
 from vanban.models.vietnamese import fold
 from vanban.pipeline.corpus.graph import ensure_graph
@@ -45,6 +45,9 @@ GENERIC_TYPES = frozenset({"Văn bản"})
 ALSO_CARRIED = {"Quy định": frozenset({"QĐ"})}
 
 SYMBOL_PIECE_RE = regex.compile(r"[-/]")
+# the Quốc hội and its standing committee number what they pass by the term alone, whatever its
+# type: 'Luật số 140/2025/QH15', 'Nghị quyết số 222/2025/QH15', 'Pháp lệnh số 02/2022/UBTVQH15'
+LEGISLATURE_SYMBOL_RE = regex.compile(r"(?:UBTV)?(?P<term>QH\d{1,2})")
 WORD_RE = regex.compile(r"\w+")
 LEADING_ABOUT_RE = regex.compile(r"^(?:ve viec|ve)\s+")
 
@@ -427,6 +430,9 @@ def symbol_disagrees(doc_type: Optional[str], symbol: Optional[str]) -> Optional
         return None
     carried = carried_type(symbol)
     want = expected[doc_type]
+    legislature = LEGISLATURE_SYMBOL_RE.fullmatch(symbol.upper())
+    if legislature and legislature.group("term") in legislatures():
+        return None
     if want:
         if carried == want or carried in ALSO_CARRIED.get(doc_type, ()):
             return None
