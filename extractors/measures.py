@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 import regex
 
 from vanban.extractors.grammar import CLAUSE_END, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, phrases, words_re
-from vanban.extractors.numbers import NUMBER, SCALE, parse_number, scale_of
+from vanban.extractors.numbers import LOWER_PART, NUMBER, SCALE, parse_number, scale_of
 from vanban.models.knowledge import cues
 from vanban.models.records import Measure, Span
 from vanban.models.vietnamese import fold
@@ -28,9 +28,9 @@ from vanban.models.vietnamese import fold
 
 # `38,72%`, `1,0 %`, `100 %`; a range `50-70%` or `từ 50% đến 70%` is two figures.
 PERCENT_RE = regex.compile(rf"(?P<num>{NUMBER})\s?(?:%|phần trăm)")
-# `216,3 tỷ đồng`, `60.417 triệu đồng`, `198.431.057.000 đồng`, `5 tỷ VNĐ`.
+# `216,3 tỷ đồng`, `60.417 triệu đồng`, `198.431.057.000 đồng`, `5 tỷ VNĐ`, `3 tỷ 500 triệu đồng`.
 MONEY_RE = regex.compile(
-    rf"(?P<num>{NUMBER})\s*(?:{SCALE}\s*)?(?P<cur>đồng|VNĐ|VND|Đồng)(?!\w)"
+    rf"(?P<num>{NUMBER})\s*(?:{SCALE}\s*(?:{LOWER_PART}\s*)?)?(?P<cur>đồng|VNĐ|VND|Đồng)(?!\w)"
 )
 # A bare dot-grouped amount of millions or more, `40.369.000.000`, is money when a
 # written-out amount in words follows in brackets or the clause talks about funds.
@@ -158,7 +158,10 @@ def _money(text: str) -> list[_Figure]:
         if value is None:
             continue
         tail = _written_amount_end(text, m.end())
-        figures.append(_Figure(value * scale_of(m.group("scale")), "VND", m.start("num"), m.end(), tail,
+        value *= scale_of(m.group("scale"))
+        if m.group("lower"):
+            value += int(m.group("lower")) * scale_of(m.group("lower_scale"))
+        figures.append(_Figure(value, "VND", m.start("num"), m.end(), tail,
                                _bound(text, m.start(), m.end())))
     taken = [(f.start, f.end) for f in figures]
     for m in BARE_AMOUNT_RE.finditer(text):

@@ -18,9 +18,13 @@ NUMBER_RE = regex.compile(NUMBER)
 # The whole of a figure parse_number reads, with no look-arounds: the caller cut it out.
 FIGURE_RE = regex.compile(r"\d+(?:[.,]\d+)*")
 
-# Scale words of money amounts; `tỉ` is a common spelling of `tỷ`.
-SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
-SCALE = r"(?P<scale>nghìn|ngàn|triệu|tỷ|tỉ)"
+# Scale words of money amounts; `tỉ` is a common spelling of `tỷ`; `nghìn tỷ` is a thousand of them.
+SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9, "nghìn tỷ": 1e12, "ngàn tỷ": 1e12,
+          "nghìn tỉ": 1e12, "ngàn tỉ": 1e12}
+SCALE_WORDS = r"(?:nghìn|ngàn)\s+t[ỷỉ]|nghìn|ngàn|triệu|tỷ|tỉ"
+SCALE = rf"(?P<scale>{SCALE_WORDS})"
+# the smaller part of an amount written in two, `3 tỷ 500 triệu đồng`
+LOWER_PART = r"(?P<lower>\d{1,3})\s*(?P<lower_scale>triệu|nghìn|ngàn)"
 
 
 def parse_number(text: str) -> Optional[float]:
@@ -59,4 +63,4 @@ def _thousands_ok(text: str) -> bool:
 
 def scale_of(word: Optional[str]) -> float:
     """Multiplier of a money scale word: 'tỷ' → 1e9; none → 1."""
-    return SCALES.get((word or "").lower(), 1.0)
+    return SCALES.get(" ".join((word or "").lower().split()), 1.0)

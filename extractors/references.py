@@ -75,6 +75,7 @@ AMENDING_LAW_RE = regex.compile(r"(?:(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+
                                 r"|(?i:luật\s+sửa\s+đổi)[^;.\n]{0,120}?\s(?i:của))(?:\s+(?i:của))?\s*$")
 AMENDING_LOOKBACK = 160  # characters before a law's name looked at for the law that amends it
 NEWLINE_RE = regex.compile(r"\n")
+SAME_DAY_RE = regex.compile(r"\s*,?\s*(?:ban hành\s+)?cùng ngày(?!\s*\d)")  # the date of the citation before
 
 
 @dataclass
@@ -165,6 +166,10 @@ def _number_cites(ctx: _Context, own: Optional[str]) -> list[_Cite]:
         if not cite.type:
             cite.type = _continued_type(text, cite, out) or _type_from_symbol(symbol, party, nyear)
         pos = _attach_date(text, cite, m.end())
+        same_day = SAME_DAY_RE.match(text, pos) if cite.date is None and out and out[-1].date else None
+        if same_day:  # '… Quyết định số 12/QĐ-UBND ngày 24/6/2022 và Quyết định số 13/QĐ-UBND cùng ngày'
+            cite.date, cite.end, pos = out[-1].date, same_day.end(), same_day.end()
+            cite.year = cite.year or out[-1].year
         _attach_issuer_title(ctx, cite, pos)
         if cite.jurisdiction is None:
             cite.jurisdiction = _jurisdiction_from_symbol(symbol, party, ctx.province)

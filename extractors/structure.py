@@ -34,6 +34,12 @@ APPENDIX = regex.compile(rf"^(?:{phrases(cues('appendix'), capitals=True)})\b")
 TITLE_WITHOUT_TYPE = regex.compile(r"^(?:V[/íi]v|Về việc|[^,]{0,40},\s*ngày)")
 
 
+def _motto_line(line: str) -> bool:
+    """A line that is the quốc hiệu or the tiêu ngữ: read after the left column ('Số: …', 'V/v …'),
+    the right one still belongs to the header."""
+    return bool(MOTTO_FOLDED.search(fold(line))) and not without_motto(line)
+
+
 def without_motto(line: str) -> str:
     """The line with quốc hiệu and tiêu ngữ cut out: they share lines with the issuer in scans."""
     folded = fold(line)
@@ -97,7 +103,7 @@ def _header_end(paragraphs: list[tuple[int, int, str]]) -> int:
         if BODY_OPENING.match(text) or label_level(text)[0] or len(text) > 400 or \
                 (text.endswith((";", ":")) and not (type_at is not None and _clause_follows(paragraphs, i))):
             break
-        if type_at is None and not TITLE_WITHOUT_TYPE.match(text):
+        if type_at is None and not (TITLE_WITHOUT_TYPE.match(text) or _motto_line(text)):
             break
         i += 1
     return i

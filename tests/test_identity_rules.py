@@ -290,6 +290,14 @@ def test_a_title_in_capitals_tied_to_a_body_keeps_it():
     assert extract_identity(text, segment(text)).title == "VỀ QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN TỈNH BẮC NINH"
 
 
+def test_a_header_read_a_column_at_a_time_keeps_the_right_columns_date():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 1234/UBND-KGVX\nV/v triển khai nền tảng số\n"  # the left column
+            f"{QUOC_HIEU}Bắc Ninh, ngày 05 tháng 4 năm 2024\nKính gửi: Các sở, ban, ngành.\nNội dung.")
+    ident = extract_identity(text, segment(normalise([Page(1, text, "plain")]).text))
+    assert (ident.id, ident.title, ident.date, ident.place) == ("1234/UBND-KGVX", "triển khai nền tảng số",
+                                                                "2024-04-05", "Bắc Ninh")
+
+
 def test_a_party_committee_under_its_party_branch():
     text = ("ĐẢNG BỘ TỈNH BẮC NINH\nTỈNH ỦY\n*\nSố 15-NQ/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
             "Bắc Ninh, ngày 20 tháng 8 năm 2021\nNGHỊ QUYẾT\nvề chuyển đổi số\nI. TÌNH HÌNH\nNội dung.")

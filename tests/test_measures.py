@@ -263,3 +263,11 @@ def test_a_cue_inside_a_longer_word_is_no_cue():
     assert m.kind == "other"
     [m] = percents("Tỉnh hiện có 85% hồ sơ được xử lý trực tuyến.", doc_year=2024)
     assert m.kind == "actual"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Tổng vốn đầu tư 1,25 nghìn tỷ đồng.", 1.25e12),
+    ("Kinh phí thực hiện 3 tỷ 500 triệu đồng.", 3.5e9),  # an amount written in two parts
+])
+def test_money_in_thousands_of_billions_and_in_two_parts(text, value):
+    assert [(m.value, m.unit) for m in find_measures(text)] == [(value, "VND")]

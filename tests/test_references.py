@@ -333,3 +333,9 @@ def test_a_plans_opening_purpose_clause_implements_what_it_cites(opening):
     ref = one(f"{opening} Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ, UBND tỉnh ban hành "
               "Kế hoạch thực hiện như sau:")
     assert ref.relation == "implements"
+
+
+def test_a_citation_dated_the_same_day_as_the_one_before():
+    text = "Căn cứ Quyết định số 742/QĐ-UBND ngày 24/06/2022 và Quyết định số 743/QĐ-UBND cùng ngày của UBND tỉnh;"
+    assert [(r.id, r.year, r.date) for r in find_references(text, province="Bắc Ninh")] == [
+        ("742/QĐ-UBND", 2022, "2022-06-24"), ("743/QĐ-UBND", 2022, "2022-06-24")]
