@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Iterator, TextIO
 
 import sqlite_utils
@@ -43,10 +44,28 @@ def iter_documents(db: sqlite_utils.Database, by_file: bool = False) -> Iterator
     (identity, references, figures as read from that file alone), as evaluation scores it."""
     if by_file:
         for row in db.query("select * from renditions order by source"):
-            yield document_record(db, row)
+            record = document_record(db, row)
+            yield record
+            for path in _copies(db, row):  # another file that gave the same text: a line of its own
+                yield {**record, "source": path}
         return
     for row in db.query("select * from documents order by source"):
         yield corpus_record(db, row)
+
+
+def _copies(db: sqlite_utils.Database, row: dict) -> list[str]:
+    """The other files a rendition's text came from (a copy of the file, or the same text saved
+    another way: UTF-16, CRLF), named as the rendition's own file is: relative to the same folder
+    when it was given relative, and '<file name>#<id>' for a JSONL file's document."""
+    paths = [r[0] for r in db.conn.execute("select path from file_renditions where doc_id = ? order by path",
+                                           [row["doc_id"]])]
+    source = row["source"]
+    name, hash_mark, inner = source.partition("#")
+    if hash_mark:
+        return [f"{Path(p).name}#{inner}" for p in paths if Path(p).name != name]
+    own = next((p for p in paths if p == source or p.endswith("/" + source)), None)
+    base = own[:len(own) - len(source)] if own else ""
+    return [p[len(base):] if base and p.startswith(base) else p for p in paths if p != own]
 
 
 def corpus_record(db: sqlite_utils.Database, row: dict) -> dict:
