@@ -96,7 +96,8 @@ def _closes_title(line: str, previous: str, issuer: Optional[str]) -> bool:
     """Whether a header line after the trích yếu is no part of it: the enacting authority in capitals,
     which a decision prints under its title where a text layer lost the rule between them ('CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH',
     'ỦY BAN NHÂN DÂN TỈNH BẮC NINH'), unless the line before ties it in ('… CỦA')."""
-    if not is_caps(line) or not previous.split() or fold(previous.split()[-1]) in TITLE_TIES:
+    # a title in capitals may go on with a role ('VỀ VIỆC BỔ NHIỆM' / 'GIÁM ĐỐC SỞ Y TẾ'): only after one in small letters
+    if not is_caps(line) or is_caps(previous) or not previous.split() or fold(previous.split()[-1]) in TITLE_TIES:
         return False
     head = fold(" ".join((issuer or "").split()[:ISSUER_HEAD_WORDS]))
     return bool(ROLE_OPENING.match(line)) or (len(head.split()) == ISSUER_HEAD_WORDS and fold(line).startswith(head))

@@ -617,7 +617,8 @@ def _strip_scope(phrase: str) -> str:
 
 
 # What a metric never starts with: articles and linking words.
-_METRIC_LEAD = regex.compile(r"^(?:các|những|tất cả|toàn bộ|số|tổng số)\s+", regex.I)
+# 'số' (the number of) leads a metric, but not in a word of its own: 'số hóa', 'số liệu'
+_METRIC_LEAD = regex.compile(r"^(?:các|những|tất cả|toàn bộ|số(?!\s+(?:hóa|hoá|liệu)\b)|tổng số)\s+", regex.I)
 _METRIC_END = regex.compile(r"\s*(?:\(|,\s*(?:trong đó|gồm|với|bao gồm|người dân chỉ)|\bnhằm\b|\bđể\b|\bvào cuối\b|\bvào năm\b|\btrước\b|\bso với\b|$)")
 _METRIC_BEFORE_TRIM = regex.compile(
     r"(?:^.*?\b(?:tính đến|tính tới|trong đó|hiện nay|đến nay)[^,]*,\s*)|"

@@ -284,6 +284,12 @@ def test_the_trich_yeu_ends_before_the_authority_or_the_issuing_note(after_title
     assert ident.title == "Ban hành Kế hoạch chuyển đổi số"
 
 
+def test_a_title_in_capitals_going_on_with_a_role_keeps_it():
+    text = (f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}Số: 15/QĐ-UBND\nBắc Ninh, ngày 12 tháng 3 năm 2024\n"
+            "QUYẾT ĐỊNH\nVỀ VIỆC BỔ NHIỆM\nGIÁM ĐỐC SỞ Y TẾ\nCăn cứ Luật;\nĐiều 1. Nội dung.")
+    assert extract_identity(text, segment(text)).title == "VỀ VIỆC BỔ NHIỆM GIÁM ĐỐC SỞ Y TẾ"
+
+
 def test_a_title_in_capitals_tied_to_a_body_keeps_it():
     text = (f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n{QUOC_HIEU}Số: 15/QĐ-UBND\nBắc Ninh, ngày 12 tháng 3 năm 2024\n"
             "QUYẾT ĐỊNH\nVỀ QUY CHẾ LÀM VIỆC CỦA\nỦY BAN NHÂN DÂN TỈNH BẮC NINH\nCăn cứ Luật;\nĐiều 1. Nội dung.")

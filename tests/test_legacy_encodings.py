@@ -72,3 +72,14 @@ def test_mixed_page_converts_only_legacy_lines():
 
 def test_repair_composes_and_fixes_eth():
     assert repair_text("Quy\u0301 1 n\u0103m 2022, QÐ-UBND") == "Quý 1 năm 2022, QĐ-UBND"
+
+
+def test_a_word_processors_spaces_and_invisible_characters_as_plain_text():
+    # no-break and thin spaces, a zero-width space after 'Số:', a soft hyphen, a BOM, a full-width colon
+    written = "\ufeffỦY BAN NHÂN DÂN\nTuyên\u00a0Quang,\u202fngày 3\nSố：\u200b 187/KH-UBND chuyển\u00ad đổi số"
+    assert repair_text(written) == "ỦY BAN NHÂN DÂN\nTuyên Quang, ngày 3\nSố: 187/KH-UBND chuyển đổi số"
+
+
+def test_tcvn3s_byte_that_looks_like_a_soft_hyphen_is_still_its_letter():
+    tcvn3 = "".join({u: t for t, u in TCVN3_TO_UNICODE.items()}.get(c, c) for c in "người dân được hưởng lợi từ chuyển đổi số")
+    assert "\u00ad" in tcvn3 and repair_text(tcvn3) == "người dân được hưởng lợi từ chuyển đổi số"

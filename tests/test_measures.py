@@ -271,3 +271,8 @@ def test_a_cue_inside_a_longer_word_is_no_cue():
 ])
 def test_money_in_thousands_of_billions_and_in_two_parts(text, value):
     assert [(m.value, m.unit) for m in find_measures(text)] == [(value, "VND")]
+
+
+def test_so_leads_a_metric_but_not_so_hoa():
+    found = find_measures("Hoàn thành 100% số hóa hồ sơ. Đạt 90% số xã có cáp quang.")
+    assert [m.metric for m in found] == ["số hóa hồ sơ", "xã có cáp quang"]

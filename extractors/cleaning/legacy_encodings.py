@@ -134,16 +134,28 @@ def convert_legacy(text: str, encoding: str) -> str:
     return "\n".join(lines)
 
 
+# A word processor's or a web page's spaces that are no plain space (no-break, thin, ideographic), and
+# the characters of no width they slip between letters ('Số:\u200b 15/…'): every pattern expects ' '.
+OTHER_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+NO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # a soft hyphen too, once TCVN3's 0xAD (ư) is read
+# an East Asian input method's full-width forms of ASCII ('Số：', '１８７'), as the ASCII they stand for
+FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
 def repair_text(text: str) -> str:
-    """NFC, legacy encoding converted when detected, Ð/ð look-alikes to Đ/đ.
+    """NFC, legacy encoding converted when detected, Ð/ð look-alikes to Đ/đ, other spaces plain,
+    characters of no width gone (after the conversion: a legacy byte may look like one), full-width
+    forms as ASCII.
 
     >>> repair_text("Quy\u0301 1 n\u0103m 2022, QÐ-UBND")
     'Quý 1 năm 2022, QĐ-UBND'
     >>> repair_text("KÕ ho¹ch chuyÓn ®æi sè")
     'Kế hoạch chuyển đổi số'
+    >>> repair_text("Tuyên\u00a0Quang, Số：\u200b 187, chuyển\u00ad đổi")
+    'Tuyên Quang, Số: 187, chuyển đổi'
     """
     text = nfc(text)
     encoding = detect_legacy(text)
     if encoding:
         text = nfc(convert_legacy(text, encoding))
-    return fix_d(text)
+    return NO_WIDTH.sub("", OTHER_SPACES.sub(" ", fix_d(text))).translate(FULL_WIDTH)
