@@ -24,6 +24,10 @@ fi
 if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx eng; then
     missing+=(tesseract-ocr-eng)
 fi
+# orientation detection: a page scanned upside down or on its side is read again upright
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx osd; then
+    missing+=(tesseract-ocr-osd)
+fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
     || missing+=(fonts-dejavu-core)
 # headless Chromium renders the HTML reports in the tests

@@ -75,7 +75,20 @@ def type_line(text: str) -> Optional[str]:
     words = bare.split()
     if len(words) >= 4 and all(len(w) == 1 for w in words):
         return _spaced_type_names().get(fold(bare).replace(" ", ""))
-    return _folded_type_names().get(fold(bare)) if len(text) <= 40 else None
+    if len(text) > 40:
+        return None
+    folded = fold(bare)
+    known = _folded_type_names().get(folded)
+    if known is None:  # 'THÔNG BÁO KẾT LUẬN', 'BÁO CÁO TÓM TẮT': the type and a word of its kind
+        m = _qualified_type().fullmatch(folded)
+        known = _folded_type_names().get(m.group(1)) if m else None
+    return known
+
+
+@lru_cache(maxsize=None)
+def _qualified_type() -> regex.Pattern:
+    qualifiers = "|".join(regex.escape(fold(q)) for q in cues("type_qualifier"))
+    return regex.compile(rf"(.+?)\s+(?:{qualifiers})")
 
 
 def is_caps(text: str) -> bool:

@@ -147,6 +147,7 @@ LEXICONS = {
     "proper_name": "a name that keeps its capitals inside a body's name: 'Mặt trận Tổ quốc'",
     "body_opening": "a sentence opening that starts the body after the header: 'Căn cứ', 'Thực hiện'",
     "appendix": "a title that opens an appendix after the signature: 'PHỤ LỤC'",
+    "type_qualifier": "a word a type line may add after the type: 'THÔNG BÁO KẾT LUẬN', 'BÁO CÁO TÓM TẮT'",
 }
 CUES = Table("cues.csv", ("lexicon", "cue"), lambda row: f"{row['lexicon']}: {row['cue']}",
              required=("lexicon", "cue"), allowed=(("lexicon", tuple(LEXICONS)),))

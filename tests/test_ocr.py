@@ -72,6 +72,22 @@ def test_ocr_image_of_a_png(tmp_path, scanned_seed):
     assert "187 /KH-UBND" in pages[0].text and pages[0].method == "ocr"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("turned", [180, 90])
+def test_a_page_fed_turned_is_read_upright(tmp_path, scanned_seed, turned):
+    pdf = pdfium.PdfDocument(str(scanned_seed))
+    image = ocr.render_page(pdf, 0).rotate(turned, expand=True)  # upside down, or on its side
+    pdf.close()
+    image.save(tmp_path / "page.png")
+    [(label, pages, notes)] = read_documents(tmp_path / "page.png")
+    assert "187 /KH-UBND" in pages[0].text and pages[0].ocr_confidence > 80
+
+
+def test_no_orientation_check_without_its_data(monkeypatch):
+    monkeypatch.setattr(ocr, "languages", lambda: frozenset({"vie", "eng"}))
+    assert ocr._turn_upright("tesseract", Path("page.png"), {}, 10) == 0
+
+
 @pytest.fixture
 def fresh_check():
     ocr.check_tesseract.cache_clear()

@@ -4,6 +4,12 @@ from vanban.extractors.cleaning.normalise import normalise
 from vanban.models.records import Page
 
 
+def test_a_type_line_with_a_word_of_its_kind():
+    assert [type_line(t) for t in ("THÔNG BÁO KẾT LUẬN", "BÁO CÁO TÓM TẮT", "KẾ HOẠCH LIÊN TỊCH", "NGHỊ QUYẾT LIÊN TỊCH")] \
+        == ["Thông báo", "Báo cáo", "Kế hoạch liên tịch", "Nghị quyết liên tịch"]
+    assert type_line("THÔNG BÁO KẾT LUẬN CỦA") is None  # a heading's words go on: not a type line
+
+
 def test_type_line():
     assert type_line("KẾ HOẠCH") == "Kế hoạch"
     assert type_line("**QUYẾT ĐỊNH**") == "Quyết định"
