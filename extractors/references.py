@@ -573,6 +573,46 @@ PROVISION_BEFORE_RE = regex.compile(r"(?i:\b(?:điều|khoản|điểm)\s+[\dđa
 LETTER_RE = regex.compile(r"(?m)^\s*Kính\s+gửi")
 
 
+LIST_ITEM_RE = regex.compile(r"[ \t]*(?:[-+•–*]|[a-zđ]\)|\d{1,2}[.)])\s")
+LEAD_IN_LINES = 12  # list items looked back over for the line they hang from
+ACTION_CUES = tuple((relation, words_re(cues(relation), regex.I)) for relation in ACTIONS)
+EXPIRES_CUE = words_re(cues("expires"), regex.I)
+
+
+def _lead_in_action(text: str, line_start: int, pos: int) -> Optional[str]:
+    """The action this document takes on the documents listed after a line ending in ':', for the
+    citation at pos opening its line or following that colon: 'Điều 3. Bãi bỏ các văn bản sau:' /
+    'a) Quyết định số …', 'Bãi bỏ các Quyết định: số 12/…, số 13/…'."""
+    before = text[line_start:pos].rstrip()
+    if before.endswith(":"):
+        return _action_of_lead_in(before)
+    if not LIST_ITEM_RE.fullmatch(before + " "):
+        return None  # words of the item's own before the citation: they say what it does
+    end = line_start - 1
+    for _ in range(LEAD_IN_LINES):
+        if end <= 0:
+            break
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].rstrip()
+        if line.endswith(":"):
+            return _action_of_lead_in(line)
+        if not LIST_ITEM_RE.match(line):
+            break
+        end = start - 1
+    return None
+
+
+def _action_of_lead_in(lead: str) -> Optional[str]:
+    """What a lead-in line does to the documents under it, when it is this document acting:
+    'Điều 3. Bãi bỏ các văn bản sau:', 'Quyết định này thay thế các Quyết định sau:', 'Các văn
+    bản sau đây hết hiệu lực thi hành:' (a report's 'Tỉnh đã bãi bỏ các văn bản sau:' is not)."""
+    for relation, cue in ACTION_CUES:
+        m = cue.search(lead)
+        if m and ACTING_PREFIX_RE.match(lead[:m.start()]):
+            return relation
+    return "repeals" if EXPIRES_CUE.search(lead) else None
+
+
 def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
     text = ctx.text
     p_start, p_end = _paragraph(ctx, cite.start)
@@ -581,6 +621,10 @@ def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
     last = previous[-1] if previous else None  # citations come in text order
     if last and last.relation in ACTIONS and LIST_JOIN_RE.fullmatch(text, last.end, cite.start):
         return last.relation  # 'thay thế Nghị định A và Nghị định B': each item of the list
+    line_start = text.rfind("\n", 0, cite.start) + 1
+    listed = None if last and last.start >= line_start else _lead_in_action(text, line_start, cite.start)
+    if listed:
+        return listed  # 'Bãi bỏ các văn bản sau:' / 'a) Quyết định số …'
     acting = _acting(text, p_start, clause) and not (last and last.end > opens)
     if acting:
         for relation, trigger in ACTION_TRIGGERS[:-1]:

@@ -55,3 +55,18 @@ def test_implements_survives_a_stamp_over_its_first_word(opening):
 ])
 def test_a_document_that_guides_another(text, expected):
     assert [r for _, r in relations(text)] == [expected]
+
+
+@pytest.mark.parametrize("text,relation", [
+    ("Điều 3. Bãi bỏ các văn bản sau:\na) Quyết định số 12/QĐ-UBND ngày 01/3/2020;\n"
+     "b) Quyết định số 13/QĐ-UBND ngày 02/3/2020.", "repeals"),
+    ("2. Bãi bỏ các Quyết định: số 12/QĐ-UBND ngày 01/3/2020, số 13/QĐ-UBND ngày 02/3/2020.", "repeals"),
+    ("Điều 5. Quyết định này thay thế các Quyết định sau:\n- Quyết định số 12/QĐ-UBND ngày 01/3/2020;\n"
+     "- Quyết định số 13/QĐ-UBND ngày 02/3/2020.", "replaces"),
+    ("Điều 2. Các văn bản sau đây hết hiệu lực thi hành:\n1. Quyết định số 12/QĐ-UBND ngày 01/3/2020;\n"
+     "2. Quyết định số 13/QĐ-UBND ngày 02/3/2020.", "repeals"),
+    ("Năm 2023, tỉnh đã bãi bỏ các văn bản sau:\n- Quyết định số 12/QĐ-UBND ngày 01/3/2020;\n"
+     "- Quyết định số 13/QĐ-UBND ngày 02/3/2020.", "mentions"),  # a report of what was done
+])
+def test_documents_listed_under_an_action(text, relation):
+    assert relations(text) == [("12/QĐ-UBND", relation), ("13/QĐ-UBND", relation)]

@@ -118,6 +118,8 @@ def score_measures(gold_dir: Path, predicted: dict[str, list[dict]]) -> dict:
                            for g, p in wrong_kind],
             "wrong_scope": [{"gold": g.get("scope"), "predicted": p.get("scope"), "quote": g["quote"]}
                             for g, p in wrong_scope],
+            "wrong_year": [{"gold": gold[i].get("year"), "predicted": pred[j].get("year"), "quote": gold[i]["quote"]}
+                           for i, j in pairs if gold[i].get("year") != pred[j].get("year")],
         }
     precision = _ratio(totals["matched"], totals["predicted"])
     recall = _ratio(totals["matched"], totals["gold"])
