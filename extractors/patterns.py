@@ -175,7 +175,11 @@ CAN_CU_HEADING_RE = regex.compile(rf"{MARKDOWN_LEAD}(?:(?:{HEADING_LABEL}|[A-Z][
 CAN_CU_ALONE_RE = regex.compile(rf"(?:^|\n)\s*{LEGAL_BASIS}\s*\n\s*$")  # vbpl puts 'Căn cứ' on its own line
 # Relations the citing document has with what it names right after these words (cues.csv),
 # then what may stand between: 'sửa đổi, bổ sung một số điều của', 'thay thế cho'.
-RELATION_TAIL = (r"(?:\s+(?i:và\s+hướng\s+dẫn\s+thi\s+hành))?(?:\s+(?i:một\s+số\s+điều|điều\s+\d+|toàn\s+bộ))?"
+# the provisions acted on: 'khoản 1 Điều 12', 'điểm a khoản 2 Điều 7', 'Chương III', 'Điều 5 và Điều 6'
+PROVISION = (r"(?:(?:điểm\s+[a-zđ]\s+)?(?:khoản\s+\d+\s+)?điều\s+\d+[a-z]?|chương\s+[IVXLC\d]+|phụ\s+lục\s+[IVXLC\d]+"
+             r"|khoản\s+\d+|điểm\s+[a-zđ])")  # 'khoản 1 và khoản 2 Điều 8': a list of them
+RELATION_TAIL = (r"(?:\s+(?i:và\s+hướng\s+dẫn\s+thi\s+hành))?"
+                 rf"(?:\s+(?i:một\s+số\s+điều|toàn\s+bộ|{PROVISION}(?:(?:\s*,\s*|\s+và\s+){PROVISION})*))?"
                  r"(?:\s+(?i:của|cho))?\s*$")
 # 'theo hướng dẫn Công văn số …' is the other way round: the cited document guides this one
 ACTION_TRIGGERS = tuple((relation, regex.compile(rf"(?<!(?i:theo)\s+)(?i:{phrases(cues(relation))}){RELATION_TAIL}"))

@@ -70,3 +70,15 @@ def test_a_document_that_guides_another(text, expected):
 ])
 def test_documents_listed_under_an_action(text, relation):
     assert relations(text) == [("12/QĐ-UBND", relation), ("13/QĐ-UBND", relation)]
+
+
+@pytest.mark.parametrize("text,relation", [
+    ("1. Bãi bỏ khoản 1 Điều 12 Nghị định số 65/2017/NĐ-CP ngày 19/5/2017 của Chính phủ.", "repeals"),
+    ("2. Bãi bỏ Chương III Nghị định số 08/2018/NĐ-CP ngày 15/01/2018 của Chính phủ.", "repeals"),
+    ("3. Sửa đổi điểm a khoản 2 Điều 7 Nghị định số 153/2024/NĐ-CP ngày 15/11/2024 như sau:", "amends"),
+    ("2. Bãi bỏ điểm e khoản 1 Điều 7, khoản 1 và khoản 2 Điều 8 Thông tư số 09/2012/TT-BVHTTDL ngày 19/11/2012.",
+     "repeals"),
+    ("Theo quy định tại khoản 1 Điều 12 Nghị định số 65/2017/NĐ-CP ngày 19/5/2017.", "mentions"),
+])
+def test_an_action_on_a_provision_of_a_document(text, relation):
+    assert [r for _, r in relations(text)] == [relation]
