@@ -103,6 +103,35 @@ def label_of(line: str) -> Optional[str]:
     return m.group("label") if m else None
 
 
+# -- a list's lead-in -----------------------------------------------------------------
+LIST_ITEM = regex.compile(r"\s*(?:[-+•–*]|[a-zđ]\)|\d{1,2}[.)])\s")  # '- ', 'a) ', '1. ' opening a line
+LEAD_IN_LINES = 12  # list items looked back over for the line they hang from
+
+
+def lead_in_line(text: str, line_start: int) -> Optional[str]:
+    """The line ending in ':' that the list item opening at line_start hangs from, looking back
+    over the items before it; None when the line is no item or hangs from none.
+
+    >>> text = "Bãi bỏ các văn bản sau:\\na) Quyết định số 12;\\nb) Quyết định số 13."
+    >>> lead_in_line(text, text.index("b)"))
+    'Bãi bỏ các văn bản sau:'
+    """
+    if not LIST_ITEM.match(text, line_start):
+        return None
+    end = line_start - 1
+    for _ in range(LEAD_IN_LINES):
+        if end <= 0:
+            break
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].rstrip()
+        if line.endswith(":"):
+            return line
+        if not LIST_ITEM.match(line):
+            break
+        end = start - 1
+    return None
+
+
 # -- the end of a clause ------------------------------------------------------------
 SEMICOLON = r";"
 # a full stop closing its line, or before a capital, a figure, a quote, a bracket or a dash

@@ -16,7 +16,8 @@ from typing import Iterator, Optional
 
 import regex
 
-from vanban.extractors.grammar import CLAUSE_END, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, phrases, words_re
+from vanban.extractors.grammar import (CLAUSE_END, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, lead_in_line,
+                                       phrases, words_re)
 from vanban.extractors.numbers import LOWER_PART, NUMBER, SCALE, parse_number, scale_of
 from vanban.models.knowledge import cues
 from vanban.models.records import Measure, Span
@@ -477,35 +478,22 @@ def _names_a_later_year(text: str, start: int, end: int, doc_year: Optional[int]
         for m in YEAR_RE.finditer(text, start, end))
 
 
-LIST_ITEM = regex.compile(r"\s*(?:[-+•–*]|[a-zđ]\)|\d{1,2}[.)])\s")
-LEAD_IN_LINES = 12  # list items looked back over for the line they hang from
 LAST_SENTENCE = regex.compile(r"[^.;]*$")
 
 
 def _lead_in(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
     """(kind, year) the line ending in ':' gives to the list item at pos that hangs from it:
     'Phấn đấu đến năm 2025:' / '- 80% hồ sơ …' is a target for 2025; (None, None) without one."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    if not LIST_ITEM.match(text, line_start):
+    line = lead_in_line(text, text.rfind("\n", 0, pos) + 1)
+    if line is None:
         return None, None
-    end = line_start - 1
-    for _ in range(LEAD_IN_LINES):
-        if end <= 0:
-            break
-        start = text.rfind("\n", 0, end) + 1
-        line = text[start:end].rstrip()
-        if line.endswith(":"):
-            line = LAST_SENTENCE.search(line).group(0)  # its last sentence, not what a long paragraph said before
-            # a goal or a deadline only: a report's words in a lead-in are a rule's condition as often
-            # ('… khi đạt các tiêu chí sau:') or another verb's syllables ('thực hiện có hiệu quả …:')
-            year = YEAR_RE.search(line)
-            deadline = year and BY_YEAR_RE.search(line, 0, year.start())
-            kind = "target" if _cue_kind(line) == "target" or deadline else None
-            return kind, int(year.group("year")) if year and kind else None
-        if not LIST_ITEM.match(line):
-            break
-        end = start - 1
-    return None, None
+    line = LAST_SENTENCE.search(line).group(0)  # its last sentence, not what a long paragraph said before
+    # a goal or a deadline only: a report's words in a lead-in are a rule's condition as often
+    # ('… khi đạt các tiêu chí sau:') or another verb's syllables ('thực hiện có hiệu quả …:')
+    year = YEAR_RE.search(line)
+    deadline = year and BY_YEAR_RE.search(line, 0, year.start())
+    kind = "target" if _cue_kind(line) == "target" or deadline else None
+    return kind, int(year.group("year")) if year and kind else None
 
 
 def _figure_before_bracket(text: str, group: list[_Figure], i: int) -> Optional[int]:

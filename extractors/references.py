@@ -24,8 +24,8 @@ import regex
 
 from vanban.extractors.dates import find_dates, to_iso
 from vanban.extractors.symbols import check_symbol
-from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, NUMBER_LABEL_LEAD, clause_start, label_level,
-                                       phrases, plain_dashes, words_re)
+from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, LIST_ITEM, NUMBER_LABEL_LEAD, clause_start,
+                                       label_level, lead_in_line, phrases, plain_dashes, words_re)
 from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
                                         CAN_CU_START_RE, DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE,
                                         IMPLEMENTS_START_RE, ISSUER_GAP_RE, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
@@ -573,8 +573,6 @@ PROVISION_BEFORE_RE = regex.compile(r"(?i:\b(?:điều|khoản|điểm)\s+[\dđa
 LETTER_RE = regex.compile(r"(?m)^\s*Kính\s+gửi")
 
 
-LIST_ITEM_RE = regex.compile(r"[ \t]*(?:[-+•–*]|[a-zđ]\)|\d{1,2}[.)])\s")
-LEAD_IN_LINES = 12  # list items looked back over for the line they hang from
 ACTION_CUES = tuple((relation, words_re(cues(relation), regex.I)) for relation in ACTIONS)
 EXPIRES_CUE = words_re(cues("expires"), regex.I)
 
@@ -586,20 +584,10 @@ def _lead_in_action(text: str, line_start: int, pos: int) -> Optional[str]:
     before = text[line_start:pos].rstrip()
     if before.endswith(":"):
         return _action_of_lead_in(before)
-    if not LIST_ITEM_RE.fullmatch(before + " "):
+    if not LIST_ITEM.fullmatch(before + " "):
         return None  # words of the item's own before the citation: they say what it does
-    end = line_start - 1
-    for _ in range(LEAD_IN_LINES):
-        if end <= 0:
-            break
-        start = text.rfind("\n", 0, end) + 1
-        line = text[start:end].rstrip()
-        if line.endswith(":"):
-            return _action_of_lead_in(line)
-        if not LIST_ITEM_RE.match(line):
-            break
-        end = start - 1
-    return None
+    lead = lead_in_line(text, line_start)
+    return _action_of_lead_in(lead) if lead else None
 
 
 def _action_of_lead_in(lead: str) -> Optional[str]:
