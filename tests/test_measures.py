@@ -273,6 +273,11 @@ def test_money_in_thousands_of_billions_and_in_two_parts(text, value):
     assert [(m.value, m.unit) for m in find_measures(text)] == [(value, "VND")]
 
 
+@pytest.mark.parametrize("text,value", [("Tổng vốn FDI đạt 15 triệu USD.", 15e6), ("Xuất khẩu 2,5 tỷ đô la Mỹ.", 2.5e9)])
+def test_an_amount_in_us_dollars_keeps_its_currency(text, value):
+    assert [(m.value, m.unit) for m in find_measures(text)] == [(value, "USD")]
+
+
 def test_so_leads_a_metric_but_not_so_hoa():
     found = find_measures("Hoàn thành 100% số hóa hồ sơ. Đạt 90% số xã có cáp quang.")
     assert [m.metric for m in found] == ["số hóa hồ sơ", "xã có cáp quang"]
