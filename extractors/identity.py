@@ -215,11 +215,16 @@ FIELD_OPENS = regex.compile(r"(^|\s(?:và|[-–])\s|,\s*)(\p{Ll})")  # a field's
 def _field_capitals(name: str) -> str:
     """A unit's name with each field it covers opening in a capital, as official names are written:
     'Phòng văn hóa và thông tin' → 'Phòng Văn hóa và Thông tin', 'Ban chỉ đạo …' → 'Ban Chỉ đạo …'."""
-    kind = next((k for k in sorted(cues("unit_kind"), key=len, reverse=True) if name.startswith(k + " ")), None)
+    kind = _unit_kind().match(name)
     if not kind:
         return name
-    fields = FIELD_OPENS.sub(lambda m: m.group(1) + m.group(2).upper(), name[len(kind) + 1:])
-    return f"{kind} {fields}"
+    return kind.group() + FIELD_OPENS.sub(lambda m: m.group(1) + m.group(2).upper(), name[kind.end():])
+
+
+@lru_cache(maxsize=None)
+def _unit_kind() -> regex.Pattern:
+    """The kind opening a unit's name and the space after it: 'Phòng ', 'Chi cục '."""
+    return regex.compile(rf"(?:{phrases(cues('unit_kind'))}) ")
 
 
 AGENCY_MATCH_MIN = 0.88  # 'cuc hue' against 'cuc thue' scores 0.93; two different Sở score below 0.85

@@ -31,9 +31,9 @@ from vanban.models.vietnamese import fold
 PERCENT_RE = regex.compile(rf"(?P<num>{NUMBER})\s?(?:%|phần trăm)")
 # `216,3 tỷ đồng`, `60.417 triệu đồng`, `198.431.057.000 đồng`, `5 tỷ VNĐ`, `3 tỷ 500 triệu đồng`, `15 triệu USD`.
 MONEY_RE = regex.compile(
-    rf"(?P<num>{NUMBER})\s*(?:{SCALE}\s*(?:{LOWER_PART}\s*)?)?(?P<cur>đồng|VNĐ|VND|Đồng|USD|(?i:đô[\s-]?la)(?:\s+Mỹ)?)(?!\w)"
+    rf"(?P<num>{NUMBER})\s*(?:{SCALE}\s*(?:{LOWER_PART}\s*)?)?"
+    rf"(?P<cur>đồng|VNĐ|VND|Đồng|(?P<usd>USD|(?i:đô[\s-]?la)(?:\s+Mỹ)?))(?!\w)"  # US dollars keep their currency
 )
-DOLLARS = regex.compile(r"USD|(?i:đô)")  # an amount in US dollars keeps its currency: '15 triệu USD'
 # A bare dot-grouped amount of millions or more, `40.369.000.000`, is money when a
 # written-out amount in words follows in brackets or the clause talks about funds.
 BARE_AMOUNT_RE = regex.compile(r"(?<![\d.,/])\d{1,3}(?:\.\d{3}){2,}(?![\d.,/])")
@@ -163,7 +163,7 @@ def _money(text: str) -> list[_Figure]:
         value *= scale_of(m.group("scale"))
         if m.group("lower"):
             value += int(m.group("lower")) * scale_of(m.group("lower_scale"))
-        currency = "USD" if DOLLARS.match(m.group("cur")) else "VND"
+        currency = "USD" if m.group("usd") else "VND"
         figures.append(_Figure(value, currency, m.start("num"), m.end(), tail,
                                _bound(text, m.start(), m.end())))
     taken = [(f.start, f.end) for f in figures]

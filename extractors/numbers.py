@@ -6,6 +6,7 @@ English-style text), any other irregular grouping (`558.6160`) is not a number.
 """
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 import regex
@@ -19,8 +20,7 @@ NUMBER_RE = regex.compile(NUMBER)
 FIGURE_RE = regex.compile(r"\d+(?:[.,]\d+)*")
 
 # Scale words of money amounts; `tỉ` is a common spelling of `tỷ`; `nghìn tỷ` is a thousand of them.
-SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9, "nghìn tỷ": 1e12, "ngàn tỷ": 1e12,
-          "nghìn tỉ": 1e12, "ngàn tỉ": 1e12}
+SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 SCALE_WORDS = r"(?:nghìn|ngàn)\s+t[ỷỉ]|nghìn|ngàn|triệu|tỷ|tỉ"
 SCALE = rf"(?P<scale>{SCALE_WORDS})"
 # the smaller part of an amount written in two, `3 tỷ 500 triệu đồng`
@@ -62,5 +62,9 @@ def _thousands_ok(text: str) -> bool:
 
 
 def scale_of(word: Optional[str]) -> float:
-    """Multiplier of a money scale word: 'tỷ' → 1e9; none → 1."""
-    return SCALES.get(" ".join((word or "").lower().split()), 1.0)
+    """Multiplier of a money scale word, or of two: 'tỷ' → 1e9, 'nghìn tỷ' → 1e12; none → 1.
+
+    >>> scale_of("tỷ"), scale_of("nghìn  tỷ"), scale_of(None)
+    (1000000000.0, 1000000000000.0, 1.0)
+    """
+    return float(math.prod(SCALES.get(w, 1.0) for w in (word or "").lower().split()))

@@ -87,8 +87,7 @@ def type_line(text: str) -> Optional[str]:
 
 @lru_cache(maxsize=None)
 def _qualified_type() -> regex.Pattern:
-    qualifiers = "|".join(regex.escape(fold(q)) for q in cues("type_qualifier"))
-    return regex.compile(rf"(.+?)\s+(?:{qualifiers})")
+    return regex.compile(rf"(.+?)\s+(?:{phrases(fold(q) for q in cues('type_qualifier'))})")
 
 
 def is_caps(text: str) -> bool:
