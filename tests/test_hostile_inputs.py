@@ -302,3 +302,10 @@ def test_a_pdf_over_the_page_limit_is_refused_by_name_and_the_cli_can_raise_the_
     out = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "w.db"), "--page-limit", "3", "-q"])
     assert out.exit_code == 0, out.output
     assert sqlite3.connect(tmp_path / "w.db").execute("select count(*) from renditions").fetchone()[0] == 2
+
+
+def test_an_empty_zip_named_docx_says_it_holds_nothing(tmp_path):
+    with zipfile.ZipFile(tmp_path / "empty.docx", "w"):
+        pass
+    with pytest.raises(UnreadableFile, match="an empty ZIP archive"):
+        list(read_documents(tmp_path / "empty.docx"))

@@ -62,6 +62,7 @@ IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00":
 EXTENSIONS = {"pdf": {".pdf"}, "docx": {".docx"}, "legacy": {".doc", ".rtf", ".odt"}, "image": {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp"},
               "text": {".txt", ".md", ".markdown", ".text", ""}, "jsonl": {".jsonl", ".ndjson", ".json"},
               "html": {".html", ".htm", ".xhtml"}}
+EMPTY_ZIP = b"PK\x05\x06"  # a ZIP archive that is only its closing record: nothing was put in it
 LEADING_BYTES = b"\xef\xbb\xbf \t\r\n"  # a UTF-8 mark and white space before a file's first sign
 # a page that says it is HTML from its start: a doctype or <html>, after an XML declaration or comments
 HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
@@ -89,6 +90,8 @@ def sniff(path: Path, head: bytes) -> str:
         return "legacy"  # Word 97-2003 (.doc)
     if head.startswith(RTF_MAGIC):
         return "legacy"
+    if head.startswith(EMPTY_ZIP):
+        raise UnreadableFile("an empty ZIP archive: no document in it (no DOCX or ODT parts)")
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as archive:
