@@ -88,6 +88,7 @@ def _without_enacting_body(title: str, issuer: Optional[str]) -> str:
     return title
 
 
+OF_BODY_LINE = regex.compile(r"^\s*(?:CỦA|Của)\s+\S")
 ROLE_OPENING = regex.compile(rf"^\s*(?:{ROLE})(?:\s|$)")  # 'CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH'
 ISSUER_HEAD_WORDS = 3  # 'ỦY BAN NHÂN', 'HỘI ĐỒNG NHÂN', 'SỞ THÔNG TIN': enough of a body's name to know it
 
@@ -837,6 +838,8 @@ def extract_identity(text: str, passages: list[Passage], ocr: bool = False) -> I
             if after:
                 if title_parts and _closes_title(line, title_parts[-1], issuer):
                     break
+                if not title_parts and OF_BODY_LINE.match(line) and is_caps(line):
+                    continue  # 'NGHỊ QUYẾT' / 'CỦA BỘ CHÍNH TRỊ' / 'về …': the issuer, under the type
                 title_parts.append(line)
             elif type_line(line):
                 after = True

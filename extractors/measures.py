@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 import regex
 
-from vanban.extractors.grammar import (CLAUSE_END, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, lead_in_line,
+from vanban.extractors.grammar import (CLAUSE_END, FULL_STOP, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, lead_in_line,
                                        phrases, words_re)
 from vanban.extractors.numbers import LOWER_PART, NUMBER, SCALE, parse_number, scale_of
 from vanban.models.knowledge import cues
@@ -390,7 +390,7 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
             # '91,5% (chỉ tiêu 95%)', '98,6% (cấp tỉnh 99,1%, cấp huyện 97,2%)': what the figure before measures
             metric = metrics[outside]
         section_kind, section_year = sections.context(f.start)
-        lead_kind, lead_year = _lead_in(text, f.start)  # 'Phấn đấu đến năm 2025:' over its list: a nearer section
+        lead_kind, lead_year = _lead_in(text, f.start, doc_year)  # 'Phấn đấu đến năm 2025:' over its list: a nearer section
         section_kind, section_year = lead_kind or section_kind, lead_year or section_year
         kind = _kind(text, f, s, e, start, end, section_kind, doc_year)
         as_of = _as_of(text, f, start, sections) if kind == "actual" else None
@@ -483,17 +483,30 @@ def _names_a_later_year(text: str, start: int, end: int, doc_year: Optional[int]
 LAST_SENTENCE = regex.compile(r"[^.;]*$")
 
 
-def _lead_in(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
+INLINE_LEAD_MAX = 80  # characters: 'Mục tiêu đến năm 2030:' opening a paragraph of clauses, not a sentence ending in ':'
+SENTENCE_END_RE = regex.compile(FULL_STOP)
+
+
+def _lead_in(text: str, pos: int, doc_year: Optional[int] = None) -> tuple[Optional[str], Optional[int]]:
     """(kind, year) the line ending in ':' gives to the list item at pos that hangs from it:
-    'Phấn đấu đến năm 2025:' / '- 80% hồ sơ …' is a target for 2025; (None, None) without one."""
-    line = lead_in_line(text, text.rfind("\n", 0, pos) + 1)
+    'Phấn đấu đến năm 2025:' / '- 80% hồ sơ …' is a target for 2025; so does a lead opening the
+    figure's own paragraph to each of its clauses ('Đến năm 2030: kinh tế số đạt 30% GDP; tỷ lệ … đạt
+    80%'), when it names a goal or a year after the document's own; (None, None) without one."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line = lead_in_line(text, line_start)
+    inline = False
     if line is None:
-        return None, None
+        colon = text.find(":", line_start, min(pos, line_start + INLINE_LEAD_MAX + 1))
+        if colon < 0 or SENTENCE_END_RE.search(text, colon, pos):
+            return None, None
+        line, inline = text[line_start:colon + 1], True
     line = LAST_SENTENCE.search(line).group(0)  # its last sentence, not what a long paragraph said before
     # a goal or a deadline only: a report's words in a lead-in are a rule's condition as often
     # ('… khi đạt các tiêu chí sau:') or another verb's syllables ('thực hiện có hiệu quả …:')
     year = YEAR_RE.search(line)
     deadline = year and BY_YEAR_RE.search(line, 0, year.start())
+    if inline and deadline and doc_year and int(year.group("year")) <= doc_year:
+        deadline = None  # 'Kết quả đến năm 2024: …' in a report of 2024
     kind = "target" if _cue_kind(line) == "target" or deadline else None
     return kind, int(year.group("year")) if year and kind else None
 

@@ -137,7 +137,8 @@ def issuer_re() -> regex.Pattern:
 def title_end_re() -> regex.Pattern:
     """The end of a trích yếu: a clause's end, or a sibling citation in a list (', Quyết định số …')."""
     sibling = rf",\s*(?=(?:và\s+)?(?:các\s+)?(?i:{phrases(type_words())})\s+số)"
-    return regex.compile(rf"{CLAUSE_END}|{sibling}")
+    expires = rf"(?<!\p{{L}})\s*(?=(?:{phrases(cues('expires'))})(?!\p{{L}}))"  # '… về dịch vụ việc làm hết hiệu lực kể từ …'
+    return regex.compile(rf"{CLAUSE_END}|{sibling}|{expires}")
 
 # -- standards kept by their code: TCVN 11930:2017, QCVN 01:2019/BTTTT ----------
 STANDARD_RE = regex.compile(

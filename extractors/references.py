@@ -24,7 +24,7 @@ import regex
 
 from vanban.extractors.dates import find_dates, to_iso
 from vanban.extractors.symbols import check_symbol
-from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, LIST_ITEM, NUMBER_LABEL_LEAD, clause_start,
+from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, FULL_STOP, LABEL_RE, LIST_ITEM, NUMBER_LABEL_LEAD, clause_start,
                                        label_level, lead_in_line, phrases, plain_dashes, words_re)
 from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
                                         CAN_CU_START_RE, DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE,
@@ -56,9 +56,11 @@ RECIPIENTS_RE = regex.compile(r"(?:Nơi nhận|NƠI NHẬN)")
 PARTY_CASE = {"chấp hành": "Chấp hành", "thường vụ": "Thường vụ", "uỷ": "ủy"}
 PARTY_CASE_RE = regex.compile(r"(?i:chấp hành|thường vụ|uỷ)")
 TABLE_ROW_RE = regex.compile(r"\s*\|")
-# nothing but a label before the trigger, or the document speaking of itself ('… này')
+# nothing but a label before the trigger, the document speaking of itself ('… này'), or its enacting
+# formula naming what it does ('Chính phủ ban hành Nghị định sửa đổi, bổ sung một số điều của …')
 ACTING_PREFIX_RE = regex.compile(r"\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?:\S.*\bnày\b.*)?$"
-                                 rf"|\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?=\S){ACTION_START}",
+                                 rf"|\s*(?:(?:Điều\s+)?[\dIVX]+[.)]?\s*|[a-zđ]\)\s*|[-+•]\s*)?(?=\S){ACTION_START}"
+                                 rf"|[^;\n]*\bban\s+hành\s+(?:{phrases(type_words())})\s+(?={ACTION_START})",
                                  regex.DOTALL)
 SPACES_RE = regex.compile(r"\s*")
 TITLE_FIRST_RE = regex.compile(r"[^\W\d_]|[“\"]")
@@ -74,6 +76,12 @@ LAW_NUMBER_AFTER_RE = regex.compile(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?
 AMENDING_LAW_RE = regex.compile(r"(?:(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)"
                                 r"|(?i:luật\s+sửa\s+đổi)[^;.\n]{0,120}?\s(?i:của))(?:\s+(?i:của))?\s*$")
 AMENDING_LOOKBACK = 160  # characters before a law's name looked at for the law that amends it
+# the amending is a law's, named before it in its sentence ('Luật số 56/2024/QH15 sửa đổi, bổ sung …'), not a
+# plan's ('kiến nghị sửa đổi, bổ sung Luật Ngân sách nhà nước, Luật Giá': those laws are mentioned)
+LAW_IN_SENTENCE_RE = regex.compile(r"(?<![\p{L}])(?i:luật)(?![\p{L}])[^;.\n]*$")
+# 'của Luật Chứng khoán, Luật Kế toán, [Luật …,] và Luật Ngân sách nhà nước': the amended laws go on
+AMENDED_LIST_GAP_RE = regex.compile(r"(?:(?:\s*,\s*(?:và\s+)?|\s+và\s+)(?:Bộ\s+)?[Ll]uật\s[^,;.\n]{1,80}?)*"
+                                    r"(?:\s*,\s*(?:và\s+)?|\s+và\s+)")
 NEWLINE_RE = regex.compile(r"\n")
 SAME_DAY_RE = regex.compile(r"\s*,?\s*(?:ban hành\s+)?cùng ngày(?!\s*\d)")  # the date of the citation before
 
@@ -127,8 +135,7 @@ def find_references(text: str, province: str | None = None, own_id: str | None =
     ctx = _context(text, province)
     own = _canonical(own_id) if own_id else None
     cites = _number_cites(ctx, own)
-    taken = [(c.start, c.end) for c in cites]
-    cites += _law_name_cites(ctx, taken)
+    cites += _law_name_cites(ctx, cites)
     cites += _standard_cites(text)
     cites.sort(key=lambda c: c.start)
     _fix_cutoff_years(cites, written)
@@ -406,9 +413,19 @@ def _title(text: str, pos: int) -> Optional[str]:
 
 # -- laws cited by name ------------------------------------------------------------------
 
-def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
+def _numbered_laws(cites: list[_Cite]) -> dict[str, _Cite]:
+    """The laws the text cites with their number, by name: 'Luật Năng lượng nguyên tử số 94/2025/QH15'."""
+    return {c.title.lower(): c for c in cites if c.type in ("Luật", "Bộ luật") and c.title and c.id}
+
+
+def _law_name_cites(ctx: _Context, numbered_cites: list[_Cite]) -> list[_Cite]:
+    """Laws the text names without their number ('Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024'), around
+    numbered_cites, the citations found by number (in text order)."""
     text = ctx.text
+    taken = [(c.start, c.end) for c in numbered_cites]
+    numbered = _numbered_laws(numbered_cites)
     out = []
+    amended_end = -1  # where the last law an amending law names ends
     for m in law_name_re().finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue  # already cited with its number
@@ -416,8 +433,11 @@ def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
         if LAW_NUMBER_AFTER_RE.match(after):
             continue
         clause = text[max(0, m.start() - AMENDING_LOOKBACK):m.start()]
-        if AMENDING_LAW_RE.search(clause):
-            continue  # 'Luật sửa đổi … của Luật X' cites the amending law, not X
+        amending = AMENDING_LAW_RE.search(clause)
+        if (amending and LAW_IN_SENTENCE_RE.search(clause, 0, amending.start() + 5)) or (
+                amended_end >= 0 and AMENDED_LIST_GAP_RE.fullmatch(text, amended_end, m.start())):
+            amended_end = m.end()
+            continue  # 'Luật sửa đổi … của Luật X, Luật Y' cites the amending law, not X nor Y
         code = m.group("kw").lower().startswith("bộ")  # Bộ luật Lao động, Bộ luật Dân sự
         name = ("Bộ luật " if code else "Luật ") + NON_SPACE.sub(" ", m.group("name"))
         cite = _Cite("", m.start(), m.end(), type="Bộ luật" if code else "Luật",
@@ -429,15 +449,24 @@ def _law_name_cites(ctx: _Context, taken: list) -> list[_Cite]:
             y = LAW_YEAR_RE.match(text, m.end())
             if y:
                 written_year, cite.end = int(y.group("year")), y.end()
-        law = _pick_law(name, cite.date, written_year)
-        if law is None:
-            continue
-        cite.id = law.number
-        cite.number, rest = law.number.split("/", 1)
+        year = written_year or (int(cite.date[:4]) if cite.date else None)
+        own = numbered.get(name.lower())
+        # the text's own number for the law it names decides its version, where the year agrees
+        number = own.id if own and (not year or own.year in (None, year)) else None
+        if number:
+            cite.title = own.title  # as the text writes it with the number, not a heading's capitals
+        else:
+            law = _pick_law(name, cite.date, written_year)
+            if law is None:
+                continue
+            number = law.number
+            cite.pending_law = cite.date is None and written_year is None
+        cite.id = number
+        cite.number, rest = number.split("/", 1)
         cite.symbol = rest.split("/", 1)[1]
-        cite.year = int(law.number.split("/")[1])
-        cite.pending_law = cite.date is None and written_year is None
-        cite.relation = _relation(ctx, cite, [])
+        cite.year = int(number.split("/")[1])
+        before = [c for c in (*numbered_cites, *out) if c.end <= cite.start]
+        cite.relation = _relation(ctx, cite, [max(before, key=lambda c: c.start)] if before else [])
         out.append(cite)
     return out
 
@@ -457,12 +486,12 @@ def _pick_law(name: str, date: Optional[str], year: Optional[int], cutoff: Optio
         exact = [v for v in versions if v.date == date]
         if exact:
             return exact[0]
-        cutoff = date
+        year = year or int(date[:4])
     if year:
-        same = [v for v in versions if v.date.startswith(str(year))]
-        if same:
-            return same[-1]
-        cutoff = f"{year}-12-31"
+        # a law's date and year are the day it was passed, and its number carries that year: with no
+        # version of that year known the cited one is missing from the table, not an older one
+        same = [v for v in versions if v.number.split("/")[1] == str(year)]
+        return same[-1] if same else None
     if cutoff:  # the version in force then: passed, and in force where the table knows since when
         before = [v for v in versions if (v.in_force_from or v.date) <= cutoff]
         return before[-1] if before else versions[0]
@@ -561,16 +590,33 @@ def _acting(text: str, p_start: int, clause: str) -> bool:
     return bool(ACTING_PREFIX_RE.match(clause))
 
 
+def _within_title(text: str, last: _Cite, cite: _Cite, opens: int) -> bool:
+    """Whether cite stands in the clause of the citation before it, or in its trích yếu (which a web
+    page's line breaks may cut into clauses): '… Nghị định số 156/2018/NĐ-CP … quy định chi tiết
+    một số điều của Luật Lâm nghiệp'."""
+    return last.start >= opens or (last.title is not None and 0 <= cite.start - last.end <= TITLE_MAX
+                                   and not SENTENCE_END_RE.search(text, last.end, cite.start))
+
+
 ACTIONS = ("amends", "replaces", "repeals")
 # between two items of one list: 'Quyết định số 12/QĐ-UBND và Quyết định số 15/…', '…; b) Quyết định …'
 LIST_JOIN_RE = regex.compile(r"[\s,;]*(?:(?:và|hoặc)\s+)?(?:[a-zđ]\)\s*|[-+•]\s+)?(?:các\s+)?")
 # '… hết hiệu lực', '… bị bãi bỏ' after a citation, in its sentence
-EXPIRES_AFTER_RE = regex.compile(rf"[^.;\n]{{0,80}}?(?<![\p{{L}}])(?:{phrases(cues('expires'))})(?![\p{{L}}])")
+EXPIRES_AFTER_RE = regex.compile(rf"[^.;\n]{{0,80}}?(?<![\p{{L}}])(?:{phrases(cues('expires'))})(?![\p{{L}}])"
+                                 # or past its whole title, in the formula that ends it: '… hết hiệu lực kể từ ngày …'
+                                 # (over the line breaks a web page puts around a link, not into the next item)
+                                 rf"|(?:[^.;\n]|\n(?!{LABEL_RE.pattern})){{0,400}}?(?<![\p{{L}}])(?:{phrases(cues('expires'))})"
+                                 r"\s+(?:kể\s+)?từ\s+ngày")
+# '[Luật Viên chức số 58/2010/QH12] đã được sửa đổi, bổ sung một số điều theo [Luật số 52/2019/QH14]': the two
+# expire together
+AMENDED_BY_RE = regex.compile(r"[\s,]*(?:đã\s+)?(?:được\s+)?sửa\s+đổi,?\s*(?:bổ\s+sung\s*)?(?:một\s+số\s+điều\s*)?"
+                              r"(?:theo|bởi|tại)\s*(?:các\s+)?")
 # 'Thực hiện' with its first word lost under a stamp: "c' hiện Kế hoạch số …"
 DAMAGED_IMPLEMENTS_RE = regex.compile(r"\S{0,4}\s?hi[ệê]n\s+$")
 # a provision before the citation: 'tại khoản 2 Điều 5 Nghị định số …'
 PROVISION_BEFORE_RE = regex.compile(r"(?i:\b(?:điều|khoản|điểm)\s+[\dđa-z]{1,3}\b)[^;.\n]{0,40}$")
 LETTER_RE = regex.compile(r"(?m)^\s*Kính\s+gửi")
+SENTENCE_END_RE = regex.compile(rf";|{FULL_STOP}")
 
 
 ACTION_CUES = tuple((relation, words_re(cues(relation), regex.I)) for relation in ACTIONS)
@@ -618,8 +664,11 @@ def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
         for relation, trigger in ACTION_TRIGGERS[:-1]:
             if trigger.search(clause):
                 return relation
-    if EXPIRES_AFTER_RE.match(text, cite.end, p_end) and not TABLE_ROW_RE.match(text, p_start):
-        return "repeals"  # '… Quyết định số 12/QĐ-UBND … hết hiệu lực'
+    # '… Quyết định số 12/QĐ-UBND … hết hiệu lực'; a law in that decision's title ('… quy định chi tiết
+    # Luật Việc làm …, hết hiệu lực') is not what expires
+    if EXPIRES_AFTER_RE.match(text, cite.end) and not TABLE_ROW_RE.match(text, p_start) and \
+            not (last and _within_title(text, last, cite, opens) and not AMENDED_BY_RE.fullmatch(text, last.end, cite.start)):
+        return "repeals"
     letter_provision = ctx.letter and PROVISION_BEFORE_RE.search(text, p_start, cite.start)
     if (CAN_CU_START_RE.match(text, p_start) or any(a <= cite.start < b for a, b in ctx.can_cu)
             or CAN_CU_ALONE_RE.search(text, max(0, p_start - 12), p_start)) and not letter_provision:

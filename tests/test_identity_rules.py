@@ -142,6 +142,14 @@ def test_a_party_body_of_quoc_hoi_is_central():
     assert (ident.issuer, ident.province, ident.place) == ("Đảng đoàn Quốc hội", None, "Hà Nội")
 
 
+def test_a_party_resolution_names_its_body_under_the_type_not_in_the_title():
+    text = ("ĐẢNG CỘNG SẢN VIỆT NAM\nTỈNH ỦY BẮC GIANG\nSố 15-NQ/TU\nBắc Giang, ngày 20 tháng 4 năm 2021\nNGHỊ QUYẾT\n"
+            "CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH\nvề chuyển đổi số tỉnh Bắc Giang\n-----\nI. TÌNH HÌNH\n"
+            "Thời gian qua, các cấp ủy đảng đã quan tâm lãnh đạo, chỉ đạo chuyển đổi số trên địa bàn tỉnh.")
+    text = normalise([Page(1, text, "plain")]).text
+    assert extract_identity(text, segment(text)).title == "về chuyển đổi số tỉnh Bắc Giang"
+
+
 def test_the_role_is_read_above_the_name_not_in_an_annexs_header_after_it():
     # a regulation issued with the decision follows the signature, under its issuer's line
     tail = ["KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "(Đã ký) Lê Văn Minh", "THỦ TƯỚNG CHÍNH PHỦ", "QUY CHẾ"]

@@ -52,3 +52,22 @@ def test_a_law_named_without_year_is_the_version_in_force_when_written(written, 
 def test_a_law_passed_but_not_yet_in_force_is_not_the_one_meant(written, law_id):
     (ref,) = find_references("Căn cứ Luật Ngân sách nhà nước;", written=written)
     assert ref.id == law_id
+
+
+def test_a_year_the_table_knows_no_version_of_is_no_older_version():
+    # 'Luật Hóa chất' of 2007 is in the table; one passed in 2030 is not, and is not read as the 2007 one
+    assert find_references("Căn cứ Luật Hóa chất ngày 14 tháng 6 năm 2030;") == []
+    assert find_references("Căn cứ Luật Hóa chất năm 2030;") == []
+    assert [r.id for r in find_references("Căn cứ Luật Hóa chất ngày 21 tháng 11 năm 2007;")] == ["06/2007/QH12"]
+
+
+def test_a_law_named_again_is_the_version_the_text_cites_by_number():
+    text = ("Căn cứ Luật Hóa chất số 77/2030/QH16;\n"
+            "Điều 3. Tổ chức, cá nhân thực hiện theo quy định của Luật Hóa chất và Nghị định hướng dẫn.")
+    (ref,) = find_references(text, written="2031-01-10")
+    assert (ref.id, len(ref.mentions)) == ("77/2030/QH16", 2)
+
+
+def test_a_law_named_with_another_year_than_its_number_cited_is_looked_up():
+    text = "Căn cứ Luật Hóa chất số 77/2030/QH16;\nLuật Hóa chất năm 2007 hết hiệu lực kể từ ngày Luật này có hiệu lực."
+    assert {r.id for r in find_references(text)} == {"77/2030/QH16", "06/2007/QH12"}

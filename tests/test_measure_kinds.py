@@ -73,3 +73,16 @@ def test_figures_in_a_bracket_break_down_the_one_before_it():
 ])
 def test_the_whole_province_named_before_its_figures(text, scopes):
     assert [m.scope for m in find_measures(text, doc_year=2023)] == scopes
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Đến năm 2030: kinh tế số đạt tối thiểu 30% GDP; tỷ lệ dân số trưởng thành có chữ ký số đạt 70%.",
+     [("target", 2030), ("target", 2030)]),
+    ("Mục tiêu năm 2026: 100% hồ sơ được số hóa; 90% thủ tục được cung cấp trực tuyến.",
+     [("target", 2026), ("target", 2026)]),
+    # a report's lead names its own year: what follows is what was reached
+    ("Kết quả đến hết năm 2025: tỷ lệ hồ sơ trực tuyến đạt 85%; tỷ lệ thanh toán trực tuyến đạt 60%.",
+     [("actual", 2025), ("actual", 2025)]),
+])
+def test_a_lead_opening_a_paragraph_governs_each_of_its_clauses(text, expected):
+    assert [(m.kind, m.year) for m in find_measures(text, doc_year=2025)] == expected

@@ -82,3 +82,52 @@ def test_documents_listed_under_an_action(text, relation):
 ])
 def test_an_action_on_a_provision_of_a_document(text, relation):
     assert [r for _, r in relations(text)] == [relation]
+
+
+@pytest.mark.parametrize("text,relation", [
+    ("Chính phủ ban hành Nghị định sửa đổi, bổ sung một số điều của Nghị định số 123/2020/NĐ-CP ngày 19 tháng 10 "
+     "năm 2020 của Chính phủ quy định về hóa đơn, chứng từ.", "amends"),
+    ("Bộ trưởng Bộ Tài chính ban hành Thông tư hướng dẫn thực hiện Nghị định số 70/2025/NĐ-CP ngày 20/3/2025.",
+     "guides"),
+    ("Chính phủ ban hành Nghị định quy định chi tiết thi hành một số điều của Nghị định số 70/2025/NĐ-CP.", "guides"),
+    ("Chính phủ ban hành Nghị định quy định về quản lý thuế theo Nghị định số 70/2025/NĐ-CP.", "mentions"),
+])
+def test_the_enacting_formula_names_what_the_document_does(text, relation):
+    assert [r for _, r in relations(text)] == [relation]
+
+
+def test_what_expires_is_the_document_not_the_law_in_its_title():
+    text = ("Căn cứ Luật Việc làm số 74/2025/QH15;\n2. Nghị định số 23/2021/NĐ-CP ngày 19 tháng 3 năm 2021 của Chính "
+            "phủ quy định chi tiết khoản 3 Điều 37 và Điều 39 của Luật Việc làm về trung tâm dịch vụ việc làm, doanh "
+            "nghiệp hoạt động dịch vụ việc làm hết hiệu lực kể từ ngày Nghị định này có hiệu lực thi hành.")
+    refs = {r.id: r for r in find_references(text, written="2025-12-30")}
+    assert (refs["74/2025/QH15"].relation, refs["23/2021/NĐ-CP"].relation) == ("legal_basis", "repeals")
+    assert refs["23/2021/NĐ-CP"].title.endswith("dịch vụ việc làm")  # the title stops before 'hết hiệu lực'
+
+
+def test_the_laws_an_amending_law_names_in_a_list_are_not_cited():
+    text = ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Chứng khoán, Luật Kế toán, Luật Kiểm toán độc lập, "
+            "Luật Ngân sách nhà nước và Luật Quản lý thuế số 56/2024/QH15;\nCăn cứ Luật Kế toán ngày 20 tháng 11 năm 2015;")
+    assert [r.id for r in find_references(text)] == ["56/2024/QH15", "88/2015/QH13"]
+
+
+def test_a_law_and_the_law_that_amended_it_expire_together():
+    text = ("2. Luật Viên chức số 58/2010/QH12 đã được sửa đổi, bổ sung một số điều theo Luật số 52/2019/QH14 hết "
+            "hiệu lực kể từ ngày Luật này có hiệu lực thi hành.")
+    assert relations(text) == [("58/2010/QH12", "repeals"), ("52/2019/QH14", "repeals")]
+
+
+def test_laws_a_plan_proposes_to_amend_are_mentioned():
+    text = "Khẩn trương rà soát, kiến nghị sửa đổi, bổ sung Luật Ngân sách nhà nước, Luật Giá, Luật Đấu giá tài sản."
+    assert [r.relation for r in find_references(text, written="2025-01-10")] == ["mentions"] * 3
+
+
+def test_expiry_over_the_line_breaks_a_web_page_puts_around_links():
+    text = ("Điều 3. Điều khoản thi hành\n2. Nghị định số\n27/2024/NĐ-CP\nngày 06 tháng 3 năm 2024 của Chính phủ sửa đổi "
+            "bổ sung một số điều của Nghị định số\n156/2018/NĐ-CP\nngày 16 tháng 11 năm 2018 của Chính phủ quy định chi "
+            "tiết một số điều của Luật Lâm nghiệp hết hiệu lực thi hành kể từ ngày Nghị định này có hiệu lực thi hành.\n"
+            "3. Quy định chuyển tiếp: hồ sơ nộp trước ngày Nghị định này có hiệu lực thực hiện theo Nghị định số "
+            "156/2018/NĐ-CP.")
+    refs = {r.id: r.relation for r in find_references(text, written="2025-08-16")}
+    assert refs["27/2024/NĐ-CP"] == "repeals" and refs["156/2018/NĐ-CP"] == "mentions"
+    assert refs["16/2017/QH14"] == "mentions"  # the law in the decrees' titles does not expire
