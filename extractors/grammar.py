@@ -105,7 +105,10 @@ def label_of(line: str) -> Optional[str]:
 
 # -- a list's lead-in -----------------------------------------------------------------
 LIST_ITEM = regex.compile(r"\s*(?:[-+•–*]|[a-zđ]\)|\d{1,2}[.)])\s")  # '- ', 'a) ', '1. ' opening a line
-LEAD_IN_LINES = 12  # list items looked back over for the line they hang from
+LEAD_IN_LINES = 60  # list items looked back over for the line they hang from (a decree repeals 30 at once)
+# a line that announces a list: it ends in ':', or says 'sau đây' where a colon was left out ('Bãi bỏ các văn
+# bản sau đây kể từ ngày …' / 'a) …'), not 'sau đây gọi là' naming a document for short
+ANNOUNCES_LIST = regex.compile(r":$|(?<!\p{L})sau\s+đây(?!\s+gọi)(?!\p{L})")
 
 
 def lead_in_line(text: str, line_start: int) -> Optional[str]:
@@ -124,7 +127,7 @@ def lead_in_line(text: str, line_start: int) -> Optional[str]:
             break
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].rstrip()
-        if line.endswith(":"):
+        if ANNOUNCES_LIST.search(line):
             return line
         if not LIST_ITEM.match(line):
             break

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 import regex
@@ -28,7 +29,7 @@ from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, FULL_STOP,
                                        label_level, lead_in_line, phrases, plain_dashes, words_re)
 from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
                                         CAN_CU_START_RE, DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE,
-                                        IMPLEMENTS_START_RE, ISSUER_GAP_RE, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
+                                        IMPLEMENTS_START_RE, ISSUER_GAP_RE, PROVISION, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
                                         STANDARD_RE, issuer_re, law_name_re, national_body, prefix_re, title_end_re,
                                         type_words)
 from vanban.models.knowledge import Agency, Law, agencies, cues, laws, local_name, provinces, type_by_abbreviation
@@ -75,6 +76,11 @@ LAW_NUMBER_AFTER_RE = regex.compile(r"\s*,?\s*(?:số\s*)?\d+\s?/\s?\d{4}\s?/\s?
 # 'Luật sửa đổi, bổ sung một số điều [và Phụ lục …] của Luật X': the amending law is cited, not X
 AMENDING_LAW_RE = regex.compile(r"(?:(?i:sửa\s+đổi,?\s*bổ\s+sung|một\s+số\s+điều)"
                                 r"|(?i:luật\s+sửa\s+đổi)[^;.\n]{0,120}?\s(?i:của))(?:\s+(?i:của))?\s*$")
+# an item naming provisions of the document it cites: 'b) Điều 60 Nghị định số …', '- Khoản 2 Điều 5 của Thông tư số …'
+ITEM_PROVISION_RE = regex.compile(rf"{LIST_ITEM.pattern}\s*(?i:{PROVISION}(?:(?:\s*,\s*|\s+và\s+){PROVISION})*)"
+                                  r"(?:\s+(?i:của))?")
+BILL_AFTER_RE = regex.compile(r"\s*\((?i:sửa\s+đổi|sửa\s+đổi,?\s*bổ\s+sung|thay\s+thế)\)")
+BILL_BEFORE_RE = regex.compile(r"(?i:dự\s+án|dự\s+thảo)\s+$")
 AMENDING_LOOKBACK = 160  # characters before a law's name looked at for the law that amends it
 # the amending is a law's, named before it in its sentence ('Luật số 56/2024/QH15 sửa đổi, bổ sung …'), not a
 # plan's ('kiến nghị sửa đổi, bổ sung Luật Ngân sách nhà nước, Luật Giá': those laws are mentioned)
@@ -253,6 +259,15 @@ def _law_before(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> None:
     window = ctx.text[lo:cite.number_start]
     cut = max(window.rfind(";"), window.rfind("\n"))
     window_start = lo + cut + 1
+    known = _law_numbered(cite.id)
+    named = None
+    if known:  # 'Luật sửa đổi, bổ sung một số điều của Luật Kinh doanh bảo hiểm số 08/2022/QH15': the table
+        # knows whose number it is, the law named last before it
+        named = list(_name_re(known.name).finditer(ctx.text, window_start, cite.number_start))
+    if named:
+        cite.type, cite.title, cite.start = ("Bộ luật" if known.name.startswith("Bộ") else "Luật"), known.name, named[-1].start()
+        cite.type_written = True
+        return
     m = LAW_WORD_RE.search(ctx.text, window_start, cite.number_start)
     if not m:
         return
@@ -262,6 +277,21 @@ def _law_before(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> None:
     if len(name) > len(m.group(0)) + 1:
         cite.title = NON_SPACE.sub(" ", name)
     cite.start = m.start()
+
+
+@lru_cache(maxsize=None)
+def _laws_by_number() -> dict[str, Law]:
+    return {law.number: law for law in laws()}
+
+
+def _law_numbered(cid: Optional[str]) -> Optional[Law]:
+    return _laws_by_number().get(cid) if cid else None
+
+
+@lru_cache(maxsize=1024)
+def _name_re(name: str) -> regex.Pattern:
+    """A law's name as a text may write it: any case, any spaces."""
+    return regex.compile(r"(?i:" + r"\s+".join(regex.escape(w) for w in name.split()) + r")(?![\p{L}])")
 
 
 def _continued_type(text: str, cite: _Cite, previous: list[_Cite]) -> Optional[str]:
@@ -414,8 +444,13 @@ def _title(text: str, pos: int) -> Optional[str]:
 # -- laws cited by name ------------------------------------------------------------------
 
 def _numbered_laws(cites: list[_Cite]) -> dict[str, _Cite]:
-    """The laws the text cites with their number, by name: 'Luật Năng lượng nguyên tử số 94/2025/QH15'."""
-    return {c.title.lower(): c for c in cites if c.type in ("Luật", "Bộ luật") and c.title and c.id}
+    """The laws the text cites with their number, by name: 'Luật Năng lượng nguyên tử số 94/2025/QH15';
+    a name the text gives two numbers (an old version and a new) is none of them."""
+    by_name: dict[str, dict[str, _Cite]] = {}
+    for c in cites:
+        if c.type in ("Luật", "Bộ luật") and c.title and c.id:
+            by_name.setdefault(c.title.lower(), {})[c.id] = c
+    return {name: next(iter(found.values())) for name, found in by_name.items() if len(found) == 1}
 
 
 def _law_name_cites(ctx: _Context, numbered_cites: list[_Cite]) -> list[_Cite]:
@@ -432,6 +467,8 @@ def _law_name_cites(ctx: _Context, numbered_cites: list[_Cite]) -> list[_Cite]:
         after = text[m.end():m.end() + 40]
         if LAW_NUMBER_AFTER_RE.match(after):
             continue
+        if BILL_AFTER_RE.match(after) or BILL_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+            continue  # a bill, not the law in force: 'Luật Bưu chính (sửa đổi)', 'dự án Luật Đất đai'
         clause = text[max(0, m.start() - AMENDING_LOOKBACK):m.start()]
         amending = AMENDING_LAW_RE.search(clause)
         if (amending and LAW_IN_SENTENCE_RE.search(clause, 0, amending.start() + 5)) or (
@@ -630,7 +667,7 @@ def _lead_in_action(text: str, line_start: int, pos: int) -> Optional[str]:
     before = text[line_start:pos].rstrip()
     if before.endswith(":"):
         return _action_of_lead_in(before)
-    if not LIST_ITEM.fullmatch(before + " "):
+    if not (LIST_ITEM.fullmatch(before + " ") or ITEM_PROVISION_RE.fullmatch(before)):
         return None  # words of the item's own before the citation: they say what it does
     lead = lead_in_line(text, line_start)
     return _action_of_lead_in(lead) if lead else None

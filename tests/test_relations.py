@@ -131,3 +131,38 @@ def test_expiry_over_the_line_breaks_a_web_page_puts_around_links():
     refs = {r.id: r.relation for r in find_references(text, written="2025-08-16")}
     assert refs["27/2024/NĐ-CP"] == "repeals" and refs["156/2018/NĐ-CP"] == "mentions"
     assert refs["16/2017/QH14"] == "mentions"  # the law in the decrees' titles does not expire
+
+
+def test_a_list_announced_with_sau_day_and_no_colon_and_items_naming_provisions():
+    text = ("2. Bãi bỏ các văn bản quy phạm pháp luật sau đây kể từ ngày Thông tư này có hiệu lực thi hành\n"
+            "a) Thông tư số 35/2016/TT-BTTTT ngày 26 tháng 12 năm 2016 của Bộ trưởng Bộ Thông tin và Truyền thông;\n"
+            "b) Điều 60 Nghị định số 38/2024/NĐ-CP ngày 05 tháng 4 năm 2024 của Chính phủ;\n"
+            "c) Khoản 2 và khoản 3 Điều 5 của Thông tư số 12/2020/TT-BTC.")
+    assert {r for _, r in relations(text)} == {"repeals"}
+
+
+def test_an_item_naming_a_document_for_short_announces_no_list():
+    text = ("1. Nghị định số 12/2020/NĐ-CP ngày 01/3/2020 (sau đây gọi là Nghị định 12)\n"
+            "- Quyết định số 15/QĐ-UBND ngày 02/3/2020 của Ủy ban nhân dân tỉnh.")
+    assert relations(text) == [("12/2020/NĐ-CP", "mentions"), ("15/QĐ-UBND", "mentions")]
+
+
+def test_an_action_on_the_thirtieth_document_of_a_list():
+    items = "\n".join(f"{i}. Thông tư số {i:02d}/2016/TT-BTTTT ngày 26 tháng 12 năm 2016;" for i in range(1, 31))
+    text = "Điều 1. Bãi bỏ toàn bộ các văn bản sau đây:\n" + items
+    assert {r for _, r in relations(text)} == {"repeals"} and len(relations(text)) == 30
+
+
+def test_a_bill_is_not_the_law_in_force():
+    text = ("Chương trình gồm các dự án luật sau đây:\na) Luật Bưu chính (sửa đổi);\nb) Luật Dầu khí (sửa đổi);\n"
+            "Tiếp tục hoàn thiện dự án Luật Đất đai.")
+    assert find_references(text, written="2025-10-01") == []
+
+
+def test_the_number_after_an_amending_laws_title_is_the_amended_laws():
+    text = ("Quốc hội ban hành Luật sửa đổi, bổ sung một số điều của Luật Kinh doanh bảo hiểm số 08/2022/QH15.\n"
+            "Điều 1. Sửa đổi, bổ sung một số điều của Luật Kinh doanh bảo hiểm\n"
+            "Điều 2. Các điều 77 và 98 của Luật Kinh doanh bảo hiểm số 24/2000/QH10 tiếp tục áp dụng.")
+    refs = {r.id: (r.relation, r.title) for r in find_references(text, written="2025-12-10")}
+    assert refs["08/2022/QH15"] == ("amends", "Luật Kinh doanh bảo hiểm")
+    assert refs["24/2000/QH10"][0] == "mentions"
