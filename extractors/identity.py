@@ -169,12 +169,18 @@ def _local_body_start() -> regex.Pattern:
 KIND_WRITTEN = {"tinh": "tỉnh", "thanh pho": "thành phố", "tp": "thành phố"}
 
 
+JOINT_SEPARATOR = regex.compile(r"\s+[-–]\s+")  # between the bodies issuing together
+
+
 def _caps_to_name(caps: str) -> str:
     """'SỞ THÔNG TIN VÀ TRUYỀN THÔNG' → 'Sở Thông tin và Truyền thông' using the knowledge bases."""
     folded = fold(" ".join(caps.split()))
     known = _known_agency(caps)
     if known:
         return known
+    joint = JOINT_SEPARATOR.split(caps.strip())
+    if len(joint) > 1 and all(_known_agency(part) for part in joint):
+        return " - ".join(_known_agency(part) for part in joint)  # 'BỘ TƯ PHÁP - BỘ CÔNG AN - …': a joint issue
     if not WRITTEN_KIND.search(folded):
         near = fuzzy_agency(caps)
         if near:  # OCR lost a letter: 'CỤC HUẾ' is Cục Thuế, not a body of Huế
@@ -681,8 +687,9 @@ def _from_lead(ident: Identity, passages: list[Passage]) -> bool:
 
 
 def _is_national(issuer: str) -> bool:
-    folded = fold(issuer)
-    return any(fold(a.name) == folded for a in agencies().values() if a.level == "national")
+    """A central body, or bodies that are all central ('Bộ Tư pháp - Bộ Công an - …', a joint issue)."""
+    national = {fold(a.name) for a in agencies().values() if a.level == "national"}
+    return all(fold(part) in national for part in JOINT_SEPARATOR.split(issuer))
 
 
 FILE_NAME_NUMBER = regex.compile(r"(?<![\d])(\d{1,5})\s*[-_ ]?\s*([A-Za-zĐđ]{2,})")  # '01CT', '07-CT', '299 UB'

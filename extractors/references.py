@@ -144,6 +144,7 @@ def find_references(text: str, province: str | None = None, own_id: str | None =
     cites += _law_name_cites(ctx, cites)
     cites += _standard_cites(text)
     cites.sort(key=lambda c: c.start)
+    _share_list_dates(text, cites)
     _fix_cutoff_years(cites, written)
     _settle_doubtful(cites)
     return _merge(text, cites)
@@ -690,8 +691,8 @@ def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
     opens = clause_start(text, p_start, cite.start)
     clause = text[opens:cite.start]
     last = previous[-1] if previous else None  # citations come in text order
-    if last and last.relation in ACTIONS and LIST_JOIN_RE.fullmatch(text, last.end, cite.start):
-        return last.relation  # 'thay thế Nghị định A và Nghị định B': each item of the list
+    if last and last.relation in (*ACTIONS, "implements") and LIST_JOIN_RE.fullmatch(text, last.end, cite.start):
+        return last.relation  # 'thay thế Nghị định A và Nghị định B', 'Thực hiện các Quyết định số: A, B': each item
     line_start = text.rfind("\n", 0, cite.start) + 1
     listed = None if last and last.start >= line_start else _lead_in_action(text, line_start, cite.start)
     if listed:
@@ -733,7 +734,8 @@ def _merge(text: str, cites: list[_Cite]) -> list[Reference]:
         else:
             groups.setdefault((c.id, c.year, c.jurisdiction), []).append(c)
     for c in undated:
-        keys = [k for k in groups if k[0] == c.id and k[1] is not None]
+        keys = [k for k in groups if k[0] == c.id and k[1] is not None] or \
+            [k for k in groups if k[1] is not None and _misread_of(c.id, k[0])]
         if keys:
             groups[_nearest(keys, groups, c)].append(c)
         else:
@@ -744,6 +746,36 @@ def _merge(text: str, cites: list[_Cite]) -> list[Reference]:
         refs.append(_reference(text, cid, year, jurisdiction, members))
     refs.sort(key=lambda r: r.mentions[0].span.start)
     return refs
+
+
+def _share_list_dates(text: str, cites: list[_Cite]) -> None:
+    """Numbers listed with one date after the last: 'các Quyết định số: 1743/QĐ-BGTVT, 1744/QĐ-BGTVT ngày
+    31/12/2024' dates both (each of a list with dates of their own carries its own). Only numbers without a
+    year of their own: laws and decrees listed by number are followed by what amended them, whose date it is."""
+    for later, earlier in zip(reversed(cites), reversed(cites[:-1])):
+        if later.date and not earlier.date and earlier.year is None and earlier.type == later.type and \
+                LIST_JOIN_RE.fullmatch(text, earlier.end, later.start):
+            earlier.date = later.date
+            earlier.year = earlier.year or later.year
+
+
+def _misread_of(cid: str, other: str) -> bool:
+    """Whether cid is other with one letter of its ký hiệu's last part read wrong, added or lost, as OCR
+    does ('1899/SGDĐT-CTTTT' for '1899/SGDĐT-CTrTT'): the same number, the same issuer."""
+    head, _, tail = cid.rpartition("-")
+    other_head, _, other_tail = other.rpartition("-")
+    return bool(head) and head == other_head and tail != other_tail and len(tail) >= 3 and \
+        _one_edit(tail.upper(), other_tail.upper())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by one substitution, insertion or deletion (or only in case)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _nearest(keys: list, groups: dict, cite: _Cite) -> tuple:

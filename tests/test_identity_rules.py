@@ -150,6 +150,14 @@ def test_a_party_resolution_names_its_body_under_the_type_not_in_the_title():
     assert extract_identity(text, segment(text)).title == "về chuyển đổi số tỉnh Bắc Giang"
 
 
+def test_a_joint_circular_is_issued_by_all_its_bodies_none_of_them_a_province():
+    text = ("BỘ TƯ PHÁP - BỘ CÔNG AN - TÒA ÁN NHÂN DÂN TỐI CAO\nSố: 29/2025/TTLT-BTP-BCA-TANDTC\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 31 tháng 12 năm 2025\n"
+            "THÔNG TƯ LIÊN TỊCH\nHướng dẫn phối hợp thực hiện trợ giúp pháp lý\nCăn cứ Luật Trợ giúp pháp lý số 11/2017/QH14;")
+    ident = extract_identity(text, segment(text))
+    assert (ident.issuer, ident.province) == ("Bộ Tư pháp - Bộ Công an - Tòa án nhân dân tối cao", None)
+
+
 def test_the_role_is_read_above_the_name_not_in_an_annexs_header_after_it():
     # a regulation issued with the decision follows the signature, under its issuer's line
     tail = ["KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "(Đã ký) Lê Văn Minh", "THỦ TƯỚNG CHÍNH PHỦ", "QUY CHẾ"]

@@ -339,3 +339,19 @@ def test_a_citation_dated_the_same_day_as_the_one_before():
     text = "Căn cứ Quyết định số 742/QĐ-UBND ngày 24/06/2022 và Quyết định số 743/QĐ-UBND cùng ngày của UBND tỉnh;"
     assert [(r.id, r.year, r.date) for r in find_references(text, province="Bắc Ninh")] == [
         ("742/QĐ-UBND", 2022, "2022-06-24"), ("743/QĐ-UBND", 2022, "2022-06-24")]
+
+
+def test_an_undated_mention_with_one_letter_misread_is_the_dated_citation():
+    text = ("Thực hiện Công văn số 1899/SGDĐT-CTrTT ngày 24/7/2020 của Sở Giáo dục và Đào tạo. Theo Công văn số "
+            "1899/SGDĐT-CTTTT, các trường báo cáo. Công văn số 1899/SGDĐT-KHTC là một văn bản khác.")
+    refs = find_references(text, province="Đà Nẵng")
+    assert [(r.id, r.year, len(r.mentions)) for r in refs] == [("1899/SGDĐT-CTrTT", 2020, 2),
+                                                             ("1899/SGDĐT-KHTC", None, 1)]
+
+
+def test_numbers_listed_with_one_date_share_it_and_the_lists_relation():
+    text = ("Thực hiện nội dung các Quyết định số: 1743/QĐ- BGTVT, 1744/QĐ-\nBGTVT ngày 31/12/2024 của Bộ trưởng Bộ "
+            "Giao thông vận tải về việc công bố thủ tục hành chính.")
+    refs = find_references(text, province="Quảng Ngãi")
+    assert [(r.id, r.year, r.dates, r.relation) for r in refs] == [
+        ("1743/QĐ-BGTVT", 2024, ["2024-12-31"], "implements"), ("1744/QĐ-BGTVT", 2024, ["2024-12-31"], "implements")]
