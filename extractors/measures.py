@@ -381,7 +381,7 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
               doc_year: Optional[int]) -> list[Measure]:
     parts = _segments(text, start, end, group)
     clause = text[start:end]
-    metrics = [_metric(text, f, s, e) for f, (s, e) in zip(group, parts)]
+    metrics = [_metric(text, f, s, e) or _row_label(text, f.start) for f, (s, e) in zip(group, parts)]
     shared = _shared_metric(metrics)
     out = []
     for i, (f, (s, e), metric) in enumerate(zip(group, parts, metrics)):
@@ -391,7 +391,9 @@ def _describe(text: str, start: int, end: int, group: list[_Figure], sections: "
             metric = metrics[outside]
         section_kind, section_year = sections.context(f.start)
         lead_kind, lead_year = _lead_in(text, f.start, doc_year)  # 'Phấn đấu đến năm 2025:' over its list: a nearer section
-        section_kind, section_year = lead_kind or section_kind, lead_year or section_year
+        column_kind, column_year = _column_kind(text, f.start)  # a table's 'Kế hoạch' / 'Thực hiện' column: nearer still
+        section_kind = column_kind or lead_kind or section_kind
+        section_year = column_year or lead_year or section_year
         kind = _kind(text, f, s, e, start, end, section_kind, doc_year)
         as_of = _as_of(text, f, start, sections) if kind == "actual" else None
         year = _year(text, f, s, e, section_year, doc_year, kind, as_of)
@@ -427,7 +429,7 @@ def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_k
     """
     before = text[s:f.start]
     after = text[f.tail:e]
-    if DOC_CITED_RE.search(before) or EXCEEDS_RE.search(before) or BUDGET_SHARE_RE.match(after):
+    if _cites_a_document(before) or EXCEEDS_RE.search(before) or BUDGET_SHARE_RE.match(after):
         return "other"
     if SCORING_RE.search(text, start, end):
         return "other"
@@ -471,6 +473,62 @@ def _kind(text: str, f: _Figure, s: int, e: int, start: int, end: int, section_k
 
 
 COMPARED_WITH = regex.compile(r"(?i:so\s+với)\s*$")  # 'tăng 12% so với năm 2025': a base, not a deadline
+
+
+TARGET_COLUMN = tuple(fold(cue) for cue in cues("target_column"))
+ACTUAL_COLUMN = tuple(fold(cue) for cue in cues("actual_column"))
+HEADER_ROWS_BACK = 40  # table rows looked back over for the column's heading
+COLUMN_HEADING_MAX = 40  # characters: a heading cell, not a row's text
+WORDS_RE = regex.compile(r"\p{L}{2,}\s+\p{L}{2,}")  # two words at least: a label, not a unit ('%') nor 'x'
+CELL_YEAR_RE = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def _column_kind(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
+    """(kind, year) the heading of the table column holding pos gives its figures: '| Kế hoạch năm 2025 |'
+    above a cell is a target for 2025, '| Thực hiện |' an actual; (None, None) outside a table or
+    under another heading ('Tỷ lệ so với kế hoạch (%)')."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    if "|" not in text[start:end if end >= 0 else len(text)]:
+        return None, None
+    column = text.count("|", start, pos)
+    for _ in range(HEADER_ROWS_BACK):
+        if start == 0:
+            break
+        end = start - 1
+        start = text.rfind("\n", 0, end) + 1
+        cells = text[start:end].split("|")
+        if len(cells) < 2:
+            break  # the table's first row is behind
+        head = fold(cells[column]).strip() if column < len(cells) else ""
+        if not head or len(head) > COLUMN_HEADING_MAX:
+            continue
+        kind = "target" if head.startswith(TARGET_COLUMN) else "actual" if head.startswith(ACTUAL_COLUMN) else None
+        if kind:
+            year = CELL_YEAR_RE.search(head)
+            return kind, int(year.group(1)) if year else None
+    return None, None
+
+
+def _row_label(text: str, pos: int) -> str:
+    """What a table row measures, for a figure alone in its cell: the row's first cell of words
+    ('| 1 | Tỷ lệ hồ sơ trực tuyến | 90% | 85,3% |'); '' outside a table."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    row = text[start:end if end >= 0 else len(text)]
+    if "|" not in row:
+        return ""
+    return next((label for label in (_clean_metric(cell) for cell in row.split("|")) if WORDS_RE.search(label)), "")
+
+
+def _cites_a_document(before: str) -> bool:
+    """Whether the figure is another document's: one is cited before it with no status word of this text's
+    between ('chỉ tiêu theo Quyết định số 12/QĐ-UBND là 90%'; not '… Công văn số 5990/VPCP-KSTT … để đảm bảo
+    hoàn thành chỉ tiêu 100%')."""
+    cited = None
+    for cited in DOC_CITED_RE.finditer(before):
+        pass
+    return cited is not None and not (TARGET_CUE.search(before, cited.end()) or ACTUAL_CUE.search(before, cited.end()))
 
 
 def _names_a_later_year(text: str, start: int, end: int, doc_year: Optional[int]) -> bool:

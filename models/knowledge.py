@@ -108,6 +108,8 @@ LEXICONS = {
     "actual": "a figure that is a result: 'đạt 96%', 'hiện nay có 12'",
     "action": "a verb that makes a count an output: 'tổ chức 01 đợt diễn tập'",
     "as_of": "the words before the date an actual holds at: 'tính đến tháng 9/2021'",
+    "target_column": "a table column of goals, whose cells' figures are targets: 'Kế hoạch', 'Mục tiêu'",
+    "actual_column": "a table column of results, whose cells' figures are actuals: 'Thực hiện', 'Kết quả'",
     "exceeds": "a figure that is a difference, not a level: 'vượt 5%'",
     "scoring": "a rule of an index, whose figures are thresholds: 'nếu thấp hơn 60% thì không tính điểm'",
     "structure_count": "words before a count that describe how a thing is built: 'gồm 09 chỉ số chính'",

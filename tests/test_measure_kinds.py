@@ -86,3 +86,22 @@ def test_the_whole_province_named_before_its_figures(text, scopes):
 ])
 def test_a_lead_opening_a_paragraph_governs_each_of_its_clauses(text, expected):
     assert [(m.kind, m.year) for m in find_measures(text, doc_year=2025)] == expected
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Đề nghị các sở rà soát theo Danh mục gửi kèm Công văn số 5990/VPCP-KSTT ngày 22/8/2024 và tham mưu để đảm "
+     "bảo hoàn thành chỉ tiêu 100% thủ tục hành chính nội bộ được công bố.", "target"),
+    ("Chỉ tiêu giao tại Quyết định số 12/QĐ-UBND ngày 01/3/2024 là 90% hồ sơ.", "other"),  # the cited document's
+])
+def test_a_citation_before_a_figure_makes_it_anothers_unless_a_status_word_follows(text, kind):
+    assert [m.kind for m in find_measures(text, doc_year=2025)] == [kind]
+
+
+def test_a_tables_columns_say_which_figures_are_goals_and_which_results():
+    text = ("| STT | Nội dung | Kế hoạch năm 2025 | Ước thực hiện năm 2024 | Tỷ lệ so với kế hoạch (%) |\n"
+            "|---|---|---|---|---|\n| 1 | Tỷ lệ hồ sơ trực tuyến | 90% | 85,3% | 94,8% |\n"
+            "| 2 | Tỷ lệ thanh toán trực tuyến | 50% | 40% | 80% |")
+    got = [(m.value, m.kind, m.year, m.metric) for m in find_measures(text, doc_year=2024)]
+    assert got[:3] == [(90.0, "target", 2025, "Tỷ lệ hồ sơ trực tuyến"), (85.3, "actual", 2024, "Tỷ lệ hồ sơ trực tuyến"),
+                       (94.8, "other", None, "Tỷ lệ hồ sơ trực tuyến")]
+    assert [m.kind for m in find_measures(text, doc_year=2024)][3:] == ["target", "actual", "other"]
