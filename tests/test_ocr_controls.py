@@ -48,13 +48,14 @@ def test_bad_settings_say_what_to_use(monkeypatch, name, value, message):
         ocr.OcrSettings.from_env()
 
 
-def test_never_keeps_the_text_layer_and_says_so(tmp_path, monkeypatch):
+def test_never_on_a_scan_without_a_text_layer_says_there_is_no_text_and_why(tmp_path, monkeypatch):
     text_pdf, pdf = tmp_path / "text.pdf", tmp_path / "scan.pdf"
     write_text_pdf([LINES], text_pdf, find_font())
     write_scanned_pdf(text_pdf, pdf, seed=1)  # a scan: auto would OCR it
     monkeypatch.setenv("VANBAN_OCR", "never")
-    (_, pages, notes), = read_documents(pdf)
-    assert pages[0].method == "text" and any("--ocr never" in n and "scanned page" in n for n in notes)
+    with pytest.raises(UnreadableFile, match=r"no text: its page holds no words in a text layer, and OCR is off "
+                                             r"\(.*--ocr never.*scanned page"):
+        list(read_documents(pdf))
 
 
 def test_never_refuses_an_image(tmp_path, monkeypatch):

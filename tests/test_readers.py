@@ -91,10 +91,21 @@ def test_corrupt_pdf(tmp_path):
         read_file(path)
 
 
-def test_blank_page_needs_no_ocr(tmp_path):
+def test_blank_page_needs_no_ocr_and_a_document_of_blank_pages_has_no_text(tmp_path):
+    from vanban.pipeline.reading.readers import _read_pdf
     path = tmp_path / "blank.pdf"
     path.write_bytes(minimal_pdf(PAGE_OBJECTS))
-    assert [(p.method, p.text) for p in read_file(path)] == [("text", "")]
+    assert [(p.method, p.text) for p in _read_pdf(path, 1, 10, [], False)] == [("text", "")]
+    with pytest.raises(UnreadableFile, match=r"no text: its page holds no words"):
+        read_file(path)
+
+
+@pytest.mark.parametrize("name,content", [("blank.txt", b"  \n\t\n \xc2\xa0\n"), ("blank.html", b"<html><body> </body></html>")])
+def test_a_file_of_white_space_is_reported_as_no_text(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match=r"^no text: "):
+        read_file(path)
 
 
 def test_zero_byte_file(tmp_path):

@@ -229,7 +229,11 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str | None = None, 
         confidence = parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
         turn = 0 if upright or confidence >= UPRIGHT_CONFIDENCE else _turn_upright(binary, source, env, timeout)
     if turn:
-        turned = (image if isinstance(image, Image.Image) else Image.open(image)).rotate(-turn, expand=True)
+        if isinstance(image, Image.Image):
+            turned = image.rotate(-turn, expand=True)
+        else:
+            with Image.open(image) as opened:  # closed once turned: a batch opens thousands
+                turned = opened.rotate(-turn, expand=True)
         turned_text, turned_confidence = ocr_image(turned, psm, lang, enlarge, page, upright=True)
         if turned_confidence > confidence:
             return turned_text, turned_confidence

@@ -165,11 +165,31 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
     misnamed = list(notes)  # the name's note, before a reader adds its own
     try:
         pages = readers[kind]()
+        _require_text(kind, pages, notes)
     except UnreadableFile as exc:
         if misnamed and type(exc) is UnreadableFile:  # the user looks for a .pdf: say what it really was
             raise UnreadableFile(f"{exc} ({misnamed[0]})") from exc
         raise
     yield str(path), pages, notes
+
+
+NO_TEXT = {"text": "it holds only white space", "html": "the page shows no words",
+           "docx": "the document is empty", "legacy": "the document is empty"}
+
+
+def _require_text(kind: str, pages: list[Page], notes: list[str]) -> None:
+    """UnreadableFile when a file gave no words at all: an empty document stored would say nothing, and
+    hide that the file needs looking at (a blank scan, a page OCR could not read, OCR turned off)."""
+    if any(page.text.strip() for page in pages):
+        return
+    if kind in NO_TEXT:
+        raise UnreadableFile(f"no text: {NO_TEXT[kind]}")
+    held = "its page holds" if len(pages) == 1 else f"its {len(pages)} pages hold"
+    skipped = next((note for note in notes if "--ocr never" in note), None)
+    if skipped:
+        raise UnreadableFile(f"no text: {held} no words in a text layer, and OCR is off ({skipped})")
+    raise UnreadableFile(f"no text: {held} no words, in a text layer or by OCR (blank, or too faint to read; "
+                         "--ocr force or a higher --dpi may help)")
 
 
 def read_file(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = None) -> list[Page]:
