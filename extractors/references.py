@@ -628,6 +628,41 @@ def _acting(text: str, p_start: int, clause: str) -> bool:
     return bool(ACTING_PREFIX_RE.match(clause))
 
 
+CITE_OPENS_RE = regex.compile(r"[\s\-+•–*]*")  # nothing but a bullet before a citation opening its line
+CAN_CU_LINES = 30  # preamble lines looked back over for the 'Căn cứ' a list of them opens
+
+
+def _continues_can_cu(text: str, p_start: int, cite_start: int) -> bool:
+    """Whether the line opening with this citation goes on a preamble's 'Căn cứ' list whose other lines
+    left the words out: 'Căn cứ Luật …;' / 'Nghị định số 45/2020/NĐ-CP …;' / 'Quyết định số …;'."""
+    if not CITE_OPENS_RE.fullmatch(text, p_start, cite_start):
+        return False
+    end = p_start - 1
+    for _ in range(CAN_CU_LINES):
+        if end <= 0:
+            return False
+        start = text.rfind("\n", 0, end) + 1
+        if not text[start:end].rstrip().endswith(";"):
+            return False
+        if CAN_CU_START_RE.match(text, start):
+            return True
+        end = start - 1
+    return False
+
+
+LIST_SEPARATOR_RE = regex.compile(r"[;,]")
+NEXT_ITEM_RE = regex.compile(r"\s*(?:và\s+)?(?:các\s+)?")
+FULL_STOP_RE = regex.compile(FULL_STOP)
+
+
+def _next_in_list(text: str, last: _Cite, cite: _Cite) -> bool:
+    """Whether cite opens the next item of the list last is in, in one sentence: '…; Chương trình số …',
+    '…, Kế hoạch số …' (not '…, theo đó Quyết định số …')."""
+    separators = list(LIST_SEPARATOR_RE.finditer(text, last.end, cite.start))
+    return bool(separators) and NEXT_ITEM_RE.fullmatch(text, separators[-1].end(), cite.start) is not None and \
+        FULL_STOP_RE.search(text, last.end, cite.start) is None
+
+
 def _within_title(text: str, last: _Cite, cite: _Cite, opens: int) -> bool:
     """Whether cite stands in the clause of the citation before it, or in its trích yếu (which a web
     page's line breaks may cut into clauses): '… Nghị định số 156/2018/NĐ-CP … quy định chi tiết
@@ -709,6 +744,7 @@ def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
         return "repeals"
     letter_provision = ctx.letter and PROVISION_BEFORE_RE.search(text, p_start, cite.start)
     if (CAN_CU_START_RE.match(text, p_start) or any(a <= cite.start < b for a, b in ctx.can_cu)
+            or _continues_can_cu(text, p_start, cite.start)
             or CAN_CU_ALONE_RE.search(text, max(0, p_start - 12), p_start)) and not letter_provision:
         return "legal_basis"
     if (p_start == opens and cite.start - p_start <= 12 and DAMAGED_IMPLEMENTS_RE.fullmatch(text, p_start, cite.start)
@@ -718,6 +754,8 @@ def _relation(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> str:
         first_clause_end = CLAUSE_END_RE.search(text, p_start, cite.start)
         if first_clause_end is None or text[first_clause_end.start()] not in ";\n":
             return "implements"
+    if last and last.relation == "implements" and last.start >= p_start and _next_in_list(text, last, cite):
+        return "implements"  # 'Thực hiện Nghị quyết số 52-NQ/TW … của Bộ Chính trị; Chương trình số 35-CTr/TU …'
     if acting and ACTION_TRIGGERS[-1][1].search(clause):
         return "guides"
     return "mentions"

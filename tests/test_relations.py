@@ -166,3 +166,27 @@ def test_the_number_after_an_amending_laws_title_is_the_amended_laws():
     refs = {r.id: (r.relation, r.title) for r in find_references(text, written="2025-12-10")}
     assert refs["08/2022/QH15"] == ("amends", "Luật Kinh doanh bảo hiểm")
     assert refs["24/2000/QH10"][0] == "mentions"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Thực hiện Nghị quyết số 52-NQ/TW ngày 27/9/2019 của Bộ Chính trị về chủ động tham gia cuộc Cách mạng công "
+     "nghiệp lần thứ tư; Chương trình hành động số 35-CTr/TU ngày 10/3/2020 của Tỉnh ủy, Kế hoạch số 12/KH-UBND ngày "
+     "1/4/2020 của UBND tỉnh, Sở Thông tin và Truyền thông báo cáo như sau:",
+     [("52-NQ/TW", "implements"), ("35-CTr/TU", "implements"), ("12/KH-UBND", "implements")]),
+    ("Thực hiện Kế hoạch số 12/KH-UBND ngày 1/4/2020 của UBND tỉnh, theo đó Quyết định số 15/QĐ-UBND ngày 2/4/2020 "
+     "giao nhiệm vụ.", [("12/KH-UBND", "implements"), ("15/QĐ-UBND", "mentions")]),
+])
+def test_each_item_of_what_a_document_implements(text, expected):
+    assert relations(text) == expected
+
+
+def test_a_preamble_list_whose_later_lines_leave_out_can_cu():
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\nNghị định số 45/2020/NĐ-CP ngày 8/4/2020 của "
+            "Chính phủ;\nQuyết định số 742/QĐ-UBND ngày 24/6/2022 của UBND tỉnh;\nXét đề nghị của Giám đốc Sở Thông tin "
+            "và Truyền thông tại Tờ trình số 12/TTr-STTTT ngày 1/3/2023,\nQUYẾT ĐỊNH:")
+    assert [(r.id, r.relation) for r in find_references(text, province="Lạng Sơn", written="2023-06-01")] == [
+        ("77/2015/QH13", "legal_basis"), ("45/2020/NĐ-CP", "legal_basis"), ("742/QĐ-UBND", "legal_basis"),
+        ("12/TTr-STTTT", "mentions")]
+    # a line opening with a citation after a list of tasks is no preamble
+    assert relations("a) Thực hiện tốt nhiệm vụ;\nb) Báo cáo theo yêu cầu;\nNghị định số 45/2020/NĐ-CP ngày 8/4/2020 "
+                     "quy định về dịch vụ công.") == [("45/2020/NĐ-CP", "mentions")]
