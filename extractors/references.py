@@ -147,7 +147,17 @@ def find_references(text: str, province: str | None = None, own_id: str | None =
     _share_list_dates(text, cites)
     _fix_cutoff_years(cites, written)
     _settle_doubtful(cites)
+    if own and not QH_RE.search(own.rsplit("/", 1)[-1]):
+        _only_a_law_acts_on_a_law(cites)
     return _merge(text, cites)
+
+
+def _only_a_law_acts_on_a_law(cites: list[_Cite]) -> None:
+    """A text that is not the Quốc hội's own cannot amend, replace or repeal a law: its 'Sửa đổi Luật Khoa
+    học và Công nghệ …' is a task it sets (a programme's item), and the law is mentioned."""
+    for c in cites:
+        if c.relation in ACTIONS and (c.type in ("Luật", "Bộ luật") or QH_RE.search(c.symbol or "")):
+            c.relation = "mentions"
 
 
 # -- citations by number ---------------------------------------------------------

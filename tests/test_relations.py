@@ -190,3 +190,9 @@ def test_a_preamble_list_whose_later_lines_leave_out_can_cu():
     # a line opening with a citation after a list of tasks is no preamble
     assert relations("a) Thực hiện tốt nhiệm vụ;\nb) Báo cáo theo yêu cầu;\nNghị định số 45/2020/NĐ-CP ngày 8/4/2020 "
                      "quy định về dịch vụ công.") == [("45/2020/NĐ-CP", "mentions")]
+
+
+def test_only_the_quoc_hoi_acts_on_a_law():
+    text = "II. NHIỆM VỤ\nđ) Sửa đổi Luật Khoa học và Công nghệ (2013) và các luật có liên quan."
+    assert [r.relation for r in find_references(text, own_id="03/NQ-CP", written="2025-01-09")] == ["mentions"]
+    assert [r.relation for r in find_references(text, own_id="93/2025/QH15", written="2025-06-27")] == ["amends"]
