@@ -139,6 +139,7 @@ def lead_in_line(text: str, line_start: int) -> Optional[str]:
 SEMICOLON = r";"
 # a full stop closing its line, or before a capital, a figure, a quote, a bracket or a dash
 FULL_STOP = r"\.(?=[ \t]*\n|\s+[\p{Lu}\d“\"(\-]|\s*$)"
+FULL_STOP_RE = regex.compile(FULL_STOP)
 # A paragraph break; a line going on in small letters is a hard wrap, unless it opens
 # with a label ('a) …').
 LINE_BREAK = rf"\n(?!\s*(?!{LABEL})\p{{Ll}})"

@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 import regex
 
-from vanban.extractors.grammar import (CLAUSE_END, FULL_STOP, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, lead_in_line,
+from vanban.extractors.grammar import (CLAUSE_END, FULL_STOP_RE, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, lead_in_line,
                                        phrases, words_re)
 from vanban.extractors.numbers import LOWER_PART, NUMBER, SCALE, parse_number, scale_of
 from vanban.models.knowledge import cues
@@ -542,7 +542,6 @@ LAST_SENTENCE = regex.compile(r"[^.;]*$")
 
 
 INLINE_LEAD_MAX = 80  # characters: 'Mục tiêu đến năm 2030:' opening a paragraph of clauses, not a sentence ending in ':'
-SENTENCE_END_RE = regex.compile(FULL_STOP)
 
 
 def _lead_in(text: str, pos: int, doc_year: Optional[int] = None) -> tuple[Optional[str], Optional[int]]:
@@ -555,7 +554,7 @@ def _lead_in(text: str, pos: int, doc_year: Optional[int] = None) -> tuple[Optio
     inline = False
     if line is None:
         colon = text.find(":", line_start, min(pos, line_start + INLINE_LEAD_MAX + 1))
-        if colon < 0 or SENTENCE_END_RE.search(text, colon, pos):
+        if colon < 0 or FULL_STOP_RE.search(text, colon, pos):
             return None, None
         line, inline = text[line_start:colon + 1], True
     line = LAST_SENTENCE.search(line).group(0)  # its last sentence, not what a long paragraph said before

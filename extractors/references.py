@@ -25,12 +25,12 @@ import regex
 
 from vanban.extractors.dates import find_dates, to_iso
 from vanban.extractors.symbols import check_symbol
-from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, FULL_STOP, LABEL_RE, LIST_ITEM, NUMBER_LABEL_LEAD, clause_start,
+from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, FULL_STOP, FULL_STOP_RE, LABEL_RE, LIST_ITEM, NUMBER_LABEL_LEAD, clause_start,
                                        label_level, lead_in_line, phrases, plain_dashes, words_re)
 from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
                                         CAN_CU_START_RE, DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE,
-                                        IMPLEMENTS_START_RE, ISSUER_GAP_RE, PROVISION, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
-                                        STANDARD_RE, issuer_re, law_name_re, national_body, prefix_re, title_end_re,
+                                        IMPLEMENTS_START_RE, ISSUER_GAP_RE, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
+                                        PROVISION, STANDARD_RE, issuer_re, law_name_re, national_body, prefix_re, title_end_re,
                                         type_words)
 from vanban.models.knowledge import Agency, Law, agencies, cues, laws, local_name, provinces, type_by_abbreviation
 from vanban.models.records import Mention, Reference, Span
@@ -270,14 +270,13 @@ def _law_before(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> None:
     window = ctx.text[lo:cite.number_start]
     cut = max(window.rfind(";"), window.rfind("\n"))
     window_start = lo + cut + 1
-    known = _law_numbered(cite.id)
-    named = None
-    if known:  # 'Luật sửa đổi, bổ sung một số điều của Luật Kinh doanh bảo hiểm số 08/2022/QH15': the table
-        # knows whose number it is, the law named last before it
-        named = list(_name_re(known.name).finditer(ctx.text, window_start, cite.number_start))
+    # 'Luật sửa đổi, bổ sung một số điều của Luật Kinh doanh bảo hiểm số 08/2022/QH15': the table knows whose
+    # number it is, the law named last before it
+    known = _laws_by_number().get(cite.id)
+    named = list(_name_re(known.name).finditer(ctx.text, window_start, cite.number_start)) if known else []
     if named:
-        cite.type, cite.title, cite.start = ("Bộ luật" if known.name.startswith("Bộ") else "Luật"), known.name, named[-1].start()
-        cite.type_written = True
+        cite.type = "Bộ luật" if known.name.startswith("Bộ") else "Luật"
+        cite.title, cite.start, cite.type_written = known.name, named[-1].start(), True
         return
     m = LAW_WORD_RE.search(ctx.text, window_start, cite.number_start)
     if not m:
@@ -293,10 +292,6 @@ def _law_before(ctx: _Context, cite: _Cite, previous: list[_Cite]) -> None:
 @lru_cache(maxsize=None)
 def _laws_by_number() -> dict[str, Law]:
     return {law.number: law for law in laws()}
-
-
-def _law_numbered(cid: Optional[str]) -> Optional[Law]:
-    return _laws_by_number().get(cid) if cid else None
 
 
 @lru_cache(maxsize=1024)
@@ -662,7 +657,6 @@ def _continues_can_cu(text: str, p_start: int, cite_start: int) -> bool:
 
 LIST_SEPARATOR_RE = regex.compile(r"[;,]")
 NEXT_ITEM_RE = regex.compile(r"\s*(?:và\s+)?(?:các\s+)?")
-FULL_STOP_RE = regex.compile(FULL_STOP)
 
 
 def _next_in_list(text: str, last: _Cite, cite: _Cite) -> bool:
@@ -678,7 +672,7 @@ def _within_title(text: str, last: _Cite, cite: _Cite, opens: int) -> bool:
     page's line breaks may cut into clauses): '… Nghị định số 156/2018/NĐ-CP … quy định chi tiết
     một số điều của Luật Lâm nghiệp'."""
     return last.start >= opens or (last.title is not None and 0 <= cite.start - last.end <= TITLE_MAX
-                                   and not SENTENCE_END_RE.search(text, last.end, cite.start))
+                                   and not CLAUSE_STOP_RE.search(text, last.end, cite.start))
 
 
 ACTIONS = ("amends", "replaces", "repeals")
@@ -699,7 +693,7 @@ DAMAGED_IMPLEMENTS_RE = regex.compile(r"\S{0,4}\s?hi[ệê]n\s+$")
 # a provision before the citation: 'tại khoản 2 Điều 5 Nghị định số …'
 PROVISION_BEFORE_RE = regex.compile(r"(?i:\b(?:điều|khoản|điểm)\s+[\dđa-z]{1,3}\b)[^;.\n]{0,40}$")
 LETTER_RE = regex.compile(r"(?m)^\s*Kính\s+gửi")
-SENTENCE_END_RE = regex.compile(rf";|{FULL_STOP}")
+CLAUSE_STOP_RE = regex.compile(rf";|{FULL_STOP}")  # where a cited document's title cannot go on
 
 
 ACTION_CUES = tuple((relation, words_re(cues(relation), regex.I)) for relation in ACTIONS)
@@ -803,8 +797,7 @@ def _share_list_dates(text: str, cites: list[_Cite]) -> None:
     for later, earlier in zip(reversed(cites), reversed(cites[:-1])):
         if later.date and not earlier.date and earlier.year is None and earlier.type == later.type and \
                 LIST_JOIN_RE.fullmatch(text, earlier.end, later.start):
-            earlier.date = later.date
-            earlier.year = earlier.year or later.year
+            earlier.date, earlier.year = later.date, later.year
 
 
 def _misread_of(cid: str, other: str) -> bool:

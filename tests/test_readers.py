@@ -353,3 +353,11 @@ def test_docx_tables_laying_out_the_header_and_signature_give_each_cells_lines(t
     ident = doc.identity
     assert (ident.issuer, ident.id, ident.date, ident.signer, ident.signer_title) == (
         "Ủy ban nhân dân tỉnh Bắc Ninh", "15/KH-UBND", "2024-03-12", "Nguyễn Văn An", "Phó Chủ tịch")
+
+
+def test_a_blank_image_is_reported_as_no_text(tmp_path):
+    from PIL import Image
+    path = tmp_path / "white.png"
+    Image.new("L", (800, 1000), 255).save(path)
+    with pytest.raises(UnreadableFile, match=r"^no text: OCR read no words in it"):
+        read_file(path)

@@ -150,7 +150,9 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
         group = page_images(path)
         if group[0] != path:
             return  # a later page of the document its first page image gives
-        yield str(path), _read_page_images(group, max_pages, notes), notes
+        pages = _read_page_images(group, max_pages, notes)
+        _require_text(kind, pages, notes)
+        yield str(path), pages, notes
         return
     if kind == "text" and path.stem.endswith(TRANSCRIPTION_SUFFIX) and _transcribes(
             path, [p for p in path.parent.iterdir() if p.suffix.lower() in EXTENSIONS["image"]]):
@@ -174,7 +176,8 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
 
 
 NO_TEXT = {"text": "it holds only white space", "html": "the page shows no words",
-           "docx": "the document is empty", "legacy": "the document is empty"}
+           "docx": "the document is empty", "legacy": "the document is empty",
+           "image": "OCR read no words in it (blank, or too faint or small to read)"}
 
 
 def _require_text(kind: str, pages: list[Page], notes: list[str]) -> None:
