@@ -276,6 +276,14 @@ def test_jsonl_bad_lines_after_the_last_document_are_its_warnings(tmp_path):
                         "line 3 skipped: not a JSON object with a text field (TypeError)"]
 
 
+def test_a_jsonl_line_of_white_space_text_is_skipped_with_why(tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text('{"id": "a", "text": "  \\n "}\n{"id": "b", "text": "Kế hoạch số 12/KH-UBND"}\n', encoding="utf-8")
+    [(label, _, warnings)] = list(read_documents(path))
+    assert label == "batch.jsonl#b"
+    assert warnings == ["line 1 skipped: no text (its text field holds only white space)"]
+
+
 def test_jsonl_without_documents(tmp_path):
     path = tmp_path / "empty.jsonl"
     path.write_text('{"title": "no text"}\n', encoding="utf-8")

@@ -701,6 +701,9 @@ def _read_jsonl(path: Path, notes: list[str]) -> Iterator[tuple[str, list[Page],
                 pending.append(Skipped(f"line {number} skipped: not a JSON object with a text field "
                                        f"({type(exc).__name__})"))
                 continue
+            if not text.strip():
+                pending.append(Skipped(f"line {number} skipped: no text (its text field holds only white space)"))
+                continue
             if held:
                 yield held
             label = f"{path.name}#{record.get('id') or f'line{number}'}"
