@@ -18,6 +18,7 @@ class Page:
     text: str
     method: str  # "text" (PDF text layer), "ocr", "plain" (txt/md/docx/jsonl)
     ocr_confidence: Optional[float] = None
+    turned: int = 0  # degrees clockwise OCR turned the page to read it upright (a scan fed on its side)
 
 
 @dataclass(frozen=True)

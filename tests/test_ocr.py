@@ -81,6 +81,8 @@ def test_a_page_fed_turned_is_read_upright(tmp_path, scanned_seed, turned):
     image.save(tmp_path / "page.png")
     [(label, pages, notes)] = read_documents(tmp_path / "page.png")
     assert "187 /KH-UBND" in pages[0].text and pages[0].ocr_confidence > 80
+    # PIL turns counterclockwise; the page is set upright by as many degrees clockwise
+    assert pages[0].turned == turned and any(f"page(s) 1 read after turning them {turned}° clockwise" in n for n in notes)
 
 
 def test_no_orientation_check_without_its_data(monkeypatch):

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -191,8 +191,14 @@ def parse_tsv(tsv: str) -> float:
     return round(sum(confidences) / len(confidences), 1) if confidences else 0.0
 
 
+class OcrResult(NamedTuple):
+    text: str
+    confidence: float  # mean word confidence, 0-100
+    turned: int = 0  # degrees clockwise the page was turned to be read upright
+
+
 def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str | None = None, enlarge: bool = True,
-              page: int | None = None, upright: bool = False) -> tuple[str, float]:
+              page: int | None = None, upright: bool = False) -> OcrResult:
     """Text and mean word confidence (0-100) of one page image, in one tesseract call; a page read
     with little confidence is checked for lying turned, and read again upright if it does.
 
@@ -200,9 +206,9 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str | None = None, 
     than the OCR time budget is stopped and raises OverBudget naming `page`. `upright`: the
     image is known upright (no orientation check).
 
-    >>> text, confidence = ocr_image(Path("scan-page-1.png"))  # doctest: +SKIP
-    >>> text.splitlines()[0], confidence  # doctest: +SKIP
-    ('ỦY BAN NHÂN DÂN', 91.4)
+    >>> read = ocr_image(Path("scan-page-1.png"))  # doctest: +SKIP
+    >>> read.text.splitlines()[0], read.confidence, read.turned  # doctest: +SKIP
+    ('ỦY BAN NHÂN DÂN', 91.4, 0)
     """
     lang = lang or settings().lang  # --ocr-lang
     binary = check_tesseract(lang)
@@ -234,10 +240,10 @@ def ocr_image(image: Image.Image | Path, psm: int = 3, lang: str | None = None, 
         else:
             with Image.open(image) as opened:  # closed once turned: a batch opens thousands
                 turned = opened.rotate(-turn, expand=True)
-        turned_text, turned_confidence = ocr_image(turned, psm, lang, enlarge, page, upright=True)
-        if turned_confidence > confidence:
-            return turned_text, turned_confidence
-    return text.replace("\f", "").rstrip() + "\n", confidence
+        again = ocr_image(turned, psm, lang, enlarge, page, upright=True)
+        if again.confidence > confidence:
+            return again._replace(turned=turn)
+    return OcrResult(text.replace("\f", "").rstrip() + "\n", confidence)
 
 
 def _turn_upright(binary: str, source: Path, env: dict, timeout: float) -> int:
@@ -295,7 +301,7 @@ def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int | None = Non
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             pending: list[tuple[int, Future]] = []
-            done: dict[int, tuple[str, float]] = {}
+            done: dict[int, OcrResult] = {}
             for number in page_numbers:
                 budgets.check_time(number)
                 if len(pending) >= 2 * max(1, jobs):
@@ -309,4 +315,5 @@ def ocr_pdf_pages(pdf_path: Path, page_numbers: list[int], dpi: int | None = Non
     finally:
         bar.close()
         pdf.close()
-    return [Page(number, done[number][0], "ocr", done[number][1]) for number in page_numbers]
+    return [Page(number, done[number].text, "ocr", done[number].confidence, done[number].turned)
+            for number in page_numbers]

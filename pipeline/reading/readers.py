@@ -152,7 +152,7 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
             return  # a later page of the document its first page image gives
         pages = _read_page_images(group, max_pages, notes)
         _require_text(kind, pages, notes)
-        yield str(path), pages, notes
+        yield str(path), pages, notes + _turned_notes(pages)
         return
     if kind == "text" and path.stem.endswith(TRANSCRIPTION_SUFFIX) and _transcribes(
             path, [p for p in path.parent.iterdir() if p.suffix.lower() in EXTENSIONS["image"]]):
@@ -168,11 +168,23 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
     try:
         pages = readers[kind]()
         _require_text(kind, pages, notes)
+        notes.extend(_turned_notes(pages))
     except UnreadableFile as exc:
         if misnamed and type(exc) is UnreadableFile:  # the user looks for a .pdf: say what it really was
             raise UnreadableFile(f"{exc} ({misnamed[0]})") from exc
         raise
     yield str(path), pages, notes
+
+
+def _turned_notes(pages: list[Page]) -> list[str]:
+    """A note for each turn OCR made to read pages upright: the file holds pages fed on their side or upside
+    down, which a user may want to rescan or know of ('page(s) 1, 3 read after turning them 180° clockwise')."""
+    turns: dict[int, list[int]] = {}
+    for page in pages:
+        if page.turned:
+            turns.setdefault(page.turned, []).append(page.number)
+    return [f"page(s) {', '.join(map(str, numbers))} read after turning them {turn}° clockwise (fed on a side or "
+            "upside down)" for turn, numbers in turns.items()]
 
 
 NO_TEXT = {"text": "it holds only white space", "html": "the page shows no words",
@@ -342,7 +354,7 @@ def _read_pdf(path: Path, ocr_jobs: int, max_pages: int, notes: list[str], progr
                      f"{'; '.join(sorted(set(reasons.values())))}")
     elif reasons:
         for page in ocr_pdf_pages(path, list(reasons), jobs=ocr_jobs, progress=progress):
-            pages[page.number - 1] = Page(page.number, repair_text(page.text), "ocr", page.ocr_confidence)
+            pages[page.number - 1] = Page(page.number, repair_text(page.text), "ocr", page.ocr_confidence, page.turned)
         for reason in sorted(set(reasons.values())):
             numbers = ", ".join(str(n) for n, r in reasons.items() if r == reason)
             notes.append(f"OCR on page(s) {numbers}: {reason}")
@@ -396,7 +408,7 @@ def _fill_stamped_blanks(path: Path, page: Page, notes: list[str]) -> Page:
         return page
     read = ", ".join(f"{stamp.role} {stamp.digits}" for stamp in stamps)
     notes.append(f"page 1: {read} read by OCR from the e-signature stamps over the header blanks")
-    return Page(page.number, esign.fill_blanks(page.text, stamps), page.method, page.ocr_confidence)
+    return Page(page.number, esign.fill_blanks(page.text, stamps), page.method, page.ocr_confidence, page.turned)
 
 
 def _too_many_pages(what: str, limit: int, advice: str = "") -> OverBudget:
@@ -433,8 +445,8 @@ def _read_image(path: Path, max_pages: int, first: int = 1) -> list[Page]:
             image.load()  # Pillow decodes lazily: a truncated file fails here, not at open
         except OSError as exc:
             raise UnreadableFile(f"corrupt or truncated image, frame {index + 1} ({exc})") from exc
-        text, confidence = ocr_image(_fit(image.convert("L")), page=first + index)
-        pages.append(Page(first + index, repair_text(text), "ocr", confidence))
+        read = ocr_image(_fit(image.convert("L")), page=first + index)
+        pages.append(Page(first + index, repair_text(read.text), "ocr", read.confidence, read.turned))
     return pages
 
 
