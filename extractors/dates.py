@@ -43,7 +43,10 @@ YEAR_ONLY_DATE_RE = regex.compile(rf"{DAY_WORD}\s*\S{{0,3}}\s*{MONTH_WORD}\s*\S{
                                   rf"{YEAR}(?!\d)")
 
 _OCR_DIGITS = str.maketrans({**{c: "0" for c in OCR_ZERO}, **{c: "1" for c in OCR_ONE}})
-DATE_RE = regex.compile(rf"(?:{WORDED_DATE})|(?:(?<!\d){NUMERIC_DATE})", regex.V1)
+# 'ngày 24/6/22': a year of two digits, after 'ngày' only (elsewhere 24/6/22 may be a count or a number)
+SHORT_YEAR_DATE = rf"(?<={DAY_WORD}\s{{1,3}}){DAY}\s*/\s*{MONTH}\s*/\s*(?P<year>\d\d)(?![\d/])"
+DATE_RE = regex.compile(rf"(?:{WORDED_DATE})|(?:(?<!\d){NUMERIC_DATE})|(?:{SHORT_YEAR_DATE})", regex.V1)
+SHORT_YEAR_PIVOT = 50  # '22' is 2022, '98' 1998
 
 
 @dataclass
@@ -57,6 +60,8 @@ class DateMatch:
 def to_iso(day: Optional[str], month: str, year: str) -> Optional[str]:
     """('24', '6', '2022') → '2022-06-24'; None for an impossible date like 31/2."""
     y, m = int(year.replace(" ", "")), int(month.translate(_OCR_DIGITS).replace(" ", ""))
+    if y < 100:
+        y += 2000 if y < SHORT_YEAR_PIVOT else 1900
     day = day.translate(_OCR_DIGITS) if day else day
     if not 1 <= m <= 12:
         return None

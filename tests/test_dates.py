@@ -79,3 +79,12 @@ def test_the_words_of_a_worded_date_are_read_under_any_tone(text):
 
 def test_the_same_words_without_the_whole_pattern_are_no_date():
     assert list(find_dates("ngay sau khi có ý kiến, tháng tới nam bộ 2024")) == []
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("Quyết định số 742/QĐ-UBND ngày 24/6/22 của UBND tỉnh", ["2022-06-24"]),
+    ("Ngày 03/01/98, Sở đã báo cáo", ["1998-01-03"]),
+    ("đạt 24/6/22 chỉ tiêu", []),  # no 'ngày': a count, not a date
+])
+def test_a_year_of_two_digits_after_ngay(text, iso):
+    assert [d.iso for d in find_dates(text)] == iso
