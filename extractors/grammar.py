@@ -17,7 +17,7 @@ tests/test_patterns.py.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 import regex
 
@@ -111,6 +111,21 @@ LEAD_IN_LINES = 60  # list items looked back over for the line they hang from (a
 ANNOUNCES_LIST = regex.compile(r":$|(?<!\p{L})sau\s+đây(?!\s+gọi)(?!\p{L})")
 
 
+def lines_before(text: str, line_start: int, limit: int) -> Iterator[tuple[int, str]]:
+    """(start, line) of the lines above the one opening at line_start, nearest first, at most limit.
+
+    >>> list(lines_before("a\\nb\\nc", 4, 5))
+    [(2, 'b'), (0, 'a')]
+    """
+    end = line_start - 1
+    for _ in range(limit):
+        if end <= 0:
+            return
+        start = text.rfind("\n", 0, end) + 1
+        yield start, text[start:end]
+        end = start - 1
+
+
 def lead_in_line(text: str, line_start: int) -> Optional[str]:
     """The line ending in ':' that the list item opening at line_start hangs from, looking back
     over the items before it; None when the line is no item or hangs from none.
@@ -121,17 +136,12 @@ def lead_in_line(text: str, line_start: int) -> Optional[str]:
     """
     if not LIST_ITEM.match(text, line_start):
         return None
-    end = line_start - 1
-    for _ in range(LEAD_IN_LINES):
-        if end <= 0:
-            break
-        start = text.rfind("\n", 0, end) + 1
-        line = text[start:end].rstrip()
+    for _, line in lines_before(text, line_start, LEAD_IN_LINES):
+        line = line.rstrip()
         if ANNOUNCES_LIST.search(line):
             return line
         if not LIST_ITEM.match(line):
             break
-        end = start - 1
     return None
 
 

@@ -178,9 +178,9 @@ def _caps_to_name(caps: str) -> str:
     known = _known_agency(caps)
     if known:
         return known
-    joint = JOINT_SEPARATOR.split(caps.strip())
-    if len(joint) > 1 and all(_known_agency(part) for part in joint):
-        return " - ".join(_known_agency(part) for part in joint)  # 'BỘ TƯ PHÁP - BỘ CÔNG AN - …': a joint issue
+    joint = [_known_agency(part) for part in JOINT_SEPARATOR.split(caps.strip())]
+    if len(joint) > 1 and all(joint):
+        return " - ".join(joint)  # 'BỘ TƯ PHÁP - BỘ CÔNG AN - …': a joint issue
     if not WRITTEN_KIND.search(folded):
         near = fuzzy_agency(caps)
         if near:  # OCR lost a letter: 'CỤC HUẾ' is Cục Thuế, not a body of Huế

@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 import regex
 
-from vanban.extractors.grammar import (CLAUSE_END, FULL_STOP_RE, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, lead_in_line,
+from vanban.extractors.grammar import (CLAUSE_END, FULL_STOP_RE, HEADING_LABEL, TABLE_CELL, UNLABELLED, label_level, label_of, lead_in_line, lines_before,
                                        phrases, words_re)
 from vanban.extractors.numbers import LOWER_PART, NUMBER, SCALE, parse_number, scale_of
 from vanban.models.knowledge import cues
@@ -487,17 +487,12 @@ def _column_kind(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
     """(kind, year) the heading of the table column holding pos gives its figures: '| Kế hoạch năm 2025 |'
     above a cell is a target for 2025, '| Thực hiện |' an actual; (None, None) outside a table or
     under another heading ('Tỷ lệ so với kế hoạch (%)')."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    if "|" not in text[start:end if end >= 0 else len(text)]:
+    row = _table_row(text, pos)
+    if row is None:
         return None, None
-    column = text.count("|", start, pos)
-    for _ in range(HEADER_ROWS_BACK):
-        if start == 0:
-            break
-        end = start - 1
-        start = text.rfind("\n", 0, end) + 1
-        cells = text[start:end].split("|")
+    column = text.count("|", row[0], pos)
+    for _, line in lines_before(text, row[0], HEADER_ROWS_BACK):
+        cells = line.split("|")
         if len(cells) < 2:
             break  # the table's first row is behind
         head = fold(cells[column]).strip() if column < len(cells) else ""
@@ -513,12 +508,19 @@ def _column_kind(text: str, pos: int) -> tuple[Optional[str], Optional[int]]:
 def _row_label(text: str, pos: int) -> str:
     """What a table row measures, for a figure alone in its cell: the row's first cell of words
     ('| 1 | Tỷ lệ hồ sơ trực tuyến | 90% | 85,3% |'); '' outside a table."""
+    row = _table_row(text, pos)
+    if row is None:
+        return ""
+    cells = text[row[0]:row[1]].split("|")
+    return next((label for label in (_clean_metric(cell) for cell in cells) if WORDS_RE.search(label)), "")
+
+
+def _table_row(text: str, pos: int) -> Optional[tuple[int, int]]:
+    """(start, end) of the line holding pos when it is a table's row (its cells split by '|'), else None."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    row = text[start:end if end >= 0 else len(text)]
-    if "|" not in row:
-        return ""
-    return next((label for label in (_clean_metric(cell) for cell in row.split("|")) if WORDS_RE.search(label)), "")
+    end = len(text) if end < 0 else end
+    return (start, end) if "|" in text[start:end] else None
 
 
 def _cites_a_document(before: str) -> bool:

@@ -26,7 +26,7 @@ import regex
 from vanban.extractors.dates import find_dates, to_iso
 from vanban.extractors.symbols import check_symbol
 from vanban.extractors.grammar import (BULLETS, CLAUSE_END_RE, DEPTH, FULL_STOP, FULL_STOP_RE, LABEL_RE, LIST_ITEM, NUMBER_LABEL_LEAD, clause_start,
-                                       label_level, lead_in_line, phrases, plain_dashes, words_re)
+                                       label_level, lead_in_line, lines_before, phrases, plain_dashes, words_re)
 from vanban.extractors.patterns import (ACTION_START, ACTION_TRIGGERS, CAN_CU_ALONE_RE, CAN_CU_HEADING_RE,
                                         CAN_CU_START_RE, DATE_LEAD_RE, DOC_NUMBER_RE, GLUED_DATE_RE,
                                         IMPLEMENTS_START_RE, ISSUER_GAP_RE, LAW_WORD_RE, LAW_YEAR_RE, NGAY_RE,
@@ -477,7 +477,8 @@ def _law_name_cites(ctx: _Context, numbered_cites: list[_Cite]) -> list[_Cite]:
             continue  # a bill, not the law in force: 'Luật Bưu chính (sửa đổi)', 'dự án Luật Đất đai'
         clause = text[max(0, m.start() - AMENDING_LOOKBACK):m.start()]
         amending = AMENDING_LAW_RE.search(clause)
-        if (amending and LAW_IN_SENTENCE_RE.search(clause, 0, amending.start() + 5)) or (
+        # a law word before the amending words, or opening them ('Luật sửa đổi …': its 'luật ' is looked at too)
+        if (amending and LAW_IN_SENTENCE_RE.search(clause, 0, amending.start() + len("luật "))) or (
                 amended_end >= 0 and AMENDED_LIST_GAP_RE.fullmatch(text, amended_end, m.start())):
             amended_end = m.end()
             continue  # 'Luật sửa đổi … của Luật X, Luật Y' cites the amending law, not X nor Y
@@ -642,16 +643,11 @@ def _continues_can_cu(text: str, p_start: int, cite_start: int) -> bool:
     left the words out: 'Căn cứ Luật …;' / 'Nghị định số 45/2020/NĐ-CP …;' / 'Quyết định số …;'."""
     if not CITE_OPENS_RE.fullmatch(text, p_start, cite_start):
         return False
-    end = p_start - 1
-    for _ in range(CAN_CU_LINES):
-        if end <= 0:
-            return False
-        start = text.rfind("\n", 0, end) + 1
-        if not text[start:end].rstrip().endswith(";"):
+    for start, line in lines_before(text, p_start, CAN_CU_LINES):
+        if not line.rstrip().endswith(";"):
             return False
         if CAN_CU_START_RE.match(text, start):
             return True
-        end = start - 1
     return False
 
 

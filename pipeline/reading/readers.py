@@ -151,8 +151,8 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
         if group[0] != path:
             return  # a later page of the document its first page image gives
         pages = _read_page_images(group, max_pages, notes)
-        _require_text(kind, pages, notes)
-        yield str(path), pages, notes + _turned_notes(pages)
+        _check_pages(kind, pages, notes)
+        yield str(path), pages, notes
         return
     if kind == "text" and path.stem.endswith(TRANSCRIPTION_SUFFIX) and _transcribes(
             path, [p for p in path.parent.iterdir() if p.suffix.lower() in EXTENSIONS["image"]]):
@@ -167,13 +167,18 @@ def read_documents(path: Path, ocr_jobs: int = 1, max_pages: Optional[int] = Non
     misnamed = list(notes)  # the name's note, before a reader adds its own
     try:
         pages = readers[kind]()
-        _require_text(kind, pages, notes)
-        notes.extend(_turned_notes(pages))
+        _check_pages(kind, pages, notes)
     except UnreadableFile as exc:
         if misnamed and type(exc) is UnreadableFile:  # the user looks for a .pdf: say what it really was
             raise UnreadableFile(f"{exc} ({misnamed[0]})") from exc
         raise
     yield str(path), pages, notes
+
+
+def _check_pages(kind: str, pages: list[Page], notes: list[str]) -> None:
+    """What every reader's pages answer for: some words (else UnreadableFile), and a note on pages OCR turned."""
+    _require_text(kind, pages, notes)
+    notes.extend(_turned_notes(pages))
 
 
 def _turned_notes(pages: list[Page]) -> list[str]:
